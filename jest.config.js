@@ -1,0 +1,34 @@
+// Two projects: fast unit tests (*.test.ts, parallel) and integration tests (*.int.test.ts,
+// in band, against a real nats-server started by @arcp/testkit's global setup).
+/** @type {import('jest').Config} */
+const shared = {
+  testEnvironment: 'node',
+  // Workspace packages resolve to their TypeScript source: no build before testing.
+  testEnvironmentOptions: { customExportConditions: ['@arcp/source', 'node', 'require', 'default'] },
+  transform: {
+    '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  // jose is ESM-only; let the transformer compile it (pnpm keeps it under node_modules/.pnpm).
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'node'],
+  roots: ['<rootDir>/packages', '<rootDir>/services'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['**/src/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/packages/testkit/jest-global-setup.js',
+      globalTeardown: '<rootDir>/packages/testkit/jest-global-teardown.js',
+      testTimeout: 30000,
+    },
+  ],
+};

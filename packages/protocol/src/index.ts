@@ -1,0 +1,2 @@
+import { z } from 'zod';
+export const Probe = z.object({ type: z.literal('ping') });
