@@ -1,0 +1,35 @@
+/**
+ * Per-test-file isolation and small waiting helpers shared by integration tests.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** A NATS- and KV-safe prefix unique to one test file, so files never see each other's data. */
+export function uniquePrefix(name: string): string {
+  const token = name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 24);
+  return `t_${token}_${randomBytes(4).toString('hex')}`;
+}
+
+/** The NATS URL chosen by the global setup; throws when integration tests have no NATS. */
+export function natsUrl(): string {
+  const url = process.env.NATS_URL;
+  if (!url) throw new Error(process.env.ARCP_NATS_UNAVAILABLE ?? 'NATS_URL is not set: run through the integration Jest project');
+  return url;
+}
+
+/** `describe` when a NATS server is available, otherwise a skipped `describe` (never under CI). */
+export function describeWithNats(name: string, fn: () => void): void {
+  if (process.env.NATS_URL) describe(name, fn);
+  else describe.skip(`${name} (no NATS: ${process.env.ARCP_NATS_UNAVAILABLE ?? 'NATS_URL unset'})`, fn);
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
+  }
+  throw new Error(`timed out waiting for ${opts.what ?? 'condition'} (last value: ${JSON.stringify(last)})`);
+}

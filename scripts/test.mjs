@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The project's test command: typecheck, lint, unit tests (parallel), integration tests (in band,
+// real nats-server), then one plain closing line `N passed, N failed, N skipped` computed from
+// Jest's JSON reports. Exits non-zero when any step fails. Extra args are passed to both Jest runs.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const extra = process.argv.slice(2);
+const reports = '.reports';
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const bin = (name) => `node_modules/.bin/${name}`;
+function run(label, cmd, args) {
+  const started = Date.now();
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`=== ${label}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${secs}s`);
+  return r.status === 0;
+}
+
+const steps = [];
+steps.push(['typecheck', run('typecheck', bin('tsc'), ['-p', 'tsconfig.json'])]);
+steps.push(['lint', run('lint', bin('eslint'), ['--max-warnings=0', '.'])]);
+const jest = (project, more) =>
+  run(`jest ${project}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${reports}/${project}.json`, ...more, ...extra]);
+steps.push(['unit', jest('unit', ['--maxWorkers=2'])]);
+steps.push(['integration', jest('integration', ['--runInBand', '--forceExit'])]);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const project of ['unit', 'integration']) {
+  try {
+    const r = JSON.parse(readFileSync(`${reports}/${project}.json`, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+    // A suite that fails to load has no failing test; count it so it cannot pass silently.
+    totals.failed += r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+  } catch {
+    console.log(`no Jest report for ${project}`);
+  }
+}
+const failedSteps = steps.filter(([, ok]) => !ok).map(([name]) => name);
+if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSteps.length || totals.failed ? 1 : 0);
