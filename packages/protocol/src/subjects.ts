@@ -83,6 +83,8 @@ export const Topics = Object.freeze({
   publicAgents: 'public/agents',
   publicStats: 'public/stats',
   agentsList: 'agents/list',
-  dashboardFull: 'dashboard/full',
-  dashboardPaused: 'dashboard/paused',
+  /** monitoring, health, alert: not delivered while a dashboard is paused. */
+  dashboardPausable: 'dashboard/pausable',
+  /** agents, logs: delivered to every authenticated dashboard, paused or not. */
+  dashboardAlways: 'dashboard/always',
 });

@@ -1,0 +1,74 @@
+/**
+ * WebSocket close codes and their meaning for clients: reconnect, or stop and fix something.
+ * Codes 1000–1015 are RFC 6455; 4000–4099 are terminal application codes (4000/4001/4003 are
+ * fixed by the dashboard contract); 4200–4299 ask the client to reconnect (to another replica).
+ */
+
+export const CloseCodes = Object.freeze({
+  /** Normal closure (e.g. the accept/auth timeout of the reference, client-initiated closes). */
+  NORMAL: 1000,
+  /** Endpoint going away without a planned reconnect window. */
+  GOING_AWAY: 1001,
+  /** Agent channel authentication failures (every `auth_error` is followed by this code). */
+  POLICY_VIOLATION: 1008,
+  /** A client frame larger than the channel's limit. */
+  MESSAGE_TOO_BIG: 1009,
+  /** Unexpected server failure; the client may retry. */
+  INTERNAL_ERROR: 1011,
+  /** Service restart (RFC 6455 registry); the client should reconnect. */
+  SERVICE_RESTART: 1012,
+  /** Over capacity; try again later. */
+  TRY_AGAIN_LATER: 1013,
+
+  /** Dashboard: malformed first frame, auth wait timed out, or failure sending the burst. */
+  DASHBOARD_MALFORMED: 4000,
+  /** Dashboard: missing auth frame, missing or invalid token. */
+  DASHBOARD_UNAUTHORIZED: 4001,
+  /** Dashboard: valid token without the admin role. */
+  DASHBOARD_FORBIDDEN: 4003,
+  /** Flood: too many frames too fast. Reconnecting at once would be refused again. */
+  RATE_LIMITED: 4008,
+  /** The credential was revoked (logout, agent unregistered). Do not reconnect with it. */
+  REVOKED: 4009,
+
+  /** This replica is draining (deploy, scale-in); reconnect, preferably after a short jitter. */
+  SERVER_RESTARTING: 4200,
+  /** The client read too slowly and its send buffer overflowed; reconnect and resync. */
+  SLOW_CONSUMER: 4201,
+} as const);
+
+export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];
+
+/** Short close reasons (RFC 6455 leaves 123 bytes for the reason). */
+export const CloseReasons = Object.freeze({
+  [CloseCodes.RATE_LIMITED]: 'Rate limit exceeded',
+  [CloseCodes.REVOKED]: 'Credential revoked',
+  [CloseCodes.SERVER_RESTARTING]: 'Server restarting, reconnect',
+  [CloseCodes.SLOW_CONSUMER]: 'Slow consumer, reconnect',
+  [CloseCodes.MESSAGE_TOO_BIG]: 'Message too big',
+  [CloseCodes.GOING_AWAY]: 'Going away',
+  [CloseCodes.INTERNAL_ERROR]: 'Internal error',
+} as const);
+
+/** The largest UTF-8 size of a close reason. */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * Whether a client seeing `code` should reconnect automatically. 1006 (abnormal, never sent on
+ * the wire) counts as reconnect because it is what clients observe when a replica dies.
+ */
+export function isReconnectCode(code: number): boolean {
+  if (code >= 4200 && code <= 4299) return true;
+  return code === 1001 || code === 1006 || code === 1011 || code === 1012 || code === 1013;
+}
+
+/** Trims a close reason to the RFC 6455 budget without splitting a UTF-8 sequence. */
+export function clampCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let out = '';
+  for (const ch of reason) {
+    if (Buffer.byteLength(out + ch) > MAX_CLOSE_REASON_BYTES) break;
+    out += ch;
+  }
+  return out;
+}

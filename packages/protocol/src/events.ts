@@ -1,0 +1,123 @@
+/**
+ * Payloads that travel between services over NATS (subjects in `subjects.ts`): directory
+ * changes, credential revocations, dashboard log entries, telemetry beats and the dashboard
+ * command request/reply. Encoded as JSON bytes; decoded with a schema at the consumer edge.
+ */
+import { z } from 'zod';
+import { StoredAgentSchema } from './agent-stored';
+import { nowIso } from './time';
+import { formatIssues, type ParseResult, ZonedIsoDateTime } from './validation';
+
+export const DIRECTORY_EVENT_KINDS = ['registered', 'unregistered', 'alive', 'dead', 'heartbeat', 'metrics'] as const;
+
+export const DirectoryEventSchema = z.object({
+  kind: z.enum(DIRECTORY_EVENT_KINDS),
+  agent_id: z.string().min(1),
+  agent_type: z.string(),
+  at: ZonedIsoDateTime,
+  agent: StoredAgentSchema.optional(),
+});
+export type DirectoryEvent = z.output<typeof DirectoryEventSchema>;
+
+/** `until` (epoch seconds) bounds how long the revocation matters: the token's own expiry. */
+export const RevocationEventSchema = z.object({
+  kind: z.enum(['agent', 'admin']),
+  subject: z.string().min(1),
+  jti: z.string().min(1).optional(),
+  until: z.number().positive(),
+});
+export type RevocationEvent = z.output<typeof RevocationEventSchema>;
+
+export const LOG_MESSAGE_MAX = 2048;
+
+/** Long messages are cut to 2045 characters plus `...` (the reference's rule). */
+export function clampLogMessage(message: string): string {
+  return message.length > LOG_MESSAGE_MAX ? message.slice(0, LOG_MESSAGE_MAX - 3) + '...' : message;
+}
+
+/**
+ * A dashboard log entry. Extra keys (`agent_id`, `client_ip`, `event_type`,
+ * `frontend_timestamp`, …) pass through untouched.
+ */
+export const LogEntrySchema = z.looseObject({
+  timestamp: ZonedIsoDateTime,
+  level: z.string().trim().min(1).toUpperCase(),
+  message: z.string().transform(clampLogMessage),
+  source: z.string().min(1),
+});
+export type LogEntry = z.output<typeof LogEntrySchema>;
+
+/** Builds a log entry; the core keys win over same-named extras. */
+export function logEntry(level: string, message: string, source: string, extra: Record<string, unknown> = {}, at: string = nowIso()): LogEntry {
+  return { ...extra, timestamp: at, level: level.toUpperCase(), message: clampLogMessage(message), source };
+}
+
+export const SERVICE_ROLES = ['registry', 'metrics', 'gateway-public', 'gateway-agents', 'gateway-dashboard', 'standalone'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+const gauge = z.number().min(0);
+
+/** One service instance's beat, every few seconds; counters are deltas over `interval_s`. */
+export const TelemetryEventSchema = z.object({
+  instance: z.string().min(1),
+  role: z.enum(SERVICE_ROLES),
+  at: ZonedIsoDateTime,
+  cpu_percent: gauge,
+  memory_bytes: gauge,
+  memory_percent: gauge,
+  event_loop_lag_ms: gauge,
+  connections: z.number().int().min(0),
+  requests: z.number().int().min(0),
+  errors: z.number().int().min(0),
+  response_time_sum_s: gauge,
+  interval_s: z.number().positive(),
+});
+export type TelemetryEvent = z.output<typeof TelemetryEventSchema>;
+
+export const DASHBOARD_SERVICE_COMMANDS = [
+  // The initial burst of a newly authenticated dashboard (monitoring, health, agents, logs, alert).
+  'snapshot',
+  'refresh_request',
+  'agents_request',
+  'clear_logs',
+  'clear_alerts',
+  'dashboard_log',
+  'dashboard_alert',
+] as const;
+export type DashboardServiceCommand = (typeof DASHBOARD_SERVICE_COMMANDS)[number];
+
+/** Dashboard gateway → metrics service: a command that needs the shared dashboard state. */
+export const DashboardCommandRequestSchema = z.object({
+  command: z.enum(DASHBOARD_SERVICE_COMMANDS),
+  data: z.unknown().optional(),
+});
+export type DashboardCommandRequest = z.output<typeof DashboardCommandRequestSchema>;
+
+/** The dashboard frames to send to the requester, in order (may be empty). */
+export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()) });
+export type DashboardCommandReply = z.output<typeof DashboardCommandReplySchema>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON bytes of an event. */
+export function encodeEvent(obj: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(obj));
+}
+
+/** Decodes and validates an event; never throws (bad bytes, bad JSON and bad shape are errors). */
+export function decodeEvent<S extends z.ZodType>(schema: S, bytes: Uint8Array): ParseResult<z.output<S>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(bytes));
+  } catch (err) {
+    return { ok: false, error: `not JSON: ${(err as Error).message}` };
+  }
+  try {
+    const r = schema.safeParse(value);
+    return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error) };
+  } catch (err) {
+    // A schema's own transform threw: still a bad event, never a crash in the NATS callback.
+    return { ok: false, error: `invalid event: ${(err as Error).message}` };
+  }
+}
