@@ -1,0 +1,46 @@
+/**
+ * Typed bus failures, one class per failure mode, each keeping the engine error as `cause`.
+ * Callers branch on the class (`instanceof`) or on `code`, never on engine messages.
+ */
+
+export type BusErrorCode = 'BUS_TIMEOUT' | 'BUS_NO_RESPONDERS' | 'KV_CONFLICT' | 'BUS_CLOSED';
+
+export abstract class BusError extends Error {
+  abstract readonly code: BusErrorCode;
+}
+
+/** A request got no reply within its timeout. */
+export class BusTimeoutError extends BusError {
+  override readonly name = 'BusTimeoutError';
+  readonly code = 'BUS_TIMEOUT';
+  constructor(readonly subject: string, readonly timeoutMs: number, options?: { cause?: unknown }) {
+    super(`request on ${subject} timed out after ${timeoutMs} ms`, options);
+  }
+}
+
+/** Nobody listens on the subject (a request without responders, or an uncaptured stream subject). */
+export class BusNoResponderError extends BusError {
+  override readonly name = 'BusNoResponderError';
+  readonly code = 'BUS_NO_RESPONDERS';
+  constructor(readonly subject: string, options?: { cause?: unknown }) {
+    super(`no responders on ${subject}`, options);
+  }
+}
+
+/** A compare-and-set KV write lost: the key exists (create) or moved past the given revision. */
+export class KvConflictError extends BusError {
+  override readonly name = 'KvConflictError';
+  readonly code = 'KV_CONFLICT';
+  constructor(readonly bucket: string, readonly key: string, options?: { cause?: unknown }) {
+    super(`kv conflict on ${bucket}/${key}`, options);
+  }
+}
+
+/** The bus is closed (or draining) and cannot take the operation. */
+export class BusClosedError extends BusError {
+  override readonly name = 'BusClosedError';
+  readonly code = 'BUS_CLOSED';
+  constructor(options?: { cause?: unknown }) {
+    super('bus is closed', options);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Maps nats.js failures to the typed bus errors, so nothing outside the NATS engine ever looks
+ * at nats.js error codes or messages.
+ */
+import { ErrorCode, NatsError } from 'nats';
+import { BusClosedError, BusNoResponderError, BusTimeoutError, KvConflictError } from './errors';
+
+/** JetStream API error for a failed expected-last-sequence check ("wrong last sequence"). */
+const JS_WRONG_LAST_SEQUENCE = 10071;
+
+function natsCode(err: unknown): string | undefined {
+  return err instanceof NatsError ? err.code : undefined;
+}
+
+export function isClosedError(err: unknown): boolean {
+  const code = natsCode(err);
+  return code === ErrorCode.ConnectionClosed || code === ErrorCode.ConnectionDraining;
+}
+
+/** Errors of a core request (or a JetStream publish, which is one). */
+export function mapRequestError(err: unknown, subject: string, timeoutMs: number): unknown {
+  const code = natsCode(err);
+  if (code === ErrorCode.Timeout) return new BusTimeoutError(subject, timeoutMs, { cause: err });
+  if (code === ErrorCode.NoResponders) return new BusNoResponderError(subject, { cause: err });
+  if (isClosedError(err)) return new BusClosedError({ cause: err });
+  return err;
+}
+
+export function isWrongLastSequence(err: unknown): boolean {
+  if (!(err instanceof NatsError)) return false;
+  return err.api_error?.err_code === JS_WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(err.message);
+}
+
+/** Errors of a KV write: CAS failures become KvConflictError. */
+export function mapKvError(err: unknown, bucket: string, key: string): unknown {
+  if (isWrongLastSequence(err)) return new KvConflictError(bucket, key, { cause: err });
+  if (isClosedError(err)) return new BusClosedError({ cause: err });
+  return err;
+}
+
+/** "Not found" answers of the JetStream API (stream or message). */
+export function isNotFound(err: unknown): boolean {
+  if (!(err instanceof NatsError)) return false;
+  return err.code === ErrorCode.JetStream404NoMessages || err.api_error?.code === 404 || /not found/i.test(err.message);
+}

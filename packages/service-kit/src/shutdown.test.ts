@@ -1,0 +1,97 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+import { createShutdown } from './shutdown';
+
+function setup(timeoutMs = 1000) {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    service: 'test',
+    level: 'info',
+    destination: new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        cb();
+      },
+    }),
+  });
+  const exits: number[] = [];
+  const shutdown = createShutdown({ logger, timeoutMs, exit: (code) => exits.push(code) });
+  return { shutdown, exits, lines };
+}
+
+describe('createShutdown', () => {
+  it('marks shutting down first, runs steps in order, then exits 0', async () => {
+    const { shutdown, exits } = setup();
+    const order: string[] = [];
+    shutdown.onShutdown('stop upgrades', () => {
+      order.push(`upgrades:${shutdown.isShuttingDown()}`);
+    });
+    shutdown.onShutdown('close sockets', async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('sockets');
+    });
+    shutdown.onShutdown('drain bus', () => {
+      order.push('bus');
+    });
+    expect(shutdown.isShuttingDown()).toBe(false);
+    await shutdown.trigger('test');
+    expect(order).toEqual(['upgrades:true', 'sockets', 'bus']);
+    expect(exits).toEqual([0]);
+  });
+
+  it('logs a failing step and continues with the next', async () => {
+    const { shutdown, exits, lines } = setup();
+    const order: string[] = [];
+    shutdown.onShutdown('broken', () => {
+      throw new Error('cannot close');
+    });
+    shutdown.onShutdown('after', () => {
+      order.push('after');
+    });
+    await shutdown.trigger('test');
+    expect(order).toEqual(['after']);
+    expect(exits).toEqual([0]);
+    expect(lines.find((l) => l.msg === 'shutdown step failed')).toMatchObject({ step: 'broken' });
+  });
+
+  it('runs the sequence once however often it is triggered', async () => {
+    const { shutdown, exits } = setup();
+    let runs = 0;
+    shutdown.onShutdown('count', () => {
+      runs += 1;
+    });
+    await Promise.all([shutdown.trigger('a'), shutdown.trigger('b')]);
+    await shutdown.trigger('c');
+    expect(runs).toBe(1);
+    expect(exits).toEqual([0]);
+  });
+
+  it('exits 1 when the deadline passes and not again when the step ends', async () => {
+    const { shutdown, exits, lines } = setup(50);
+    let release: () => void = () => undefined;
+    shutdown.onShutdown('hangs', () => new Promise<void>((r) => (release = r)));
+    const done = shutdown.trigger('test');
+    await new Promise((r) => setTimeout(r, 120));
+    expect(exits).toEqual([1]);
+    expect(lines.find((l) => l.msg === 'shutdown deadline passed, exiting')).toMatchObject({ step: 'hangs' });
+    release();
+    await done;
+    expect(exits).toEqual([1]);
+  });
+
+  it('starts on SIGTERM and exits at once on a second signal', async () => {
+    const { shutdown, exits } = setup();
+    let release: () => void = () => undefined;
+    shutdown.onShutdown('slow', () => new Promise<void>((r) => (release = r)));
+    const uninstall = shutdown.installSignalHandlers();
+    try {
+      process.emit('SIGTERM', 'SIGTERM');
+      expect(shutdown.isShuttingDown()).toBe(true);
+      process.emit('SIGINT', 'SIGINT');
+      expect(exits).toEqual([1]);
+    } finally {
+      uninstall();
+      release();
+    }
+  });
+});
