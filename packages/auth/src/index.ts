@@ -1,8 +1,27 @@
-import { SignJWT, jwtVerify } from 'jose';
-import { Probe } from '@arcp/protocol';
-export async function probe(): Promise<boolean> {
-  const key = new TextEncoder().encode('x'.repeat(32));
-  const t = await new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'HS256' }).sign(key);
-  const r = await jwtVerify(t, key, { algorithms: ['HS256'] });
-  return r.payload.a === 1 && Probe.safeParse({ type: 'ping' }).success;
-}
+/**
+ * @arcp/auth: issuing and verifying the registry's JWTs, revocation backed by a KV bucket, and
+ * constant-time secret comparisons.
+ */
+export { createTokenService, TOKEN_ALGORITHMS, MIN_SECRET_LENGTH } from './token-service';
+export type {
+  TokenService,
+  TokenServiceOptions,
+  TokenAlgorithm,
+  TempTokenInput,
+  IssuedToken,
+  VerifyOptions,
+} from './token-service';
+export { TokenClaimsSchema, kindOf } from './claims';
+export type { TokenClaims, TempTokenClaims, TokenKind, VerifiedToken } from './claims';
+export { AuthError, AUTH_FAILURE_REASONS, fromJoseError } from './errors';
+export type { AuthFailureReason } from './errors';
+export { createKvRevocationList, revoke, jtiKey, subjectKey } from './revocation';
+export type {
+  RevocationList,
+  RevocationKv,
+  RevocationPublisher,
+  RevokeInput,
+  RevokerDeps,
+  RevocationEvent,
+} from './revocation';
+export { safeEqual, matchesAny, sha256Hex } from './compare';

@@ -1,0 +1,31 @@
+/**
+ * Constant-time comparisons for shared secrets (agent keys, the admin password). Both sides are
+ * hashed first so the comparison time depends on neither the secret's length nor its content.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 of a UTF-8 string as lower-case hex (agent key bindings, revocation keys). */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** True when `a` and `b` are equal; runs in the same time whatever they contain. */
+export function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * True when `candidate` equals one of `secrets`. Every entry is compared (no early exit), so the
+ * time does not tell which entry matched or how many there are before it.
+ */
+export function matchesAny(candidate: string, secrets: readonly string[]): boolean {
+  let found = false;
+  for (const secret of secrets) {
+    if (safeEqual(candidate, secret)) found = true;
+  }
+  return found;
+}

@@ -1,0 +1,107 @@
+/**
+ * Credential revocation. Token verification stays stateless; a `RevocationList` answers "was this
+ * token revoked?" from the `<p>_revoked` KV bucket, which the registry writes (logout,
+ * unregistration) and every gateway reads, so a replica that starts later still refuses a revoked
+ * token. `revoke` also publishes a RevocationEvent so live sockets can be closed at once.
+ */
+import { encodeEvent, RevocationEventSchema, type RevocationEvent } from '@arcp/protocol';
+import { type TokenClaims } from './claims';
+import { sha256Hex } from './compare';
+
+export type { RevocationEvent };
+
+export interface RevocationList {
+  isRevoked(claims: TokenClaims): Promise<boolean>;
+}
+
+/** The slice of the Bus KV port used here; service-kit's `KvStore` satisfies it. */
+export interface RevocationKv {
+  get(key: string): Promise<{ readonly value: Uint8Array } | null>;
+  put(key: string, value: Uint8Array): Promise<number>;
+}
+
+/** The slice of the Bus used to announce revocations. */
+export interface RevocationPublisher {
+  publish(subject: string, data: Uint8Array): void;
+}
+
+export interface RevokeInput {
+  kind: 'agent' | 'admin';
+  /** Token `sub`; with no `jti`, every token of this subject issued before now is revoked. */
+  subject: string;
+  /** Revoke exactly one token. */
+  jti?: string;
+  /** Epoch ms after which the entry is moot (the revoked tokens have expired by then). */
+  untilMs: number;
+}
+
+/** What the bucket stores: the event plus the revocation instant for per-subject entries. */
+interface StoredRevocation {
+  /** Epoch seconds, as in the event. */
+  until: number;
+  revoked_at_ms: number;
+}
+
+export function jtiKey(jti: string): string {
+  return `jti.${sha256Hex(jti)}`;
+}
+
+export function subjectKey(kind: 'agent' | 'admin', subject: string): string {
+  return `sub.${kind}.${sha256Hex(subject)}`;
+}
+
+/** Issue instant of a token in ms; tokens without `iat_ms` count from the start of their second. */
+function issuedAtMs(claims: TokenClaims): number {
+  return claims.iat_ms ?? claims.iat * 1000;
+}
+
+function decode(value: Uint8Array): StoredRevocation | null {
+  try {
+    const v = JSON.parse(Buffer.from(value).toString('utf8')) as Partial<StoredRevocation>;
+    if (typeof v.until !== 'number' || typeof v.revoked_at_ms !== 'number') return null;
+    return { until: v.until, revoked_at_ms: v.revoked_at_ms };
+  } catch {
+    return null;
+  }
+}
+
+export function createKvRevocationList(kv: RevocationKv, now: () => number = Date.now): RevocationList {
+  async function active(key: string): Promise<StoredRevocation | null> {
+    const entry = await kv.get(key);
+    if (entry === null || entry.value.length === 0) return null;
+    const stored = decode(entry.value);
+    return stored !== null && stored.until * 1000 > now() ? stored : null;
+  }
+  return {
+    async isRevoked(claims) {
+      const kind = claims.role;
+      const [byJti, bySubject] = await Promise.all([active(jtiKey(claims.jti)), active(subjectKey(kind, claims.sub))]);
+      if (byJti !== null) return true;
+      // Same-millisecond counts as before: when in doubt, refuse.
+      return bySubject !== null && issuedAtMs(claims) <= bySubject.revoked_at_ms;
+    },
+  };
+}
+
+export interface RevokerDeps {
+  kv: RevocationKv;
+  bus: RevocationPublisher;
+  /** `subjects(prefix).revocations`. */
+  busSubject: string;
+  now?: () => number;
+}
+
+/** Writes the revocation (durable first), then announces it; resolves with the published event. */
+export async function revoke(deps: RevokerDeps, input: RevokeInput): Promise<RevocationEvent> {
+  const nowMs = (deps.now ?? Date.now)();
+  const event = RevocationEventSchema.parse({
+    kind: input.kind,
+    subject: input.subject,
+    ...(input.jti !== undefined ? { jti: input.jti } : {}),
+    until: Math.ceil(input.untilMs / 1000),
+  });
+  const key = input.jti !== undefined ? jtiKey(input.jti) : subjectKey(input.kind, input.subject);
+  await deps.kv.put(key, encodeEvent({ ...event, revoked_at_ms: nowMs }));
+  deps.bus.publish(deps.busSubject, encodeEvent(event));
+  return event;
+}

@@ -1,0 +1,155 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { AuthError, type AuthFailureReason } from './errors';
+import { createTokenService, type TokenService } from './token-service';
+
+const SECRET = 'a-test-secret-of-at-least-32-characters!';
+let clock = Date.UTC(2025, 0, 1, 12, 0, 0);
+const now = () => clock;
+
+function service(over: Partial<Parameters<typeof createTokenService>[0]> = {}): TokenService {
+  return createTokenService({ secret: SECRET, agentTtlS: 3600, adminTtlS: 1800, tempTtlS: 900, now, ...over });
+}
+
+async function failure(p: Promise<unknown>): Promise<AuthFailureReason> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(AuthError);
+    return (err as AuthError).reason;
+  }
+  throw new Error('expected an AuthError');
+}
+
+beforeEach(() => {
+  clock = Date.UTC(2025, 0, 1, 12, 0, 0);
+});
+
+describe('token service', () => {
+  it('round-trips an agent token with the reference claims and a jti', async () => {
+    const svc = service();
+    const issued = await svc.issueAgent('agent-1');
+    const v = await svc.verify(issued.token, { accept: ['agent'] });
+    expect(v.kind).toBe('agent');
+    expect(v.claims).toMatchObject({ sub: 'agent-1', agent_id: 'agent-1', role: 'agent', scopes: [] });
+    expect(v.claims.exp - v.claims.iat).toBe(3600);
+    expect(v.claims.jti).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(issued.expiresIn).toBe(3600);
+  });
+
+  it('issues admin tokens with the admin scopes and their own lifetime', async () => {
+    const svc = service();
+    const { token } = await svc.issueAdmin('ARCP');
+    const v = await svc.verify(token, { accept: ['admin'] });
+    expect(v.claims).toMatchObject({ sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: ['admin', 'agent_management'] });
+    expect(v.claims.exp - v.claims.iat).toBe(1800);
+  });
+
+  it('issues temp tokens bound to one agent with a lower-cased type', async () => {
+    const svc = service();
+    const hash = 'a'.repeat(64);
+    const { token } = await svc.issueTemp({ agentId: 'a1', agentType: 'Security', agentKeyHash: hash });
+    const v = await svc.verify(token, { accept: ['temp'] });
+    expect(v.kind).toBe('temp');
+    expect(v.claims).toMatchObject({
+      sub: 'temp_a1',
+      agent_id: 'a1',
+      role: 'agent',
+      temp_registration: true,
+      token_type: 'temp',
+      agent_type: 'security',
+      agent_key_hash: hash,
+    });
+    expect(v.claims.exp - v.claims.iat).toBe(900);
+  });
+
+  it('gives every token a distinct jti', async () => {
+    const svc = service();
+    const a = await svc.issueAgent('x1');
+    const b = await svc.issueAgent('x1');
+    expect(a.claims.jti).not.toBe(b.claims.jti);
+  });
+
+  it('accepts a token within the clock tolerance after exp and rejects it beyond', async () => {
+    const svc = service({ clockToleranceS: 5 });
+    const { token } = await svc.issueAgent('a1');
+    clock += 3603_000;
+    await expect(svc.verify(token, { accept: ['agent'] })).resolves.toBeDefined();
+    clock += 3_000;
+    expect(await failure(svc.verify(token, { accept: ['agent'] }))).toBe('expired');
+  });
+
+  it('rejects a token signed with another secret', async () => {
+    const other = createTokenService({ secret: 'another-secret-that-is-32-characters-long', agentTtlS: 60, adminTtlS: 60, tempTtlS: 60, now });
+    const { token } = await other.issueAdmin('ARCP');
+    expect(await failure(service().verify(token, { accept: ['admin'] }))).toBe('bad_signature');
+  });
+
+  it('rejects a token whose payload was altered', async () => {
+    const { token } = await service().issueAgent('a1');
+    const [h, p, s] = token.split('.');
+    const body = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...body, role: 'admin' })).toString('base64url');
+    expect(await failure(service().verify(`${h}.${forged}.${s}`, { accept: ['admin', 'agent'] }))).toBe('bad_signature');
+  });
+
+  it('rejects alg none and a different HMAC algorithm', async () => {
+    const claims = { sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: [], jti: 'j1' };
+    const iat = Math.floor(clock / 1000);
+    const unsecured = new UnsecuredJWT(claims).setIssuedAt(iat).setExpirationTime(iat + 60).encode();
+    const hs512 = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS512' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await failure(service().verify(unsecured, { accept: ['admin'] }))).toBe('bad_signature');
+    expect(await failure(service().verify(hs512, { accept: ['admin'] }))).toBe('bad_signature');
+  });
+
+  it('distinguishes missing, malformed, wrong role and temp-not-allowed', async () => {
+    const svc = service();
+    expect(await failure(svc.verify(undefined, { accept: ['agent'] }))).toBe('missing');
+    expect(await failure(svc.verify('  ', { accept: ['agent'] }))).toBe('missing');
+    expect(await failure(svc.verify('not.a.jwt', { accept: ['agent'] }))).toBe('malformed');
+    const agent = await svc.issueAgent('a1');
+    expect(await failure(svc.verify(agent.token, { accept: ['admin'] }))).toBe('wrong_role');
+    const temp = await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'b'.repeat(64) });
+    expect(await failure(svc.verify(temp.token, { accept: ['agent', 'admin'] }))).toBe('temp_not_allowed');
+  });
+
+  it('treats a signed token lacking our claims as malformed', async () => {
+    const iat = Math.floor(clock / 1000);
+    const token = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await failure(service().verify(token, { accept: ['agent', 'admin', 'temp'] }))).toBe('malformed');
+  });
+
+  it('checks the issuer when one is configured', async () => {
+    const a = service({ issuer: 'arcp-a' });
+    const b = service({ issuer: 'arcp-b' });
+    const { token } = await a.issueAgent('a1');
+    await expect(a.verify(token, { accept: ['agent'] })).resolves.toBeDefined();
+    expect(await failure(b.verify(token, { accept: ['agent'] }))).toBe('malformed');
+  });
+
+  it('refreshes agent and admin tokens with a new jti and refuses temp tokens', async () => {
+    const svc = service();
+    const v = await svc.verify((await svc.issueAgent('a1')).token, { accept: ['agent'] });
+    clock += 10_000;
+    const fresh = await svc.refresh(v);
+    expect(fresh.claims).toMatchObject({ sub: 'a1', role: 'agent' });
+    expect(fresh.claims.jti).not.toBe(v.claims.jti);
+    expect(fresh.claims.iat).toBe(v.claims.iat + 10);
+    const temp = await svc.verify(
+      (await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'c'.repeat(64) })).token,
+      { accept: ['temp'] },
+    );
+    expect(await failure(svc.refresh(temp))).toBe('temp_not_allowed');
+  });
+
+  it('refuses short secrets', () => {
+    expect(() => service({ secret: 'short' })).toThrow(/at least 32/);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * The registry's environment: reference variable names and defaults (§5) where they exist, plus
+ * our own listen address. Parsed once by `loadConfig(RegistryEnv)` at the entry point.
+ */
+import { BaseServiceEnv, envList, envNumber, envSeconds } from '@arcp/service-kit';
+import { z } from 'zod';
+
+const blank = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const TYPE_TOKEN = /^[a-zA-Z0-9_-]{2,50}$/;
+
+export const DEFAULT_AGENT_TYPES = ['security', 'monitoring', 'automation', 'networking', 'testing'] as const;
+
+export const RegistryEnv = BaseServiceEnv.extend({
+  // Registration keys handed to agent operators; each key may back one live agent at a time.
+  // Unset means registration is switched off (temp-token requests answer 503), never a crash.
+  AGENT_KEYS: envList([]),
+  // Agent types accepted at registration (case-insensitive), 1–100 entries of [A-Za-z0-9_-].
+  ALLOWED_AGENT_TYPES: envList([...DEFAULT_AGENT_TYPES]).refine(
+    (l) => l.length >= 1 && l.length <= 100 && l.every((t) => TYPE_TOKEN.test(t)),
+    '1–100 agent types, each 2–50 characters of [A-Za-z0-9_-]',
+  ),
+  // Seconds without a heartbeat after which an agent is dead (the reference's alive rule).
+  AGENT_HEARTBEAT_TIMEOUT: envSeconds({ min: 0.1, max: 86_400, default: 60 }),
+  // Upper bound of the liveness sweep period; the sweep also runs at least every timeout/4.
+  AGENT_CLEANUP_INTERVAL: envSeconds({ min: 0.05, max: 86_400, default: 60 }),
+  // HMAC key of every token; shared with the gateways, which verify agent and admin tokens.
+  JWT_SECRET: z.preprocess(blank, z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional()),
+  // Pinned signing algorithm; tokens signed any other way (or unsigned) are rejected.
+  JWT_ALGORITHM: z.preprocess(blank, z.enum(['HS256', 'HS384', 'HS512']).default('HS256')),
+  // Lifetime of agent access tokens.
+  JWT_EXPIRE_MINUTES: envNumber({ min: 1, max: 525_600, default: 60 }),
+  // Lifetime of the temporary registration token; `expires_in` reports exactly this (§9.5).
+  ARCP_TPR_TOKEN_TTL_TEMP: envNumber({ min: 10, max: 86_400, default: 900 }),
+  // The one operator account; without a password admin login answers 503.
+  ADMIN_USERNAME: z.preprocess(blank, z.string().max(255).default('ARCP')),
+  ADMIN_PASSWORD: z.preprocess(blank, z.string().max(1024).optional()),
+  // Admin token lifetime in minutes.
+  SESSION_TIMEOUT: envNumber({ min: 1, max: 525_600, default: 30 }),
+  // Failed logins (or bad agent keys) from one client before it is locked out (reference: burst).
+  RATE_LIMIT_BURST: envNumber({ min: 1, max: 1000, default: 20 }),
+  // First lockout length in seconds; each further lockout doubles it, capped at one hour.
+  LOGIN_LOCKOUT_S: envNumber({ min: 1, max: 3600, default: 300 }),
+  // Largest accepted request body; larger ones answer 413 before any parsing.
+  MAX_JSON_SIZE: envNumber({ min: 1024, max: 64 * 1024 * 1024, default: 1_048_576 }),
+  // Public HTTP listener of the standalone registry process.
+  REGISTRY_PORT: envNumber({ min: 0, max: 65535, default: 8080 }),
+  REGISTRY_HOST: z.preprocess(blank, z.string().default('0.0.0.0')),
+});
+
+export type RegistryConfig = z.infer<typeof RegistryEnv>;
+
+/** The registry's own process must sign tokens, so its secret is mandatory there. */
+export const RegistryMainEnv = RegistryEnv.extend({
+  JWT_SECRET: z.preprocess(
+    blank,
+    z.string({ error: 'JWT_SECRET is required (at least 32 characters)' }).min(32, 'JWT_SECRET must be at least 32 characters'),
+  ),
+});

@@ -1,0 +1,72 @@
+/**
+ * Everything a route handler needs, built once by `createRegistry`. KV buckets open lazily on
+ * first use (and eagerly in `start()`), so routes can be mounted before the bus is reachable.
+ */
+import { createKvRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
+import { type Subjects } from '@arcp/protocol';
+import { type Bus, type KvStore, type Logger } from '@arcp/service-kit';
+import { type RegistryConfig } from './config';
+import { type RegistryEvents } from './events';
+import { type RegistryMetrics } from './metrics';
+import { AgentStore } from './store/agent-store';
+import { KeyBindings } from './store/key-bindings';
+import { LoginLockout } from './store/lockout';
+
+export interface Stores {
+  readonly agents: AgentStore;
+  readonly keys: KeyBindings;
+  readonly lockout: LoginLockout;
+  readonly revocations: RevocationList;
+  readonly revokedKv: KvStore;
+  readonly leasesKv: KvStore;
+}
+
+export interface RegistryContext {
+  readonly config: RegistryConfig;
+  readonly logger: Logger;
+  readonly bus: Bus;
+  readonly names: Subjects;
+  readonly tokens: TokenService;
+  readonly events: RegistryEvents;
+  readonly metrics: RegistryMetrics;
+  /** Epoch milliseconds (injectable for tests). */
+  readonly now: () => number;
+  /** AGENT_HEARTBEAT_TIMEOUT in milliseconds. */
+  readonly timeoutMs: number;
+  /** Agent token lifetime in ms: how long a per-agent revocation must be remembered. */
+  readonly agentTokenMs: number;
+  stores(): Promise<Stores>;
+}
+
+/** The longest token lifetime bounds how long the revoked bucket must keep an entry. */
+export function revokedTtlMs(config: RegistryConfig): number {
+  return Math.max(config.JWT_EXPIRE_MINUTES, config.SESSION_TIMEOUT) * 60_000 + 60_000;
+}
+
+export async function openStores(
+  bus: Bus,
+  names: Subjects,
+  config: RegistryConfig,
+  logger: Logger,
+  now: () => number,
+): Promise<Stores> {
+  const [agentsKv, registryKv, revokedKv, leasesKv] = await Promise.all([
+    bus.kv(names.agentsBucket),
+    bus.kv(names.registryBucket),
+    bus.kv(names.revokedBucket, { ttlMs: revokedTtlMs(config) }),
+    // Lease expiry lives in the value (see liveness/lease.ts), so no bucket TTL is needed.
+    bus.kv(names.leasesBucket),
+  ]);
+  return {
+    agents: new AgentStore(agentsKv, (key) => logger.warn({ agent_id: key }, 'skipping unreadable agent record')),
+    keys: new KeyBindings(registryKv),
+    lockout: new LoginLockout(registryKv, {
+      maxFailures: config.RATE_LIMIT_BURST,
+      baseLockoutS: config.LOGIN_LOCKOUT_S,
+      now,
+    }),
+    revocations: createKvRevocationList(revokedKv, now),
+    revokedKv,
+    leasesKv,
+  };
+}

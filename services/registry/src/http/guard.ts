@@ -1,0 +1,65 @@
+/**
+ * Bearer authentication for protected routes (reference §2.1 texts): verify the JWT, check the
+ * revocation list, then the role. A temp registration token is accepted only where a route says
+ * so (registration); it is never a general agent credential (§9.4).
+ */
+import { AuthError, type AuthFailureReason, type TokenKind, type VerifiedToken } from '@arcp/auth';
+import { type HttpRequest } from '@arcp/service-kit';
+import { type RegistryContext } from '../context';
+import { fail, HttpFailure } from './responses';
+
+export type AccessLevel = 'agent' | 'admin';
+
+/** The token after `Bearer ` (exact prefix, as the reference), or null. */
+export function bearerToken(req: HttpRequest): string | null {
+  const header = req.headers['authorization'];
+  if (header === undefined || !header.startsWith('Bearer ')) return null;
+  const token = header.slice('Bearer '.length).trim();
+  return token === '' ? null : token;
+}
+
+/** Verifies any of our tokens and its revocation status; AuthError on failure. */
+export async function verifyAny(ctx: RegistryContext, token: string | null): Promise<VerifiedToken> {
+  const verified = await ctx.tokens.verify(token, { accept: ['agent', 'admin', 'temp'] });
+  const { revocations } = await ctx.stores();
+  if (await revocations.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
+  return verified;
+}
+
+function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {
+  ctx.metrics.authFailures.inc({ reason });
+  const slug = reason === 'missing' ? 'authentication-failed' : 'token-invalid';
+  return new HttpFailure(fail(req, slug, detail));
+}
+
+/** Authenticates the request for `level`, accepting only token kinds in `accept`. */
+export async function authenticate(
+  ctx: RegistryContext,
+  req: HttpRequest,
+  level: AccessLevel,
+  accept: readonly TokenKind[],
+): Promise<VerifiedToken> {
+  const token = bearerToken(req);
+  if (token === null) throw denied(ctx, req, 'missing', `Authentication required for ${level} endpoint`);
+  let verified: VerifiedToken;
+  try {
+    verified = await verifyAny(ctx, token);
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    const detail = err.reason === 'revoked' ? 'Token has been revoked' : 'Invalid or expired token';
+    throw denied(ctx, req, err.reason, detail);
+  }
+  if (accept.includes(verified.kind)) return verified;
+  const reason = verified.kind === 'temp' ? 'temp_not_allowed' : 'wrong_role';
+  ctx.metrics.authFailures.inc({ reason });
+  const detail =
+    verified.kind === 'temp'
+      ? 'Temporary registration tokens can only be used to register the agent they were issued for'
+      : `Access denied: ${verified.claims.role} role cannot access ${level} endpoint`;
+  throw new HttpFailure(fail(req, 'insufficient-permissions', detail));
+}
+
+/** The caller may act on `agentId`: admins on anyone, agents on themselves. */
+export function mayActOn(verified: VerifiedToken, agentId: string): boolean {
+  return verified.kind === 'admin' || verified.claims.agent_id === agentId;
+}

@@ -1,0 +1,111 @@
+/**
+ * The liveness sweeper. One replica at a time (the lease holder) flips alive → dead once
+ * `last_seen` is older than the heartbeat timeout and unregisters agents silent for
+ * max(60 s, 2 × timeout). Each transition is a compare-and-set, so even overlapping leaders
+ * announce every change exactly once.
+ */
+import { effectiveStatus, parseIso, type StoredAgent } from '@arcp/protocol';
+import { KvConflictError } from '@arcp/service-kit';
+import { type RegistryContext, type Stores } from '../context';
+import { unregisterAgent } from '../lifecycle';
+import { Lease } from './lease';
+
+export const SWEEPER_LEASE = 'registry-sweeper';
+
+export interface SweepResult {
+  leader: boolean;
+  dead: number;
+  removed: number;
+}
+
+export interface Sweeper {
+  start(): void;
+  stop(): Promise<void>;
+  sweep(): Promise<SweepResult>;
+}
+
+/** Sweep period: at most the cleanup interval, at least four sweeps per timeout. */
+export function sweepIntervalMs(ctx: RegistryContext): number {
+  return Math.max(10, Math.min(ctx.config.AGENT_CLEANUP_INTERVAL * 1000, ctx.timeoutMs / 4));
+}
+
+export function removeAfterMs(ctx: RegistryContext): number {
+  return Math.max(60_000, 2 * ctx.timeoutMs);
+}
+
+export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
+  const intervalMs = sweepIntervalMs(ctx);
+  const lease = new Lease(stores.leasesKv, SWEEPER_LEASE, ctx.config.INSTANCE_ID, Math.max(3 * intervalMs, 1000), ctx.now);
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+
+  async function sweep(): Promise<SweepResult> {
+    const result: SweepResult = { leader: await lease.acquire(), dead: 0, removed: 0 };
+    if (!result.leader) return result;
+    for (const cached of stores.agents.list()) {
+      const outcome = await settle(ctx, stores, cached);
+      if (outcome === 'dead') result.dead++;
+      if (outcome === 'removed') result.removed++;
+    }
+    return result;
+  }
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      running = sweep()
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'liveness sweep failed'))
+        .finally(() => {
+          if (timer !== null) schedule();
+        });
+    }, intervalMs);
+  }
+
+  return {
+    start() {
+      if (timer === null) schedule();
+    },
+    async stop() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await running;
+      await lease.release().catch((err: unknown) => ctx.logger.warn({ err }, 'lease release failed'));
+    },
+    sweep,
+  };
+}
+
+/** Applies the timeout rules to one agent, re-reading it first (the cache may lag). */
+async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent): Promise<'dead' | 'removed' | null> {
+  const now = ctx.now();
+  const expired = now - seenMs(cached) >= removeAfterMs(ctx);
+  const dying = cached.status === 'alive' && effectiveStatus(cached, now, ctx.timeoutMs) === 'dead';
+  if (!expired && !dying) return null;
+  const current = await stores.agents.get(cached.agent_id);
+  if (current === null) return null;
+  const { agent } = current;
+  if (now - seenMs(agent) >= removeAfterMs(ctx)) {
+    return (await unregisterAgent(ctx, stores, current, 'timeout')) ? 'removed' : null;
+  }
+  if (agent.status !== 'alive' || effectiveStatus(agent, now, ctx.timeoutMs) === 'alive') return null;
+  const dead: StoredAgent = { ...agent, status: 'dead' };
+  try {
+    await stores.agents.update(dead, current.revision);
+  } catch (err) {
+    if (err instanceof KvConflictError) return null;
+    throw err;
+  }
+  ctx.events.directory('dead', dead);
+  ctx.events.log('WARN', 'agents', `Agent ${agent.agent_id} missed its heartbeats and is now dead`, {
+    agent_id: agent.agent_id,
+    agent_type: agent.agent_type,
+  });
+  return 'dead';
+}
+
+function seenMs(agent: StoredAgent): number {
+  try {
+    return parseIso(agent.last_seen);
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Authenticated directory reads (reference §2.4): `GET /agents` with its filters and
+ * `GET /agents/{id}`. Status is the effective (lazy) one, so a reader is never staler than
+ * the heartbeat timeout even between sweeps.
+ */
+import { effectiveStatus, toHttpAgent } from '@arcp/protocol';
+import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
+import { type RegistryContext } from '../context';
+import { queryBool } from '../http/body';
+import { authenticate } from '../http/guard';
+import { fail, HttpFailure, json } from '../http/responses';
+
+const CALLERS = ['agent', 'admin'] as const;
+
+export async function listAgents(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
+  await authenticate(ctx, req, 'agent', CALLERS);
+  const status = req.query.get('status');
+  if (status !== null && status !== '' && status !== 'alive' && status !== 'dead') {
+    throw new HttpFailure(fail(req, 'validation-failed', "Input validation failed: status: must be 'alive' or 'dead'"));
+  }
+  const type = req.query.get('agent_type') || null;
+  const caps = req.query.getAll('capabilities').filter((c) => c !== '');
+  const includeMetrics = queryBool(req, 'include_metrics', false);
+  const now = ctx.now();
+  const out = [];
+  for (const agent of (await ctx.stores()).agents.list()) {
+    const s = effectiveStatus(agent, now, ctx.timeoutMs);
+    if (status && s !== status) continue;
+    if (type !== null && agent.agent_type !== type) continue;
+    // The reference's any-match for /agents (all-match is /public/discover's rule).
+    if (caps.length > 0 && !caps.some((c) => agent.capabilities.includes(c))) continue;
+    out.push(toHttpAgent(agent, s, { includeMetrics }));
+  }
+  return json(out);
+}
+
+export async function getAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
+  await authenticate(ctx, req, 'agent', CALLERS);
+  const agentId = req.params['agent_id'] ?? '';
+  const found = await (await ctx.stores()).agents.get(agentId);
+  if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
+  const s = effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs);
+  return json(toHttpAgent(found.agent, s, { includeMetrics: queryBool(req, 'include_metrics', false) }));
+}

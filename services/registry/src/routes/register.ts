@@ -1,0 +1,114 @@
+/**
+ * `POST /agents/register` (reference §2.2 step 2): validate the registration, check who may
+ * register which id, hold the one-key-one-live-agent rule, store the agent durably, then answer
+ * with its access token and announce the change once.
+ */
+import { type VerifiedToken } from '@arcp/auth';
+import {
+  defaultMetrics,
+  effectiveStatus,
+  isoUtc,
+  makeAgentRegistrationSchema,
+  StoredAgentSchema,
+  type AgentRegistration,
+  type StoredAgent,
+} from '@arcp/protocol';
+import { KvConflictError, type HttpRequest, type HttpResponse } from '@arcp/service-kit';
+import { type RegistryContext, type Stores } from '../context';
+import { parseBody } from '../http/body';
+import { authenticate } from '../http/guard';
+import { type VersionedAgent } from '../store/agent-store';
+import { fail, HttpFailure, json } from '../http/responses';
+
+export function registerHandler(ctx: RegistryContext) {
+  const schema = makeAgentRegistrationSchema(ctx.config.ALLOWED_AGENT_TYPES);
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const token = await authenticate(ctx, req, 'agent', ['temp', 'agent', 'admin']);
+    let registration: AgentRegistration;
+    try {
+      registration = parseBody(req, schema, ctx.config.MAX_JSON_SIZE);
+    } catch (err) {
+      ctx.metrics.registrations.inc({ result: 'invalid' });
+      throw err;
+    }
+    assertMayRegister(ctx, req, token, registration.agent_id);
+    const stores = await ctx.stores();
+    // The duplicate check comes before the key binding so a refused attempt binds nothing.
+    const existing = await stores.agents.get(registration.agent_id);
+    if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive') throw duplicate(ctx, req, registration.agent_id);
+    if (token.kind === 'temp') await bindKey(ctx, req, stores, token, registration.agent_id);
+    const agent = await store(ctx, req, stores, registration, existing);
+    const access = await ctx.tokens.issueAgent(agent.agent_id);
+    ctx.metrics.registrations.inc({ result: 'ok' });
+    ctx.events.directory('registered', agent);
+    ctx.events.log('INFO', 'agents', `Agent registered: ${agent.agent_id} (${agent.agent_type})`, {
+      event_type: 'agent_registered',
+      agent_id: agent.agent_id,
+      agent_type: agent.agent_type,
+      client_ip: req.ip,
+    });
+    return json({
+      status: 'success',
+      message: `Agent '${agent.name}' registered successfully`,
+      agent_id: agent.agent_id,
+      access_token: access.token,
+    });
+  };
+}
+
+/** Admins register anyone; a temp token only the agent it was issued for; agents themselves. */
+function assertMayRegister(ctx: RegistryContext, req: HttpRequest, token: VerifiedToken, agentId: string): void {
+  if (token.kind === 'admin' || token.claims.agent_id === agentId) return;
+  ctx.metrics.registrations.inc({ result: 'forbidden' });
+  throw new HttpFailure(
+    fail(req, 'insufficient-permissions', 'Agents can only register themselves', {
+      agent_id: token.claims.agent_id,
+      request_agent_id: agentId,
+    }),
+  );
+}
+
+async function bindKey(ctx: RegistryContext, req: HttpRequest, stores: Stores, token: VerifiedToken, agentId: string): Promise<void> {
+  const hash = token.claims.agent_key_hash ?? '';
+  const isLive = async (id: string) => {
+    const found = await stores.agents.get(id);
+    return found !== null && effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) === 'alive';
+  };
+  const holder = await stores.keys.bind(hash, agentId, isLive);
+  if (holder === null) return;
+  ctx.metrics.registrations.inc({ result: 'key_in_use' });
+  throw new HttpFailure(
+    fail(req, 'agent-registration-failed', `Agent key is already in use by agent '${holder}'. Each agent key can only register one agent.`),
+  );
+}
+
+function duplicate(ctx: RegistryContext, req: HttpRequest, agentId: string): HttpFailure {
+  ctx.metrics.registrations.inc({ result: 'duplicate' });
+  return new HttpFailure(fail(req, 'duplicate-agent', `Agent ${agentId} is already registered and alive.`));
+}
+
+/** Creates the record, or replaces the dead one seen at `existing`; losing a race is a 409. */
+async function store(
+  ctx: RegistryContext,
+  req: HttpRequest,
+  stores: Stores,
+  registration: AgentRegistration,
+  existing: VersionedAgent | null,
+): Promise<StoredAgent> {
+  const at = isoUtc(ctx.now());
+  const agent = StoredAgentSchema.parse({
+    ...registration,
+    status: 'alive',
+    registered_at: at,
+    last_seen: at,
+    metrics: defaultMetrics(registration.agent_id, at),
+  });
+  try {
+    if (existing === null) await stores.agents.create(agent);
+    else await stores.agents.update(agent, existing.revision);
+  } catch (err) {
+    if (err instanceof KvConflictError) throw duplicate(ctx, req, agent.agent_id);
+    throw err;
+  }
+  return agent;
+}
