@@ -13,9 +13,9 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__ARCP_NATS_FIXTURE__ = fixture;
   if (fixture.url) {
     process.env.NATS_URL = fixture.url;
-    console.log(`\n[testkit] NATS for integration tests: ${fixture.url} (${fixture.source})`);
+    process.stdout.write(`\n[testkit] NATS for integration tests: ${fixture.url} (${fixture.source})\n`);
   } else {
     process.env.ARCP_NATS_UNAVAILABLE = fixture.reason ?? 'unavailable';
-    console.warn(`\n[testkit] SKIPPING integration tests: ${fixture.reason}`);
+    process.stderr.write(`\n[testkit] SKIPPING integration tests: ${fixture.reason}\n`);
   }
 }

@@ -1,0 +1,65 @@
+/**
+ * Token checks for the authenticated channels: stateless jose verification plus the revocation
+ * bucket (so a replica that starts after a logout still refuses the token), and the live side of
+ * revocation: a RevocationEvent on the bus closes every matching socket of this replica.
+ */
+import { AuthError, createKvRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
+import { CloseCodes, CloseReasons, RevocationEventSchema, decodeEvent, subjects, type RevocationEvent } from '@arcp/protocol';
+import type { Bus, Subscription } from '@arcp/service-kit';
+import type { Connection } from './connection';
+import type { ChannelHandle } from './engine';
+import type { GatewayLogger } from './logger';
+
+export interface CredentialGate {
+  /** Verifies signature, expiry, kind and revocation; rejects with AuthError. */
+  verify(token: string, accept: readonly TokenKind[]): Promise<VerifiedToken>;
+  /**
+   * Closes this replica's sockets whose principal a revocation names (code 4009). Returns the
+   * bus subscription; `claimsOf` reads the verified claims a channel stored as the principal.
+   */
+  closeRevoked(handle: ChannelHandle, claimsOf: (conn: Connection) => TokenClaims | undefined): Subscription;
+}
+
+export interface CredentialGateDeps {
+  bus: Bus;
+  prefix: string;
+  tokens: TokenService;
+  logger: GatewayLogger;
+  now?: () => number;
+}
+
+/** Whether a revocation event covers a token with these claims. */
+export function revocationMatches(event: RevocationEvent, claims: TokenClaims): boolean {
+  if (event.kind !== claims.role) return false;
+  return event.jti !== undefined ? event.jti === claims.jti : event.subject === claims.sub;
+}
+
+export async function createCredentialGate(deps: CredentialGateDeps): Promise<CredentialGate> {
+  const names = subjects(deps.prefix);
+  const revoked = createKvRevocationList(await deps.bus.kv(names.revokedBucket), deps.now);
+  return {
+    async verify(token, accept) {
+      const verified = await deps.tokens.verify(token, { accept });
+      if (await revoked.isRevoked(verified.claims)) throw new AuthError('revoked', 'token was revoked');
+      return verified;
+    },
+    closeRevoked(handle, claimsOf) {
+      return deps.bus.subscribe(names.revocations, (msg) => {
+        const event = decodeEvent(RevocationEventSchema, msg.data);
+        if (!event.ok) {
+          deps.logger.warn({ channel: handle.name, error: event.error }, 'ignoring malformed revocation event');
+          return;
+        }
+        const closed = handle.closeWhere(
+          (conn) => {
+            const claims = claimsOf(conn);
+            return claims !== undefined && revocationMatches(event.value, claims);
+          },
+          CloseCodes.REVOKED,
+          CloseReasons[CloseCodes.REVOKED],
+        );
+        if (closed > 0) deps.logger.info({ channel: handle.name, kind: event.value.kind, closed }, 'closed sockets of a revoked credential');
+      });
+    },
+  };
+}

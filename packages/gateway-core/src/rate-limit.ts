@@ -1,0 +1,33 @@
+/**
+ * Per-socket token bucket for inbound frames. Refilled lazily on each take, so an idle socket
+ * costs no timer; the clock is injectable for tests.
+ */
+export interface RateLimit {
+  /** Frames allowed back to back. */
+  burst: number;
+  /** Sustained frames per second. */
+  perSecond: number;
+}
+
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = limit.burst;
+    this.last = now();
+  }
+
+  /** Takes one token; false when the bucket is empty. */
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((t - this.last) / 1000) * this.limit.perSecond);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The uWS adapter behind `Connection`: the only place a `uWS.WebSocket` is touched after open.
+ * Also carries the engine's per-socket bookkeeping (auth phase, rate bucket, slow-consumer clock),
+ * which channel handlers never see.
+ */
+import type { WebSocket } from 'uWebSockets.js';
+import { clampCloseReason } from '@arcp/protocol';
+import type { Connection, SendStatus } from './connection';
+import type { GatewayMetrics } from './gateway-metrics';
+import { TokenBucket, type RateLimit } from './rate-limit';
+
+/** Data attached to each uWS socket at upgrade. */
+export interface SocketData {
+  remoteAddress: string;
+  conn?: UwsConnection;
+}
+
+export type AuthPhase = 'awaiting' | 'verifying' | 'ready';
+
+let counter = 0;
+
+export class UwsConnection implements Connection {
+  readonly id = `c${(++counter).toString(36)}`;
+  readonly state: Record<string, unknown> = {};
+  principal: unknown = undefined;
+  readonly remoteAddress: string;
+  phase: AuthPhase;
+  /** Frames received while the auth step was running, replayed once it succeeds. */
+  readonly held: string[] = [];
+  authTimer: NodeJS.Timeout | undefined;
+  readonly bucket: TokenBucket;
+  /** Set when the rate-limit warning frame went out; cleared when the client slows down. */
+  rateWarned = false;
+  /** First sweep that saw the send buffer over the limit; undefined while under it. */
+  overLimitSince: number | undefined;
+  /** Last client frame (or server keep-alive ping), for the idle pinger. */
+  lastActivityAt = Date.now();
+  private open = true;
+
+  constructor(
+    private readonly ws: WebSocket<SocketData>,
+    readonly channel: string,
+    rate: RateLimit,
+    private readonly metrics: GatewayMetrics,
+    withAuth: boolean,
+  ) {
+    this.remoteAddress = ws.getUserData().remoteAddress;
+    this.phase = withAuth ? 'awaiting' : 'ready';
+    this.bucket = new TokenBucket(rate);
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  send(data: string | Buffer, isBinary = false, type = 'direct'): SendStatus {
+    if (!this.open) return 'closed';
+    const result = this.ws.send(data, isBinary, false);
+    if (result === 2) {
+      this.metrics.drops.inc({ channel: this.channel, reason: 'backpressure' });
+      return 'dropped';
+    }
+    this.metrics.sent.inc({ channel: this.channel, type });
+    this.metrics.sentBytes.inc({ channel: this.channel }, typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+    return result === 1 ? 'ok' : 'backpressure';
+  }
+
+  close(code: number, reason = ''): void {
+    if (!this.open) return;
+    this.open = false;
+    this.ws.end(code, clampCloseReason(reason));
+  }
+
+  subscribe(topic: string): void {
+    if (this.open) this.ws.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    if (this.open) this.ws.unsubscribe(topic);
+  }
+
+  bufferedAmount(): number {
+    return this.open ? this.ws.getBufferedAmount() : 0;
+  }
+
+  /** Runs `fn` with the socket corked so its sends leave in one write. */
+  cork(fn: () => void): void {
+    if (this.open) this.ws.cork(fn);
+    else fn();
+  }
+
+  /** Called from the uWS close handler: the socket object is invalid from here on. */
+  markClosed(): void {
+    this.open = false;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+    this.held.length = 0;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Wires the agents channel: the directory read model → the bare list of every agent (encoded
+ * once per change, sent on auth and published to every authenticated socket), jose verification
+ * with the revocation bucket, and the closing of an unregistered agent's sockets.
+ */
+import type { TokenService } from '@arcp/auth';
+import { channelLimitsFrom, createAgentDirectory, createCredentialGate, mountChannel, type AgentDirectory, type ChannelHandle, type GatewayLogger, type UwsApp } from '@arcp/gateway-core';
+import { Topics, effectiveStatus, encodeFrame, subjects, toWsAgent } from '@arcp/protocol';
+import type { Bus, Subscription } from '@arcp/service-kit';
+import type { Registry } from 'prom-client';
+import { claimsOf, createAgentsChannel } from './channel';
+import type { AgentsChannelConfig } from './config';
+
+export interface AgentsGatewayDeps {
+  app: UwsApp;
+  bus: Bus;
+  config: AgentsChannelConfig & { ARCP_BUS_PREFIX: string };
+  tokens: TokenService;
+  logger: GatewayLogger;
+  registry: Registry;
+  now?: () => number;
+  trustProxy?: boolean;
+}
+
+export interface AgentsGateway {
+  readonly handle: ChannelHandle;
+  readonly directory: AgentDirectory;
+  start(): Promise<void>;
+  ready(): boolean;
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const timeoutMs = config.AGENT_HEARTBEAT_TIMEOUT * 1000;
+  const directory = createAgentDirectory({
+    bus: deps.bus,
+    bucket: subjects(config.ARCP_BUS_PREFIX).agentsBucket,
+    logger: deps.logger,
+    heartbeatTimeoutMs: timeoutMs,
+    coalesceMs: config.AGENT_WS_COALESCE_MS,
+    now,
+  });
+  let list: Buffer | undefined;
+  const currentList = () => {
+    if (!list) {
+      const t = now();
+      list = encodeFrame(directory.all().map((a) => toWsAgent(a, effectiveStatus(a, t, timeoutMs))));
+    }
+    return list;
+  };
+  const gatePromise = createCredentialGate({ bus: deps.bus, prefix: config.ARCP_BUS_PREFIX, tokens: deps.tokens, logger: deps.logger, now });
+  const channel = createAgentsChannel({
+    limits: channelLimitsFrom('AGENT', config),
+    // A temp registration token is not accepted here (CONTRACT "Do better" 4).
+    verify: async (token) => (await gatePromise).verify(token, ['agent', 'admin']),
+    currentList,
+  });
+  const handle = mountChannel(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus: deps.bus, trustProxy: deps.trustProxy });
+  let revocations: Subscription | undefined;
+  let started = false;
+
+  return {
+    handle,
+    directory,
+    async start() {
+      directory.onChange(() => {
+        list = undefined;
+        handle.publish(Topics.agentsList, currentList(), 'agent_list');
+      });
+      revocations = (await gatePromise).closeRevoked(handle, claimsOf);
+      await directory.start();
+      started = true;
+    },
+    ready: () => started && !handle.draining,
+    drain: () => handle.drain(),
+    async stop() {
+      revocations?.unsubscribe();
+      handle.stop();
+      directory.stop();
+    },
+  };
+}

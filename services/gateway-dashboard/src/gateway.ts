@@ -1,0 +1,89 @@
+/**
+ * Wires the dashboard channel: the metrics service's frames arrive on NATS already encoded and
+ * are forwarded unchanged to uWS topics (monitoring/health/alert skip paused sockets), commands
+ * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
+ */
+import type { TokenService } from '@arcp/auth';
+import { channelLimitsFrom, createCredentialGate, mountChannel, type ChannelHandle, type GatewayLogger, type UwsApp } from '@arcp/gateway-core';
+import {
+  DashboardCommandReplySchema,
+  Topics,
+  decodeEvent,
+  encodeEvent,
+  logEntry,
+  subjects,
+  type DashboardFrameTopic,
+} from '@arcp/protocol';
+import type { Bus, Subscription } from '@arcp/service-kit';
+import { Counter, type Registry } from 'prom-client';
+import { claimsOf, createDashboardChannel } from './channel';
+import type { DashboardChannelConfig } from './config';
+
+export interface DashboardGatewayDeps {
+  app: UwsApp;
+  bus: Bus;
+  config: DashboardChannelConfig & { ARCP_BUS_PREFIX: string };
+  tokens: TokenService;
+  logger: GatewayLogger;
+  registry: Registry;
+  now?: () => number;
+  trustProxy?: boolean;
+}
+
+export interface DashboardGateway {
+  readonly handle: ChannelHandle;
+  start(): Promise<void>;
+  ready(): boolean;
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PAUSABLE: readonly DashboardFrameTopic[] = ['monitoring', 'health', 'alert'];
+const ALWAYS: readonly DashboardFrameTopic[] = ['agents', 'logs'];
+
+function badInputCounter(registry: Registry): Counter<'reason'> {
+  const name = 'arcp_dashboard_bad_frames_total';
+  return (registry.getSingleMetric(name) as Counter<'reason'> | undefined) ?? new Counter({ name, help: 'Dashboard client frames rejected after auth, by reason', labelNames: ['reason'], registers: [registry] });
+}
+
+export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGateway {
+  const { config, bus } = deps;
+  const names = subjects(config.ARCP_BUS_PREFIX);
+  const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: deps.tokens, logger: deps.logger, now: deps.now });
+  const badInput = badInputCounter(deps.registry);
+  const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
+    const reply = await bus.request(names.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
+    const decoded = decodeEvent(DashboardCommandReplySchema, reply.data);
+    if (!decoded.ok) throw new Error(`bad reply from the metrics service: ${decoded.error}`);
+    return decoded.value.frames;
+  };
+  const channel = createDashboardChannel({
+    limits: channelLimitsFrom('DASHBOARD', config),
+    verify: async (token) => (await gatePromise).verify(token, ['admin', 'agent', 'temp']),
+    // Called only after mountChannel below has returned.
+    authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
+    relay,
+    log: (level, message) => bus.publish(names.logEvents, encodeEvent(logEntry(level, message, 'dashboard'))),
+    onBadInput: (reason) => badInput.inc({ reason }),
+  });
+  const handle = mountChannel(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });
+  const subs: Subscription[] = [];
+  let started = false;
+
+  return {
+    handle,
+    async start() {
+      const h = handle;
+      for (const type of PAUSABLE) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardPausable, type));
+      for (const type of ALWAYS) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardAlways, type));
+      subs.push((await gatePromise).closeRevoked(h, claimsOf));
+      started = true;
+    },
+    ready: () => started && !handle.draining,
+    drain: () => handle.drain(),
+    async stop() {
+      for (const s of subs) s.unsubscribe();
+      handle.stop();
+    },
+  };
+}
