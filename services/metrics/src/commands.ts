@@ -1,0 +1,154 @@
+/**
+ * Dashboard commands answered over request/reply (queue group: one replica answers each). Every
+ * reply is `{frames}` for the requesting socket; a malformed request gets `{frames: [], error}`
+ * and a failing command its error ack, never a crash of the subscription.
+ */
+import { AlertInputSchema, DashboardLogRequestSchema, formatIssues, hydrateAlert, isoUtc, logEntry, type Subjects } from '@arcp/protocol';
+import { type Bus, type BusMessage, type Logger, type Subscription } from '@arcp/service-kit';
+import { z } from 'zod';
+import { type Alerting } from './alerts/alerting';
+import { type ClusterView } from './frames/view';
+import { type Producer } from './producer';
+import { alertId, type AlertStore } from './stores/alert-store';
+import { type LogStore } from './stores/log-store';
+import { ack, decodeCommand, encodeReply, frame, type CommandRequest, type DashboardFrame } from './wire';
+
+/** Largest JSON of log entries in one reply: the whole reply must fit one NATS message (1 MiB). */
+const LOG_REPLY_BYTES = 512 * 1024;
+
+const AlertCommandData = z.union([z.looseObject({ alerts: z.array(AlertInputSchema) }), AlertInputSchema]);
+
+/** The command's `data` does not validate; the requester gets the issues, nothing is stored. */
+export class InvalidCommandError extends Error {
+  override readonly name = 'InvalidCommandError';
+  constructor(readonly command: string, readonly issues: string) {
+    super(`invalid ${command} data: ${issues}`);
+  }
+}
+
+export interface CommandDeps {
+  bus: Bus;
+  subjects: Subjects;
+  logs: LogStore;
+  alerts: AlertStore;
+  alerting: Alerting;
+  producer: Producer;
+  logger: Logger;
+  view: () => ClusterView;
+  logWindow: number;
+  /** Counts outcomes by command (bounded label values). */
+  onCommand?: (command: string, outcome: 'ok' | 'error' | 'invalid') => void;
+}
+
+export class CommandHandler {
+  constructor(private readonly deps: CommandDeps) {}
+
+  listen(): Subscription {
+    const { bus, subjects } = this.deps;
+    return bus.subscribe(subjects.dashboardCommands, (msg) => void this.answer(msg), { queue: subjects.dashboardCommandsQueue });
+  }
+
+  private async answer(msg: BusMessage): Promise<void> {
+    const decoded = decodeCommand(msg.data);
+    if (!decoded.ok) {
+      this.deps.onCommand?.('unknown', 'invalid');
+      msg.respond(encodeReply([], `invalid dashboard command: ${decoded.error}`));
+      return;
+    }
+    const { command } = decoded.value;
+    try {
+      msg.respond(encodeReply(await this.handle(decoded.value)));
+      this.deps.onCommand?.(command, 'ok');
+    } catch (err) {
+      const invalid = err instanceof InvalidCommandError;
+      if (!invalid) this.deps.logger.error({ err, command }, 'dashboard command failed');
+      this.deps.onCommand?.(command, invalid ? 'invalid' : 'error');
+      msg.respond(encodeReply([], invalid ? err.message : `${command} failed: ${(err as Error).message}`));
+    }
+  }
+
+  /** The frames answering one request, in send order. */
+  async handle(req: CommandRequest): Promise<DashboardFrame[]> {
+    const view = this.deps.view();
+    const ts = isoUtc(view.nowMs);
+    return this.dispatch(req, view, ts);
+  }
+
+  private async dispatch(req: CommandRequest, view: ClusterView, ts: string): Promise<DashboardFrame[]> {
+    switch (req.command) {
+      case 'snapshot':
+        return this.snapshot(view, ts);
+      case 'refresh_request':
+        return this.refresh(view, ts);
+      case 'agents_request':
+        return [frame('agents', view.agentsData, ts), ack('agents_ack', ts)];
+      case 'clear_logs':
+        await this.deps.logs.purge();
+        await this.note('WARN', 'Dashboard logs cleared', view.nowMs);
+        return [ack('clear_logs_ack', ts)];
+      case 'clear_alerts':
+        await this.deps.alerts.purge();
+        await this.note('WARN', 'Dashboard alerts cleared', view.nowMs);
+        return [ack('clear_alerts_ack', ts)];
+      case 'dashboard_log':
+        return this.dashboardLog(req.data, view.nowMs, ts);
+      case 'dashboard_alert':
+        return this.dashboardAlert(req.data, view.nowMs);
+    }
+  }
+
+  /** A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts. */
+  private async snapshot(view: ClusterView, ts: string): Promise<DashboardFrame[]> {
+    const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
+    const alerts = await this.deps.alerts.recent(this.deps.logWindow);
+    if (alerts.length > 0) frames.push(frame('alert', { alerts }, ts));
+    return frames;
+  }
+
+  /** Fresh state; alerts that fire right now are shown but neither persisted nor put in cooldown. */
+  private async refresh(view: ClusterView, ts: string): Promise<DashboardFrame[]> {
+    try {
+      await this.note('INFO', 'Manual refresh requested', view.nowMs);
+      const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
+      const alerts = this.deps.alerting.current(view);
+      if (alerts.length > 0) frames.push(frame('alert', { alerts }, ts));
+      return [...frames, ack('refresh_ack', ts)];
+    } catch (err) {
+      return [ack('refresh_ack', ts, `Refresh failed: ${(err as Error).message}`)];
+    }
+  }
+
+  private stateFrames(view: ClusterView, ts: string): DashboardFrame[] {
+    return [frame('monitoring', view.monitoring, ts), frame('health', view.health, ts), frame('agents', view.agentsData, ts)];
+  }
+
+  private async recentLogs(ts: string): Promise<DashboardFrame[]> {
+    const logs = await this.deps.logs.recent(this.deps.logWindow, LOG_REPLY_BYTES);
+    return logs.length > 0 ? [frame('logs', { logs, count: logs.length, last_updated: ts }, ts)] : [];
+  }
+
+  /** Stores the dashboard's own log line and shows it on every dashboard at once. */
+  private async dashboardLog(data: unknown, nowMs: number, ts: string): Promise<DashboardFrame[]> {
+    const parsed = DashboardLogRequestSchema.safeParse(data);
+    if (!parsed.success) throw new InvalidCommandError('dashboard_log', formatIssues(parsed.error));
+    const { level, message, timestamp } = parsed.data;
+    const entry = logEntry(level, message, 'dashboard', { frontend_timestamp: timestamp }, isoUtc(nowMs));
+    await this.deps.logs.append(entry, { broadcast: true });
+    this.deps.producer.publish('logs', { logs: [entry], count: 1, last_updated: ts }, ts);
+    return [];
+  }
+
+  private async dashboardAlert(data: unknown, nowMs: number): Promise<DashboardFrame[]> {
+    const parsed = AlertCommandData.safeParse(data);
+    if (!parsed.success) throw new InvalidCommandError('dashboard_alert', formatIssues(parsed.error));
+    const inputs = 'alerts' in parsed.data && Array.isArray(parsed.data.alerts) ? parsed.data.alerts : [parsed.data];
+    for (const input of inputs) {
+      await this.deps.alerts.append(hydrateAlert(input as z.output<typeof AlertInputSchema>, isoUtc(nowMs), alertId(nowMs)));
+    }
+    return [];
+  }
+
+  private async note(level: string, message: string, nowMs: number): Promise<void> {
+    await this.deps.logs.append(logEntry(level, message, 'dashboard', {}, isoUtc(nowMs)));
+  }
+}

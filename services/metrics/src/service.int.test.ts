@@ -1,0 +1,108 @@
+/**
+ * The metrics service against a real nats-server (JetStream streams, KV leases): frame cadence,
+ * durable logs across restarts, and one producer among replicas with failover.
+ */
+import { randomBytes } from 'node:crypto';
+import { encodeEvent, subjects as subjectsFor } from '@arcp/protocol';
+import { connectNatsBus, type Bus } from '@arcp/service-kit';
+import { collect, eventually, quietLogger, testConfig, testRegistry } from './test-support/fixtures';
+import { createMetricsService, type MetricsService } from './service';
+
+type Frame = { type: string; data: Record<string, unknown> };
+const describeNats = process.env.NATS_URL ? describe : describe.skip;
+const prefix = `t_metrics_${randomBytes(4).toString('hex')}`;
+const s = subjectsFor(prefix);
+const opened: Bus[] = [];
+const running: MetricsService[] = [];
+
+async function bus(): Promise<Bus> {
+  const b = await connectNatsBus({ servers: process.env.NATS_URL!, name: 'metrics-int', logger: quietLogger() });
+  opened.push(b);
+  return b;
+}
+
+async function replica(instance: string, b: Bus, env: Record<string, string> = {}): Promise<MetricsService> {
+  const config = testConfig({ ARCP_BUS_PREFIX: prefix, INSTANCE_ID: instance, DASHBOARD_WS_INTERVAL: '0.3', LEADER_LEASE_TTL_S: '1', TELEMETRY_INTERVAL_S: '0.5', ...env });
+  const service = createMetricsService({ config, bus: b, logger: quietLogger(), metricsRegistry: testRegistry() });
+  await service.start();
+  running.push(service);
+  return service;
+}
+
+async function command(b: Bus, command: string, data?: unknown): Promise<Frame[]> {
+  const reply = await b.request(s.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: 3000 });
+  return (JSON.parse(new TextDecoder().decode(reply.data)) as { frames: Frame[] }).frames;
+}
+
+const logMessages = async (b: Bus): Promise<string[]> => {
+  const frames = await command(b, 'snapshot');
+  return ((frames.find((f) => f.type === 'logs')?.data.logs ?? []) as { message: string }[]).map((l) => l.message);
+};
+
+afterEach(async () => {
+  for (const svc of running.splice(0)) await svc.stop();
+  for (const b of opened.splice(0)) await b.close().catch(() => undefined);
+});
+
+describeNats('metrics service on NATS', () => {
+  it('publishes frames at DASHBOARD_WS_INTERVAL', async () => {
+    const b = await bus();
+    const frames = collect<Frame>(b, s.dashboardFrame('monitoring'));
+    const service = await replica('int-cadence', b);
+    await eventually(() => service.isLeader(), 5000, 'leadership');
+    const start = frames.items.length;
+    await new Promise((r) => setTimeout(r, 1600));
+    const produced = frames.items.length - start;
+    // 1.6 s at 0.3 s: about 5 rounds; a second producer or a stalled timer would show.
+    expect(produced).toBeGreaterThanOrEqual(3);
+    expect(produced).toBeLessThanOrEqual(7);
+    expect(frames.items.at(-1)?.data).toHaveProperty('resource_utilization');
+  });
+
+  it('logs survive a restart of the service and are gone after clear_logs', async () => {
+    const b1 = await bus();
+    const first = await replica('int-logs-1', b1);
+    b1.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'durable entry', source: 'auth' }));
+    await eventually(async () => (await logMessages(b1)).includes('durable entry'), 5000, 'stored log');
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    await b1.close();
+
+    const b2 = await bus();
+    await replica('int-logs-2', b2);
+    expect(await logMessages(b2)).toContain('durable entry');
+    const ack = await command(b2, 'clear_logs');
+    expect(ack[0]?.type).toBe('clear_logs_ack');
+    expect(await logMessages(b2)).toEqual(['Dashboard logs cleared']);
+  });
+
+  it('two replicas: exactly one producer, and the standby takes over when the leader stops or dies', async () => {
+    const [ba, bb, bc] = [await bus(), await bus(), await bus()];
+    const frames = collect<Frame>(bc, s.dashboardFrame('monitoring'));
+    const a = await replica('int-a', ba);
+    const b = await replica('int-b', bb);
+    await eventually(() => a.isLeader() || b.isLeader(), 5000, 'a leader');
+    for (let i = 0; i < 10; i++) {
+      expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const before = frames.items.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(frames.items.length - before).toBeLessThanOrEqual(7); // one producer's cadence, not two
+
+    // Graceful stop releases the lease: the standby takes over within one renew period or so.
+    const [leader, standby] = a.isLeader() ? [a, b] : [b, a];
+    await leader.stop();
+    running.splice(running.indexOf(leader), 1);
+    await eventually(() => standby.isLeader(), 3000, 'takeover after stop');
+    const resumed = frames.items.length;
+    await eventually(() => frames.items.length > resumed, 3000, 'frames from the new leader');
+
+    // A crash (connection gone, no release): a fresh replica takes over once the lease lapses.
+    const bd = await bus();
+    const c = await replica('int-c', bd);
+    await (standby === a ? ba : bb).close();
+    await eventually(() => c.isLeader(), 6000, 'takeover after crash');
+    await eventually(() => !standby.isLeader(), 3000, 'old leader steps down');
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Dashboard logs in a bounded JetStream stream (memory stream in the standalone process), so
+ * they survive a restart of the metrics service and `clear_logs` really clears them. A stored
+ * record wraps the entry with `broadcast` when a command already sent it to every dashboard,
+ * so the producer's periodic frame does not send it twice.
+ */
+import { type LogEntry } from '@arcp/protocol';
+import { type StoredMessage, type StreamStore } from '@arcp/service-kit';
+
+interface StoredLog {
+  entry: LogEntry;
+  broadcast?: boolean;
+}
+
+export interface NewLogs {
+  /** Entries new since the cursor that still need a periodic frame, newest first. */
+  entries: LogEntry[];
+  /** The cursor to use next time. */
+  cursor: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class LogStore {
+  constructor(
+    private readonly stream: StreamStore,
+    private readonly subject: string,
+  ) {}
+
+  append(entry: LogEntry, opts: { broadcast?: boolean } = {}): Promise<number> {
+    const record: StoredLog = opts.broadcast ? { entry, broadcast: true } : { entry };
+    return this.stream.append(this.subject, encoder.encode(JSON.stringify(record)));
+  }
+
+  /**
+   * The newest entries for a dashboard's first frame, newest first: at most `limit`, and no more
+   * than `maxBytes` of JSON so the reply fits in one NATS message.
+   */
+  async recent(limit: number, maxBytes: number): Promise<LogEntry[]> {
+    const messages = await this.stream.last(limit);
+    const out: LogEntry[] = [];
+    let bytes = 0;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      bytes += messages[i]!.data.byteLength;
+      if (bytes > maxBytes) break;
+      const record = decodeStored(messages[i]!);
+      if (record) out.push(record.entry);
+    }
+    return out;
+  }
+
+  /** Sequence of the newest stored entry (0 when empty). */
+  async lastSeq(): Promise<number> {
+    const [newest] = await this.stream.last(1);
+    return newest?.seq ?? 0;
+  }
+
+  /**
+   * Entries stored after `cursor`, at most `limit` (the newest ones: a backlog larger than a
+   * frame is skipped, it stays available to refresh and connect).
+   */
+  async since(cursor: number, limit: number): Promise<NewLogs> {
+    const newest = await this.lastSeq();
+    if (newest <= cursor) return { entries: [], cursor: Math.min(cursor, newest) };
+    const from = Math.max(cursor, newest - limit);
+    const messages = await this.stream.after(from, limit);
+    const entries: LogEntry[] = [];
+    for (const m of messages) {
+      const record = decodeStored(m);
+      if (record && !record.broadcast) entries.push(record.entry);
+    }
+    return { entries: entries.reverse(), cursor: messages.at(-1)?.seq ?? newest };
+  }
+
+  purge(): Promise<void> {
+    return this.stream.purge();
+  }
+}
+
+function decodeStored(m: StoredMessage): StoredLog | null {
+  try {
+    const record = JSON.parse(decoder.decode(m.data)) as StoredLog;
+    return record && typeof record === 'object' && record.entry ? record : null;
+  } catch {
+    // A record this version cannot read is skipped rather than breaking every dashboard.
+    return null;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The whole product in one process: registry, metrics service and the three channel gateways
+ * on one uWS app and one port, over the in-memory bus. The same `create*` seams as the
+ * distributed services, so behaviour is the same; only the transport between them differs.
+ */
+import { createTokenService } from '@arcp/auth';
+import { createAgentsGateway } from '@arcp/gateway-agents';
+import { ARCP_VERSION, createUwsApp, listen, mountNotFound, mountRoutes } from '@arcp/gateway-core';
+import { createDashboardGateway } from '@arcp/gateway-dashboard';
+import { createPublicGateway } from '@arcp/gateway-public';
+import { createMetricsService } from '@arcp/metrics';
+import { createRegistry } from '@arcp/registry';
+import { createLogger, createMemoryBus, createMetricsRegistry, loadConfig, startOpsServer, type Logger } from '@arcp/service-kit';
+import { StandaloneEnv, type StandaloneConfig } from './config';
+import { fillSecrets, type GeneratedSecret } from './secrets';
+
+export interface StandaloneOptions {
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+export interface Standalone {
+  readonly config: StandaloneConfig;
+  /** The port the product listens on (ARCP_PORT, or the one picked for 0). */
+  readonly port: number;
+  readonly opsPort: number;
+  readonly generated: readonly GeneratedSecret[];
+  ready(): boolean;
+  /** Graceful: drain sockets with the reconnect code, stop services, close ports. */
+  stop(): Promise<void>;
+}
+
+export async function startStandalone(opts: StandaloneOptions = {}): Promise<Standalone> {
+  const { env, generated } = fillSecrets(opts.env ?? process.env);
+  const config = loadConfig(StandaloneEnv, env);
+  const logger = opts.logger ?? createLogger({ service: 'arcp', level: config.LOG_LEVEL, base: { version: ARCP_VERSION } });
+  const metrics = createMetricsRegistry({ service: 'standalone', version: ARCP_VERSION });
+  const registry = metrics.registry;
+  const bus = createMemoryBus({ logger });
+  const app = createUwsApp();
+  // The registry issues tokens with this config; the gateways verify with the same secret.
+  const tokens = createTokenService({
+    secret: config.JWT_SECRET as string,
+    algorithm: config.JWT_ALGORITHM,
+    agentTtlS: config.JWT_EXPIRE_MINUTES * 60,
+    adminTtlS: config.SESSION_TIMEOUT * 60,
+    tempTtlS: config.ARCP_TPR_TOKEN_TTL_TEMP,
+  });
+
+  const registrySvc = createRegistry({ config, bus, logger, metricsRegistry: registry });
+  const metricsSvc = createMetricsService({ config, bus, logger, metricsRegistry: metrics, role: 'standalone' });
+  const gateways = [
+    createPublicGateway({ app, bus, config, logger, registry }),
+    createAgentsGateway({ app, bus, config, tokens, logger, registry }),
+    createDashboardGateway({ app, bus, config, tokens, logger, registry }),
+  ];
+  mountRoutes(app, registrySvc.routes, { service: 'standalone', registry, logger });
+  mountNotFound(app);
+
+  await registrySvc.start();
+  await metricsSvc.start();
+  for (const gw of gateways) await gw.start();
+  const listening = await listen(app, config.ARCP_HOST, config.ARCP_PORT);
+  let stopping = false;
+  const ready = () => !stopping && registrySvc.ready() && gateways.every((g) => g.ready());
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    registry,
+    logger,
+    readiness: () => (ready() ? { ready: true } : { ready: false, reason: stopping ? 'shutting down' : 'starting' }),
+  });
+  logger.info({ port: listening.port, ops: ops.port }, 'ARCP standalone listening');
+
+  return {
+    config,
+    port: listening.port,
+    opsPort: ops.port,
+    generated,
+    ready,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await Promise.all(gateways.map((g) => g.drain()));
+      listening.close();
+      for (const gw of gateways) await gw.stop();
+      await metricsSvc.stop();
+      await registrySvc.stop();
+      await bus.close();
+      await ops.close();
+    },
+  };
+}
