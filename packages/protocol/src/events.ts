@@ -93,8 +93,11 @@ export const DashboardCommandRequestSchema = z.object({
 });
 export type DashboardCommandRequest = z.output<typeof DashboardCommandRequestSchema>;
 
-/** The dashboard frames to send to the requester, in order (may be empty). */
-export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()) });
+/**
+ * The dashboard frames to send to the requester, in order (may be empty). `error` says why a
+ * request was refused (malformed, unknown command, invalid data); its `frames` are then empty.
+ */
+export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()), error: z.string().optional() });
 export type DashboardCommandReply = z.output<typeof DashboardCommandReplySchema>;
 
 const encoder = new TextEncoder();

@@ -26,6 +26,8 @@ export interface Subjects {
   readonly dashboardCommands: string;
   /** Queue group used by every replica answering `dashboardCommands`. */
   readonly dashboardCommandsQueue: string;
+  /** Queue group of the metrics replicas storing `logEvents`: each event is stored once. */
+  readonly logEventsQueue: string;
   /** KV bucket: the agent directory (key = agent id, value = StoredAgent JSON). */
   readonly agentsBucket: string;
   /** KV bucket: revoked credentials (key = token id / subject hash), with a TTL. */
@@ -67,6 +69,7 @@ export function subjects(prefix: string = DEFAULT_PREFIX): Subjects {
     dashboardFrames: `${prefix}.dash.frame.*`,
     dashboardCommands: `${prefix}.dash.cmd`,
     dashboardCommandsQueue: `${flat}_dash_cmd`,
+    logEventsQueue: `${flat}_events_log`,
     agentsBucket: `${flat}_agents`,
     revokedBucket: `${flat}_revoked`,
     leasesBucket: `${flat}_leases`,

@@ -5,29 +5,30 @@
  */
 import { type DashboardFrameTopic } from '@arcp/protocol';
 import { type ServiceMetrics } from '@arcp/service-kit';
+import { type Counter, type Gauge } from 'prom-client';
 import { type ClusterView } from './frames/view';
-import { LabelledMetric, registerMetric } from './prom';
+import { counter, gauge } from './prom';
 
 export interface ClusterMetrics {
-  leader: LabelledMetric;
-  framesPublished: LabelledMetric;
-  alertsFired: LabelledMetric;
-  commands: LabelledMetric;
-  rejectedEvents: LabelledMetric;
+  leader: Gauge;
+  framesPublished: Counter<'type'>;
+  alertsFired: Counter<'type' | 'severity'>;
+  commands: Counter<'command' | 'outcome'>;
+  rejectedEvents: Counter<'kind'>;
   observe(view: ClusterView): void;
 }
 
 export function createClusterMetrics(metrics: ServiceMetrics): ClusterMetrics {
-  const reg = (name: string, help: string, type: 'gauge' | 'counter') => registerMetric(metrics, new LabelledMetric(name, help, type));
-  const agents = reg('arcp_cluster_agents', 'Registered agents by effective status (alive/dead).', 'gauge');
-  const connections = reg('arcp_cluster_connections', 'Open connections reported by live instances, by service role.', 'gauge');
-  const instances = reg('arcp_cluster_instances', 'Service instances with telemetry within TELEMETRY_TIMEOUT_S, by role.', 'gauge');
+  const reg = metrics.registry;
+  const agents = gauge(reg, 'arcp_cluster_agents', 'Registered agents by effective status (alive/dead).', ['status']);
+  const connections = gauge(reg, 'arcp_cluster_connections', 'Open connections reported by live instances, by service role.', ['role']);
+  const instances = gauge(reg, 'arcp_cluster_instances', 'Service instances with telemetry within TELEMETRY_TIMEOUT_S, by role.', ['role']);
   return {
-    leader: reg('arcp_metrics_leader', '1 while this replica is the dashboard frame producer, else 0.', 'gauge'),
-    framesPublished: reg('arcp_metrics_frames_published_total', 'Dashboard frames published on the bus, by frame type.', 'counter'),
-    alertsFired: reg('arcp_metrics_alerts_fired_total', 'Alerts fired after cooldown, by rule type and severity.', 'counter'),
-    commands: reg('arcp_metrics_commands_total', 'Dashboard commands answered, by command and outcome.', 'counter'),
-    rejectedEvents: reg('arcp_metrics_rejected_events_total', 'Bus events dropped as malformed, by kind.', 'counter'),
+    leader: gauge(reg, 'arcp_metrics_leader', '1 while this replica is the dashboard frame producer, else 0.'),
+    framesPublished: counter(reg, 'arcp_metrics_frames_published_total', 'Dashboard frames published on the bus, by frame type.', ['type']),
+    alertsFired: counter(reg, 'arcp_metrics_alerts_fired_total', 'Alerts fired after cooldown, by rule type and severity.', ['type', 'severity']),
+    commands: counter(reg, 'arcp_metrics_commands_total', 'Dashboard commands answered, by command and outcome.', ['command', 'outcome']),
+    rejectedEvents: counter(reg, 'arcp_metrics_rejected_events_total', 'Bus events dropped as malformed, by kind.', ['kind']),
     observe(view) {
       const alive = view.agents.filter((a) => a.alive).length;
       agents.set({ status: 'alive' }, alive);

@@ -9,12 +9,10 @@ import { z } from 'zod';
 import { type Alerting } from './alerts/alerting';
 import { type ClusterView } from './frames/view';
 import { type Producer } from './producer';
+import { wholeLogEntry } from './logs/entries';
 import { alertId, type AlertStore } from './stores/alert-store';
-import { type LogStore } from './stores/log-store';
+import { LOG_FRAME_BYTES, type LogStore } from './stores/log-store';
 import { ack, decodeCommand, encodeReply, frame, type CommandRequest, type DashboardFrame } from './wire';
-
-/** Largest JSON of log entries in one reply: the whole reply must fit one NATS message (1 MiB). */
-const LOG_REPLY_BYTES = 512 * 1024;
 
 const AlertCommandData = z.union([z.looseObject({ alerts: z.array(AlertInputSchema) }), AlertInputSchema]);
 
@@ -123,7 +121,7 @@ export class CommandHandler {
   }
 
   private async recentLogs(ts: string): Promise<DashboardFrame[]> {
-    const logs = await this.deps.logs.recent(this.deps.logWindow, LOG_REPLY_BYTES);
+    const logs = await this.deps.logs.recent(this.deps.logWindow, LOG_FRAME_BYTES);
     return logs.length > 0 ? [frame('logs', { logs, count: logs.length, last_updated: ts }, ts)] : [];
   }
 
@@ -132,8 +130,8 @@ export class CommandHandler {
     const parsed = DashboardLogRequestSchema.safeParse(data);
     if (!parsed.success) throw new InvalidCommandError('dashboard_log', formatIssues(parsed.error));
     const { level, message, timestamp } = parsed.data;
-    const entry = logEntry(level, message, 'dashboard', { frontend_timestamp: timestamp }, isoUtc(nowMs));
-    await this.deps.logs.append(entry, { broadcast: true });
+    const line = wholeLogEntry(level, message, 'dashboard', { frontend_timestamp: timestamp }, isoUtc(nowMs));
+    const entry = await this.deps.logs.append(line, { broadcast: true });
     this.deps.producer.publish('logs', { logs: [entry], count: 1, last_updated: ts }, ts);
     return [];
   }

@@ -13,8 +13,13 @@ export const MetricsEnv = z.object({
   AGENT_HEARTBEAT_TIMEOUT: envSeconds({ min: 1, max: 86_400, default: 60 }),
   // Bound of the durable log and alert streams (reference buffer size); oldest entries go first.
   DASHBOARD_LOG_BUFFER_MAXLEN: envNumber({ min: 1, max: 1_000_000, default: 10_000 }),
-  // Longest log message kept; longer ones are cut to N-3 characters plus "..." like the reference.
-  DASHBOARD_LOG_MESSAGE_MAXLEN: envNumber({ min: 16, max: 1_000_000, default: 2048 }),
+  // Longest log message stored: longer ones keep N-3 characters plus "..." (the reference's rule).
+  // Applied to everything this service stores, in either direction from the protocol's 2048:
+  // bus log events are read without the protocol clamp, dashboard_log lines arrive whole. Entries
+  // other services build with protocol `logEntry()` are already cut at 2048 before publishing, so
+  // for those a value above 2048 changes nothing. Capped at 64 Ki characters so one entry stays far
+  // below the NATS message limit (frames and replies are also bounded to 512 KiB of entries).
+  DASHBOARD_LOG_MESSAGE_MAXLEN: envNumber({ min: 16, max: 65_536, default: 2048 }),
   // Entries a dashboard receives on connect/refresh. Not the whole buffer: a 10 000-entry reply
   // would exceed the NATS payload limit, and later frames only carry what is new anyway.
   DASHBOARD_LOG_WINDOW: envNumber({ min: 1, max: 10_000, default: 500 }),

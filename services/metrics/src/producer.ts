@@ -7,8 +7,8 @@ import { isoUtc, type DashboardFrameTopic, type Subjects } from '@arcp/protocol'
 import { type Bus, type Logger } from '@arcp/service-kit';
 import { type Alerting } from './alerts/alerting';
 import { type ClusterView } from './frames/view';
-import { type LogStore } from './stores/log-store';
-import { encodeDashboardFrame, frame } from './wire';
+import { LOG_FRAME_BYTES, type LogStore } from './stores/log-store';
+import { encodeDashboardFrame, frame, type FrameData } from './wire';
 
 export interface ProducerDeps {
   bus: Bus;
@@ -46,7 +46,7 @@ export class Producer {
     this.publish('monitoring', view.monitoring, ts);
     this.publish('health', view.health, ts);
     this.publish('agents', view.agentsData, ts);
-    const fresh = await this.deps.logs.since(this.cursor, this.deps.logWindow);
+    const fresh = await this.deps.logs.since(this.cursor, this.deps.logWindow, LOG_FRAME_BYTES);
     this.cursor = fresh.cursor;
     if (fresh.entries.length > 0) {
       this.publish('logs', { logs: fresh.entries, count: fresh.entries.length, last_updated: ts }, ts);
@@ -56,7 +56,7 @@ export class Producer {
   }
 
   /** Sends a frame to every dashboard (used by commands too, e.g. a dashboard's own log line). */
-  publish(type: DashboardFrameTopic, data: unknown, ts: string): void {
+  publish<K extends DashboardFrameTopic>(type: K, data: FrameData[K], ts: string): void {
     this.deps.bus.publish(this.deps.subjects.dashboardFrame(type), encodeDashboardFrame(frame(type, data, ts)));
     this.deps.onPublished?.(type);
   }

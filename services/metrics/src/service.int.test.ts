@@ -2,21 +2,20 @@
  * The metrics service against a real nats-server (JetStream streams, KV leases): frame cadence,
  * durable logs across restarts, and one producer among replicas with failover.
  */
-import { randomBytes } from 'node:crypto';
 import { encodeEvent, subjects as subjectsFor } from '@arcp/protocol';
 import { connectNatsBus, type Bus } from '@arcp/service-kit';
-import { collect, eventually, quietLogger, testConfig, testRegistry } from './test-support/fixtures';
+import { describeWithNats, natsUrl, uniquePrefix, waitFor } from '@arcp/testkit';
+import { collect, quietLogger, testConfig, testRegistry } from './test-support/fixtures';
 import { createMetricsService, type MetricsService } from './service';
 
 type Frame = { type: string; data: Record<string, unknown> };
-const describeNats = process.env.NATS_URL ? describe : describe.skip;
-const prefix = `t_metrics_${randomBytes(4).toString('hex')}`;
+const prefix = uniquePrefix('metrics');
 const s = subjectsFor(prefix);
 const opened: Bus[] = [];
 const running: MetricsService[] = [];
 
 async function bus(): Promise<Bus> {
-  const b = await connectNatsBus({ servers: process.env.NATS_URL!, name: 'metrics-int', logger: quietLogger() });
+  const b = await connectNatsBus({ servers: natsUrl(), name: 'metrics-int', logger: quietLogger() });
   opened.push(b);
   return b;
 }
@@ -44,12 +43,12 @@ afterEach(async () => {
   for (const b of opened.splice(0)) await b.close().catch(() => undefined);
 });
 
-describeNats('metrics service on NATS', () => {
+describeWithNats('metrics service on NATS', () => {
   it('publishes frames at DASHBOARD_WS_INTERVAL', async () => {
     const b = await bus();
     const frames = collect<Frame>(b, s.dashboardFrame('monitoring'));
     const service = await replica('int-cadence', b);
-    await eventually(() => service.isLeader(), 5000, 'leadership');
+    await waitFor(() => service.isLeader(), { timeoutMs: 5000, what: 'leadership' });
     const start = frames.items.length;
     await new Promise((r) => setTimeout(r, 1600));
     const produced = frames.items.length - start;
@@ -63,7 +62,7 @@ describeNats('metrics service on NATS', () => {
     const b1 = await bus();
     const first = await replica('int-logs-1', b1);
     b1.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'durable entry', source: 'auth' }));
-    await eventually(async () => (await logMessages(b1)).includes('durable entry'), 5000, 'stored log');
+    await waitFor(async () => (await logMessages(b1)).includes('durable entry'), { timeoutMs: 5000, what: 'stored log' });
     await first.stop();
     running.splice(running.indexOf(first), 1);
     await b1.close();
@@ -81,7 +80,7 @@ describeNats('metrics service on NATS', () => {
     const frames = collect<Frame>(bc, s.dashboardFrame('monitoring'));
     const a = await replica('int-a', ba);
     const b = await replica('int-b', bb);
-    await eventually(() => a.isLeader() || b.isLeader(), 5000, 'a leader');
+    await waitFor(() => a.isLeader() || b.isLeader(), { timeoutMs: 5000, what: 'a leader' });
     for (let i = 0; i < 10; i++) {
       expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
       await new Promise((r) => setTimeout(r, 100));
@@ -94,15 +93,15 @@ describeNats('metrics service on NATS', () => {
     const [leader, standby] = a.isLeader() ? [a, b] : [b, a];
     await leader.stop();
     running.splice(running.indexOf(leader), 1);
-    await eventually(() => standby.isLeader(), 3000, 'takeover after stop');
+    await waitFor(() => standby.isLeader(), { timeoutMs: 3000, what: 'takeover after stop' });
     const resumed = frames.items.length;
-    await eventually(() => frames.items.length > resumed, 3000, 'frames from the new leader');
+    await waitFor(() => frames.items.length > resumed, { timeoutMs: 3000, what: 'frames from the new leader' });
 
     // A crash (connection gone, no release): a fresh replica takes over once the lease lapses.
     const bd = await bus();
     const c = await replica('int-c', bd);
     await (standby === a ? ba : bb).close();
-    await eventually(() => c.isLeader(), 6000, 'takeover after crash');
-    await eventually(() => !standby.isLeader(), 3000, 'old leader steps down');
+    await waitFor(() => c.isLeader(), { timeoutMs: 6000, what: 'takeover after crash' });
+    await waitFor(() => !standby.isLeader(), { timeoutMs: 3000, what: 'old leader steps down' });
   });
 });

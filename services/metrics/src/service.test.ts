@@ -1,6 +1,7 @@
 import { encodeEvent, subjects as subjectsFor, type Subjects } from '@arcp/protocol';
 import { createMemoryBus, type Bus } from '@arcp/service-kit';
-import { beat, collect, eventually, putAgent, quietLogger, storedAgent, T0, testConfig, testRegistry } from './test-support/fixtures';
+import { waitFor } from '@arcp/testkit';
+import { beat, collect, putAgent, quietLogger, storedAgent, T0, testConfig, testRegistry } from './test-support/fixtures';
 import { createMetricsService, type MetricsService } from './service';
 
 type Frame = { type: string; timestamp: string; data: Record<string, unknown> };
@@ -13,7 +14,8 @@ let registry: ReturnType<typeof testRegistry>;
 let clock: number;
 
 // Long periods: the test drives every producer round itself through produce().
-const config = testConfig({ DASHBOARD_WS_INTERVAL: '3600', TELEMETRY_INTERVAL_S: '3600' });
+const env = { DASHBOARD_WS_INTERVAL: '3600', TELEMETRY_INTERVAL_S: '3600' };
+const config = testConfig(env);
 
 async function command(command: string, data?: unknown): Promise<Reply> {
   const reply = await bus.request(s.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: 2000 });
@@ -30,7 +32,7 @@ beforeEach(async () => {
   registry = testRegistry();
   service = createMetricsService({ config, bus, logger: quietLogger(), metricsRegistry: registry, now: () => clock });
   await service.start();
-  await eventually(() => service.isLeader(), 2000, 'leadership');
+  await waitFor(() => service.isLeader(), { timeoutMs: 2000, what: 'leadership' });
 });
 
 afterEach(async () => {
@@ -43,7 +45,7 @@ describe('metrics service on the memory bus', () => {
     await putAgent(bus, s.agentsBucket, storedAgent('agent-a', 'testing', T0 - 1000, { total_requests: 12 }));
     bus.publish(s.telemetry, encodeEvent(beat('pub-1', 'gateway-public', { connections: 4 })));
     const frames = collect<Frame>(bus, s.dashboardFrames);
-    await eventually(async () => (await command('agents_request')).frames[0]?.data.total_count === 1);
+    await waitFor(async () => (await command('agents_request')).frames[0]?.data.total_count === 1, { what: 'the agent in the read model' });
     await service.produce();
     expect(types(frames.items).slice(0, 3)).toEqual(['monitoring', 'health', 'agents']);
     expect(frames.items[0]?.timestamp).toBe('2025-09-07T21:00:00.000000Z');
@@ -87,10 +89,10 @@ describe('metrics service on the memory bus', () => {
 
   it('snapshot: the connect burst with the recent log window', async () => {
     log('hello');
-    const reply = await eventually(async () => {
+    const reply = await waitFor(async () => {
       const r = await command('snapshot');
       return r.frames.some((f) => f.type === 'logs') ? r : null;
-    }, 2000);
+    }, { timeoutMs: 2000, what: 'the stored log' });
     expect(types(reply.frames)).toEqual(['monitoring', 'health', 'agents', 'logs']);
     expect(reply.frames[3]?.data).toMatchObject({ count: 1, logs: [expect.objectContaining({ message: 'hello', source: 'auth' })] });
   });
@@ -112,7 +114,7 @@ describe('metrics service on the memory bus', () => {
 
   it('clear_logs empties the stored logs and leaves one WARN entry', async () => {
     log('old');
-    await eventually(async () => (await command('snapshot')).frames.some((f) => f.type === 'logs'), 2000);
+    await waitFor(async () => (await command('snapshot')).frames.some((f) => f.type === 'logs'), { timeoutMs: 2000, what: 'the stored log' });
     const reply = await command('clear_logs');
     expect(reply.frames).toEqual([expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'completed', message: 'Backend logs cleared successfully' } })]);
     const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs;
@@ -156,12 +158,51 @@ describe('metrics service on the memory bus', () => {
     expect(types((await command('agents_request')).frames)).toEqual(['agents', 'agents_ack']);
   });
 
-  it('stores log messages bounded to DASHBOARD_LOG_MESSAGE_MAXLEN', async () => {
-    await service.stop();
-    service = createMetricsService({ config: testConfig({ DASHBOARD_WS_INTERVAL: '3600', DASHBOARD_LOG_MESSAGE_MAXLEN: '20' }), bus, logger: quietLogger(), metricsRegistry: testRegistry() });
-    await service.start();
-    log('x'.repeat(50));
-    const logs = await eventually(async () => (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs as { message: string }[], 2000);
-    expect(logs.map((l) => l.message)).toContain(`${'x'.repeat(17)}...`);
+  it('replicas share the log-ingest queue group: each event is stored once', async () => {
+    const second = createMetricsService({ config: testConfig({ ...env, INSTANCE_ID: 'm-2' }), bus, logger: quietLogger(), metricsRegistry: testRegistry(), now: () => clock });
+    await second.start();
+    try {
+      for (const m of ['a', 'b', 'c', 'd']) log(m);
+      await bus.flush();
+      const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs as { message: string }[];
+      expect(logs.map((l) => l.message).sort()).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  describe('DASHBOARD_LOG_MESSAGE_MAXLEN', () => {
+    async function restartWith(maxLen: string): Promise<void> {
+      await service.stop();
+      const config = testConfig({ ...env, DASHBOARD_LOG_MESSAGE_MAXLEN: maxLen });
+      service = createMetricsService({ config, bus, logger: quietLogger(), metricsRegistry: testRegistry(), now: () => clock });
+      await service.start();
+    }
+    const storedMessages = (count: number) =>
+      waitFor(async () => {
+        const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs as { message: string; agent_id?: string }[] | undefined;
+        return logs && logs.length >= count ? logs : null;
+      }, { timeoutMs: 2000, what: `${count} stored logs` });
+    const dashboardLog = (message: string) => command('dashboard_log', { level: 'INFO', message, timestamp: '2025-01-07T10:30:00Z' });
+
+    it('cuts bus events and dashboard lines below 2048 to N-3 characters plus "..."', async () => {
+      await restartWith('20');
+      log('x'.repeat(50));
+      await dashboardLog('y'.repeat(50));
+      const logs = await storedMessages(2);
+      expect(logs.map((l) => l.message).sort()).toEqual([`${'x'.repeat(17)}...`, `${'y'.repeat(17)}...`]);
+    });
+
+    it('applies a limit above 2048 instead of the protocol clamp, keeping extra keys', async () => {
+      await restartWith('3000');
+      bus.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'a'.repeat(2500), source: 'auth', agent_id: 'agent-a' }));
+      log('b'.repeat(4000));
+      await dashboardLog('c'.repeat(2600));
+      const logs = await storedMessages(3);
+      const byFirst = new Map(logs.map((l) => [l.message[0], l]));
+      expect(byFirst.get('a')).toMatchObject({ message: 'a'.repeat(2500), agent_id: 'agent-a' });
+      expect(byFirst.get('b')?.message).toBe(`${'b'.repeat(2997)}...`);
+      expect(byFirst.get('c')?.message).toHaveLength(2600);
+    });
   });
 });

@@ -4,7 +4,7 @@
  * The standalone process and `main.ts` both build it through `createMetricsService`.
  */
 import { subjects as subjectsFor, isoUtc, type ServiceRole } from '@arcp/protocol';
-import { type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription } from '@arcp/service-kit';
+import { startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryPublisher } from '@arcp/service-kit';
 import { AgentsSource } from './agents-source';
 import { Alerting } from './alerts/alerting';
 import { createClusterMetrics, countFrame } from './cluster-metrics';
@@ -17,7 +17,6 @@ import { Producer } from './producer';
 import { AlertStore } from './stores/alert-store';
 import { LogStore } from './stores/log-store';
 import { TelemetryAggregator } from './telemetry/aggregator';
-import { startTelemetryPublisher, type TelemetryPublisher } from './telemetry/publisher';
 import { decodeTelemetry } from './wire';
 
 export interface MetricsServiceDeps {
@@ -73,7 +72,8 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
 
   async function openParts() {
     const maxMsgs = config.DASHBOARD_LOG_BUFFER_MAXLEN;
-    const logs = new LogStore(await bus.stream(subjects.logsStream, { subjects: [subjects.logsStored], maxMsgs }), subjects.logsStored);
+    const logStream = await bus.stream(subjects.logsStream, { subjects: [subjects.logsStored], maxMsgs });
+    const logs = new LogStore(logStream, subjects.logsStored, config.DASHBOARD_LOG_MESSAGE_MAXLEN);
     const alerts = new AlertStore(await bus.stream(subjects.alertsStream, { subjects: [subjects.alertsStored], maxMsgs }), subjects.alertsStored);
     const alerting = new Alerting({ alerts, logs, logger, onFired: (a) => metrics.alertsFired.inc({ type: a.type, severity: a.severity }) });
     const producer = new Producer({ bus, subjects, logs, alerting, logger, logWindow: config.DASHBOARD_LOG_WINDOW, onPublished: (t) => countFrame(metrics, t) });
@@ -86,7 +86,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
       logger,
       state: () => ({ logs_cursor: producer.logCursor() }),
       onChange: (leader, previous) => {
-        metrics.leader.set({}, leader ? 1 : 0);
+        metrics.leader.set(leader ? 1 : 0);
         if (leader) takeover = producer.takeOver(previous?.logs_cursor).catch((err: unknown) => logger.error({ err }, 'producer takeover failed'));
       },
     });
@@ -122,7 +122,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
           if (beat.ok) telemetry.record(beat.value);
           else metrics.rejectedEvents.inc({ kind: 'telemetry' });
         }),
-        startLogIngest({ bus, subjects, store: parts.logs, maxMessage: config.DASHBOARD_LOG_MESSAGE_MAXLEN, logger, onRejected: () => metrics.rejectedEvents.inc({ kind: 'log' }) }),
+        startLogIngest({ bus, subjects, store: parts.logs, logger, onRejected: () => metrics.rejectedEvents.inc({ kind: 'log' }) }),
         new CommandHandler({
           bus, subjects, logger, view,
           logs: parts.logs,
@@ -133,14 +133,15 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
           onCommand: (command, outcome) => metrics.commands.inc({ command, outcome }),
         }).listen(),
       );
-      publisher = startTelemetryPublisher({
-        bus, subjects,
+      // This service holds no sockets and serves no HTTP: its beat carries resources only.
+      publisher = startTelemetry({
+        bus,
+        subject: subjects.telemetry,
         instance: config.INSTANCE_ID,
         role: deps.role ?? 'metrics',
-        connections: () => 0,
         intervalMs: config.TELEMETRY_INTERVAL_S * 1000,
         nowIso: () => isoUtc(now()),
-        onError: (err) => logger.warn({ err }, 'telemetry beat failed'),
+        logger,
       });
       parts.lease.start();
       timer = setInterval(() => void produce(), config.DASHBOARD_WS_INTERVAL * 1000);

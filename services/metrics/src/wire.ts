@@ -3,7 +3,6 @@
  * checked against the protocol schemas at the edge, dashboard frames are built and encoded once.
  */
 import {
-  DASHBOARD_SERVICE_COMMANDS,
   DashboardCommandRequestSchema,
   LogEntrySchema,
   TelemetryEventSchema,
@@ -14,37 +13,45 @@ import {
   encodeFrame,
   errorAckData,
   type AckType,
+  type DashboardCommandReply,
+  type DashboardCommandRequest,
   type DashboardDataMap,
   type DashboardFrame,
   type DashboardFrameTopic,
   type LogEntry,
-  type TelemetryEvent,
 } from '@arcp/protocol';
 import { z } from 'zod';
+import { type HealthData } from './frames/health';
+
+export type CommandRequest = DashboardCommandRequest;
 
 /**
- * The command request, plus `snapshot`: the initial burst a dashboard gateway asks for when a
- * socket has authenticated (the protocol's command list covers only client commands).
+ * A log event as published, without the protocol's fixed 2048-character clamp: the ingest cuts
+ * messages at DASHBOARD_LOG_MESSAGE_MAXLEN itself, which may be set above 2048.
  */
-export const CommandRequestSchema = DashboardCommandRequestSchema.extend({
-  command: z.enum([...DASHBOARD_SERVICE_COMMANDS, 'snapshot']),
-});
-export type CommandRequest = z.output<typeof CommandRequestSchema>;
+const IncomingLogEntrySchema = LogEntrySchema.extend({ message: z.string() });
 
-export const encodeTelemetry = (event: TelemetryEvent): Uint8Array => encodeEvent(event);
 export const decodeTelemetry = (data: Uint8Array) => decodeEvent(TelemetryEventSchema, data);
-export const decodeLogEntry = (data: Uint8Array) => decodeEvent(LogEntrySchema, data);
-export const decodeCommand = (data: Uint8Array) => decodeEvent(CommandRequestSchema, data);
-export const encodeReply = (frames: unknown[], error?: string): Uint8Array => encodeEvent(error ? { frames, error } : { frames });
+export const decodeLogEntry = (data: Uint8Array) => decodeEvent(IncomingLogEntrySchema, data);
+export const decodeCommand = (data: Uint8Array) => decodeEvent(DashboardCommandRequestSchema, data);
+
+export function encodeReply(frames: DashboardFrame[], error?: string): Uint8Array {
+  const reply: DashboardCommandReply = error === undefined ? { frames } : { frames, error };
+  return encodeEvent(reply);
+}
 
 export type { DashboardFrame, LogEntry };
 
+/** Frame data as this service builds it: the protocol's types, and our own health type. */
+export type FrameData = Omit<DashboardDataMap, 'health'> & { health: HealthData };
+
 /**
- * A periodic-frame envelope. `data` is typed by this service's builders; the health frame's
- * `gateways` component is richer than the protocol's flat component schema, hence the cast.
+ * A periodic-frame envelope. Health is cast: the protocol schema accepts our `gateways` component
+ * (tested there and in view.test.ts), but its inferred type gives every component the flat
+ * catch-all shape, which `agents` and `gateways` cannot satisfy in TypeScript.
  */
-export function frame(type: DashboardFrameTopic, data: unknown, ts: string): DashboardFrame {
-  return dashboardFrame(type, data as DashboardDataMap[typeof type], ts);
+export function frame<K extends DashboardFrameTopic>(type: K, data: FrameData[K], ts: string): DashboardFrame<K> {
+  return dashboardFrame(type, data as DashboardDataMap[K], ts);
 }
 
 /** An ack with its canonical success payload, or `{status: 'error', message}`. */

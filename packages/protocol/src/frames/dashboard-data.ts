@@ -33,10 +33,25 @@ export const AgentsHealthSchema = z.strictObject({
   connectivity_ratio: z.number().min(0).max(1),
 });
 
+const GatewayDeploymentSchema = z.strictObject({ replicas: count, connections: count });
+
+/**
+ * Live replicas and open connections of each gateway deployment (from telemetry). Not a status
+ * component, hence no `status` key: the reference has no gateways to report.
+ */
+export const GatewaysHealthSchema = z.strictObject({
+  public: GatewayDeploymentSchema,
+  agents: GatewayDeploymentSchema,
+  dashboard: GatewayDeploymentSchema,
+});
+export type GatewaysHealth = z.output<typeof GatewaysHealthSchema>;
+
 export const HealthDataSchema = z.strictObject({
   status: z.enum(HEALTH_STATUSES),
   reason: z.string(),
-  components: z.object({ storage: ComponentSchema, agents: AgentsHealthSchema }).catchall(ComponentSchema),
+  components: z
+    .object({ storage: ComponentSchema, agents: AgentsHealthSchema, gateways: GatewaysHealthSchema.optional() })
+    .catchall(ComponentSchema),
 });
 export type HealthData = z.output<typeof HealthDataSchema>;
 

@@ -8,20 +8,22 @@ import { type ClusterSummary } from '../telemetry/aggregator';
 import { type AgentSnapshot } from './agent-snapshot';
 
 export type ComponentStatus = 'healthy' | 'degraded' | 'critical' | 'error' | 'no_agents';
+export type AgentsStatus = Exclude<ComponentStatus, 'error'>;
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export interface AgentsHealth {
   total: number;
   active: number;
-  status: ComponentStatus;
+  status: AgentsStatus;
   connectivity_ratio: number;
 }
 
-export interface StorageHealth {
+// A type alias, not an interface: the protocol's flat component schema has an index signature.
+export type StorageHealth = {
   status: ComponentStatus;
   engine: 'nats-jetstream' | 'memory';
   connected: boolean;
-}
+};
 
 export type GatewayName = 'public' | 'agents' | 'dashboard';
 
@@ -36,9 +38,9 @@ export interface HealthData {
 }
 
 /** The reference's thresholds: exact for small fleets, ratio-based from four agents. */
-export function agentsStatus(total: number, active: number): ComponentStatus {
+export function agentsStatus(total: number, active: number): AgentsStatus {
   if (total === 0) return 'no_agents';
-  let status: ComponentStatus;
+  let status: AgentsStatus;
   if (total === 1) status = active === 1 ? 'healthy' : 'degraded';
   else if (total <= 3) status = active === total ? 'healthy' : active >= Math.max(1, total - 1) ? 'degraded' : 'critical';
   else {

@@ -6,7 +6,7 @@
  * agents report in seconds), rounded to 2 decimals; `error_rate` is a 0–1 ratio rounded to 3.
  * `resource_utilization` values are percentages 0–100 of the services, not of the agents:
  * - cpu: mean CPU share of the live service instances (each one's share of its host's cores);
- * - memory: mean RSS share of the host's memory over the live instances;
+ * - memory: mean RSS share of each instance's memory limit (cgroup limit, else host memory);
  * - network: open WebSocket connections of every instance against CLUSTER_CONNECTION_CAPACITY;
  * - storage: 0 — the Bus port exposes no JetStream/KV usage figure, and we do not invent one.
  */

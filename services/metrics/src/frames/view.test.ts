@@ -1,7 +1,8 @@
-import { DashboardOutboundFrameSchema, dashboardFrame, isoUtc } from '@arcp/protocol';
+import { DashboardOutboundFrameSchema, dashboardFrame, formatIssues, isoUtc } from '@arcp/protocol';
 import { createMemoryBus } from '@arcp/service-kit';
 import { beat, storedAgent, T0 } from '../test-support/fixtures';
 import { TelemetryAggregator } from '../telemetry/aggregator';
+import { frame } from '../wire';
 import { readClusterView } from './view';
 
 const TIMEOUT_MS = 60_000;
@@ -64,6 +65,9 @@ describe('frames built from a scripted cluster', () => {
       agents: { replicas: 0, connections: 0 },
       dashboard: { replicas: 1, connections: 3 },
     });
+    // The wire type is cast in wire.ts; the protocol schema is what really has to accept it.
+    const r = DashboardOutboundFrameSchema.safeParse(frame('health', health, isoUtc(T0)));
+    expect(r.success ? 'valid' : formatIssues(r.error)).toBe('valid');
   });
 
   it('drops instances silent for longer than the telemetry timeout', () => {

@@ -10,3 +10,11 @@ export function boundEntry(entry: LogEntry, maxMessage: number): LogEntry {
   const message = truncateMessage(entry.message, maxMessage);
   return message === entry.message ? entry : { ...entry, message };
 }
+
+/**
+ * Protocol `logEntry` without its fixed 2048-character cut, for text that reaches this service
+ * whole (a dashboard's own line): the LogStore cuts it at DASHBOARD_LOG_MESSAGE_MAXLEN instead.
+ */
+export function wholeLogEntry(level: string, message: string, source: string, extra: Record<string, unknown>, at: string): LogEntry {
+  return { ...extra, timestamp: at, level: level.toUpperCase(), message, source };
+}

@@ -6,6 +6,13 @@
  */
 import { type LogEntry } from '@arcp/protocol';
 import { type StoredMessage, type StreamStore } from '@arcp/service-kit';
+import { boundEntry } from '../logs/entries';
+
+/**
+ * Largest JSON of log entries in one frame or command reply: with its envelope it must fit one
+ * NATS message (1 MiB by default), whatever DASHBOARD_LOG_WINDOW and the message limit allow.
+ */
+export const LOG_FRAME_BYTES = 512 * 1024;
 
 interface StoredLog {
   entry: LogEntry;
@@ -26,11 +33,16 @@ export class LogStore {
   constructor(
     private readonly stream: StreamStore,
     private readonly subject: string,
+    /** DASHBOARD_LOG_MESSAGE_MAXLEN, applied here so every way into the store obeys it. */
+    private readonly maxMessage: number,
   ) {}
 
-  append(entry: LogEntry, opts: { broadcast?: boolean } = {}): Promise<number> {
-    const record: StoredLog = opts.broadcast ? { entry, broadcast: true } : { entry };
-    return this.stream.append(this.subject, encoder.encode(JSON.stringify(record)));
+  /** Stores an entry, its message cut to the configured limit (the stored entry is returned). */
+  async append(entry: LogEntry, opts: { broadcast?: boolean } = {}): Promise<LogEntry> {
+    const bounded = boundEntry(entry, this.maxMessage);
+    const record: StoredLog = opts.broadcast ? { entry: bounded, broadcast: true } : { entry: bounded };
+    await this.stream.append(this.subject, encoder.encode(JSON.stringify(record)));
+    return bounded;
   }
 
   /**
@@ -57,20 +69,24 @@ export class LogStore {
   }
 
   /**
-   * Entries stored after `cursor`, at most `limit` (the newest ones: a backlog larger than a
-   * frame is skipped, it stays available to refresh and connect).
+   * Entries stored after `cursor`, at most `limit` and `maxBytes` of them (the newest ones: a
+   * backlog larger than a frame is skipped, it stays available to refresh and connect).
    */
-  async since(cursor: number, limit: number): Promise<NewLogs> {
+  async since(cursor: number, limit: number, maxBytes: number): Promise<NewLogs> {
     const newest = await this.lastSeq();
     if (newest <= cursor) return { entries: [], cursor: Math.min(cursor, newest) };
     const from = Math.max(cursor, newest - limit);
     const messages = await this.stream.after(from, limit);
     const entries: LogEntry[] = [];
-    for (const m of messages) {
-      const record = decodeStored(m);
-      if (record && !record.broadcast) entries.push(record.entry);
+    let bytes = 0;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const record = decodeStored(messages[i]!);
+      if (!record || record.broadcast) continue;
+      bytes += messages[i]!.data.byteLength;
+      if (bytes > maxBytes) break;
+      entries.push(record.entry);
     }
-    return { entries: entries.reverse(), cursor: messages.at(-1)?.seq ?? newest };
+    return { entries, cursor: messages.at(-1)?.seq ?? newest };
   }
 
   purge(): Promise<void> {

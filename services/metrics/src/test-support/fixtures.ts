@@ -69,14 +69,3 @@ export function collect<T = { type: string; timestamp: string; data: Record<stri
   const sub = bus.subscribe(subject, (m) => items.push(JSON.parse(new TextDecoder().decode(m.data)) as T));
   return { items, stop: () => sub.unsubscribe() };
 }
-
-/** Polls until `check` is truthy (integration tests: real timers and a real server). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
