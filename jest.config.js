@@ -15,6 +15,8 @@ const shared = {
 };
 
 module.exports = {
+  // Integration tests start real processes; unit tests never come near this bound.
+  testTimeout: 30000,
   projects: [
     {
       ...shared,
@@ -28,7 +30,6 @@ module.exports = {
       testMatch: ['**/src/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
 };

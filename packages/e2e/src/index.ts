@@ -1,0 +1,25 @@
+/**
+ * @arcp/e2e: the end-to-end suite and the topologies it runs against (the distributed services
+ * as separate processes, and the standalone product).
+ */
+import { SuiteContext } from './context';
+import { agentsChannelSuite } from './suite-agents';
+import { dashboardChannelSuite } from './suite-dashboard';
+import { livenessSuite } from './suite-liveness';
+import { publicChannelSuite } from './suite-public';
+import type { Topology } from './topology';
+
+export { startCluster, startStandaloneProduct, suiteEnv, type Topology, type Channel } from './topology';
+export { TestClient } from './ws-client';
+export { SuiteContext, idsOf } from './context';
+export * from './http';
+
+/** Every frame, command and error of the three channels, against whatever `topology()` is. */
+export function productSuite(topology: () => Topology): SuiteContext {
+  const ctx = new SuiteContext(topology);
+  publicChannelSuite(ctx);
+  agentsChannelSuite(ctx);
+  dashboardChannelSuite(ctx);
+  livenessSuite(ctx);
+  return ctx;
+}
