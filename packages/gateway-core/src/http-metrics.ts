@@ -4,9 +4,20 @@
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/** Running totals since start, read by the telemetry beat (cheaper than scanning the histogram). */
+export interface HttpTotals {
+  requests: number;
+  /** Responses with a 5xx status. */
+  errors: number;
+  durationSumS: number;
+}
+
 export interface HttpMetrics {
   readonly duration: Histogram<'service' | 'route' | 'method' | 'status_code'>;
   readonly requests: Counter<'service' | 'route' | 'method' | 'status_code'>;
+  readonly totals: HttpTotals;
+  /** Records one answered request in the series and the totals. */
+  record(labels: { service: string; route: string; method: string; status_code: string }, seconds: number): void;
 }
 
 const LABELS = ['service', 'route', 'method', 'status_code'] as const;
@@ -15,7 +26,8 @@ const byRegistry = new WeakMap<Registry, HttpMetrics>();
 export function httpMetrics(registry: Registry): HttpMetrics {
   let m = byRegistry.get(registry);
   if (!m) {
-    m = {
+    const totals: HttpTotals = { requests: 0, errors: 0, durationSumS: 0 };
+    const created: Omit<HttpMetrics, 'record' | 'totals'> = {
       duration: new Histogram({
         name: 'arcp_http_request_duration_seconds',
         help: 'HTTP request duration by route template',
@@ -29,6 +41,17 @@ export function httpMetrics(registry: Registry): HttpMetrics {
         labelNames: LABELS,
         registers: [registry],
       }),
+    };
+    m = {
+      ...created,
+      totals,
+      record(labels, seconds) {
+        created.requests.inc(labels);
+        created.duration.observe(labels, seconds);
+        totals.requests += 1;
+        totals.durationSumS += seconds;
+        if (labels.status_code.startsWith('5')) totals.errors += 1;
+      },
     };
     byRegistry.set(registry, m);
   }

@@ -97,8 +97,7 @@ function finish(ex: Exchange, response: HttpResponse, metrics: HttpMetrics, opts
     }
   }
   const labels = { service: opts.service, route: ex.route.pattern, method: ex.route.method, status_code: String(status) };
-  metrics.requests.inc(labels);
-  metrics.duration.observe(labels, Number(process.hrtime.bigint() - ex.started) / 1e9);
+  metrics.record(labels, Number(process.hrtime.bigint() - ex.started) / 1e9);
 }
 
 function encodeBody(response: HttpResponse, headers: Record<string, string>): string | Buffer {

@@ -16,5 +16,5 @@ export { createFakeConnection, createRecordingLogger, type FakeConnection, type 
 export type { GatewayLogger } from './logger';
 export { channelEnvFields, channelLimitsFrom, type ChannelEnvPrefix, type ChannelEnvDefaults, type ChannelEnvFields } from './channel-env';
 export { createCredentialGate, revocationMatches, type CredentialGate, type CredentialGateDeps } from './credentials';
-export { runService, ARCP_VERSION, type ServiceParts, type ServiceContext, type RunServiceOptions } from './run-service';
+export { runService, telemetryCounters, ARCP_VERSION, type ServiceParts, type ServiceContext, type RunServiceOptions } from './run-service';
 export { createAgentDirectory, type AgentDirectory, type AgentDirectoryOptions } from './directory';

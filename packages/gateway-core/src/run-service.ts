@@ -11,13 +11,17 @@ import {
   createShutdown,
   loadConfig,
   startOpsServer,
+  startTelemetry,
   type BaseServiceConfig,
   type Bus,
   type Logger,
   type RouteDef,
+  type ServiceMetrics,
 } from '@arcp/service-kit';
+import { subjects, type ServiceRole } from '@arcp/protocol';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
+import { httpMetrics } from './http-metrics';
 import { mountNotFound, mountRoutes } from './http-mount';
 import { createUwsApp, listen, type ListenHandle, type UwsApp } from './server';
 
@@ -41,16 +45,20 @@ export interface ServiceContext<C> {
   bus: Bus;
   logger: Logger;
   registry: Registry;
+  /** The whole metrics bundle (bus gauges, build info) for services that need more than the registry. */
+  metrics: ServiceMetrics;
   app: UwsApp;
 }
 
 export interface RunServiceOptions<S extends z.ZodType> {
-  service: string;
+  service: ServiceRole;
   envSchema: S;
   /** The public listen address (registry API, gateway upgrades); omit for a service without one. */
   listenOn?: (config: z.infer<S>) => { host: string; port: number };
   build(ctx: ServiceContext<z.infer<S>>): ServiceParts | Promise<ServiceParts>;
   env?: NodeJS.ProcessEnv;
+  /** Publish the telemetry beat from here (default); false for a service that beats itself. */
+  telemetry?: boolean;
 }
 
 export async function runService<S extends z.ZodType>(opts: RunServiceOptions<S>): Promise<void> {
@@ -66,9 +74,14 @@ export async function runService<S extends z.ZodType>(opts: RunServiceOptions<S>
   const metrics = createMetricsRegistry({ service: opts.service, version: ARCP_VERSION });
   const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 });
   shutdown.installSignalHandlers();
-  const bus = await connectNatsBus({ servers: config.NATS_URL, name: `${opts.service}:${config.INSTANCE_ID}`, logger });
+  const bus = await connectNatsBus({
+    servers: config.NATS_URL,
+    name: `${opts.service}:${config.INSTANCE_ID}`,
+    logger,
+    onHandlerError: () => metrics.busHandlerErrors.inc({ engine: 'nats' }),
+  });
   const app = createUwsApp();
-  const parts = await opts.build({ config, bus, logger, registry: metrics.registry, app });
+  const parts = await opts.build({ config, bus, logger, registry: metrics.registry, metrics, app });
   if (parts.routes) mountRoutes(app, parts.routes, { service: opts.service, registry: metrics.registry, logger });
   mountNotFound(app);
   await parts.start();
@@ -85,14 +98,33 @@ export async function runService<S extends z.ZodType>(opts: RunServiceOptions<S>
     logger,
     readiness: () => {
       if (shutdown.isShuttingDown()) return { ready: false, reason: 'shutting down' };
-      if (bus.status() !== 'connected') return { ready: false, reason: `nats ${bus.status()}` };
+      const status = bus.status();
+      metrics.busConnected.set(status === 'connected' ? 1 : 0);
+      if (status !== 'connected') return { ready: false, reason: `nats ${status}` };
       return parts.ready() ? { ready: true } : { ready: false, reason: 'starting' };
     },
   });
   logger.info({ port: ops.port }, 'ops server listening');
+  if (opts.telemetry !== false) {
+    const telemetry = startTelemetry({
+      bus,
+      subject: subjects(config.ARCP_BUS_PREFIX).telemetry,
+      instance: config.INSTANCE_ID,
+      role: opts.service,
+      logger,
+      counters: telemetryCounters(metrics.registry, parts),
+    });
+    shutdown.onShutdown('stop telemetry', () => telemetry.stop());
+  }
   if (parts.drain) shutdown.onShutdown('drain connections', () => parts.drain?.());
   shutdown.onShutdown('close listen socket', () => listening?.close());
   shutdown.onShutdown('stop service', () => parts.stop());
   shutdown.onShutdown('drain bus', () => bus.drain());
   shutdown.onShutdown('close ops server', () => ops.close());
+}
+
+/** What a service reports in its telemetry beat: open sockets and its HTTP request totals. */
+export function telemetryCounters(registry: Registry, parts: Pick<ServiceParts, 'connections'>) {
+  const http = httpMetrics(registry).totals;
+  return () => ({ connections: parts.connections?.() ?? 0, requests: http.requests, errors: http.errors, responseTimeSumS: http.durationSumS });
 }

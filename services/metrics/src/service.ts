@@ -4,7 +4,7 @@
  * The standalone process and `main.ts` both build it through `createMetricsService`.
  */
 import { subjects as subjectsFor, isoUtc, type ServiceRole } from '@arcp/protocol';
-import { startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryPublisher } from '@arcp/service-kit';
+import { startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
 import { AgentsSource } from './agents-source';
 import { Alerting } from './alerts/alerting';
 import { createClusterMetrics, countFrame } from './cluster-metrics';
@@ -28,6 +28,8 @@ export interface MetricsServiceDeps {
   now?: () => number;
   /** Role in this instance's own telemetry (the standalone process passes `standalone`). */
   role?: ServiceRole;
+  /** Connections and HTTP totals for this instance's beat (the standalone process hosts both). */
+  telemetryCounters?: () => TelemetryCounters;
 }
 
 export interface MetricsService {
@@ -133,8 +135,10 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
           onCommand: (command, outcome) => metrics.commands.inc({ command, outcome }),
         }).listen(),
       );
-      // This service holds no sockets and serves no HTTP: its beat carries resources only.
+      // On its own this service holds no sockets and serves no HTTP: its beat carries resources
+      // only, unless the host process (standalone) supplies its counters.
       publisher = startTelemetry({
+        ...(deps.telemetryCounters ? { counters: deps.telemetryCounters } : {}),
         bus,
         subject: subjects.telemetry,
         instance: config.INSTANCE_ID,

@@ -5,7 +5,7 @@
  */
 import { createTokenService } from '@arcp/auth';
 import { createAgentsGateway } from '@arcp/gateway-agents';
-import { ARCP_VERSION, createUwsApp, listen, mountNotFound, mountRoutes } from '@arcp/gateway-core';
+import { ARCP_VERSION, createUwsApp, listen, mountNotFound, mountRoutes, telemetryCounters } from '@arcp/gateway-core';
 import { createDashboardGateway } from '@arcp/gateway-dashboard';
 import { createPublicGateway } from '@arcp/gateway-public';
 import { createMetricsService } from '@arcp/metrics';
@@ -48,12 +48,20 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
   });
 
   const registrySvc = createRegistry({ config, bus, logger, metricsRegistry: registry });
-  const metricsSvc = createMetricsService({ config, bus, logger, metricsRegistry: metrics, role: 'standalone' });
   const gateways = [
     createPublicGateway({ app, bus, config, logger, registry }),
     createAgentsGateway({ app, bus, config, tokens, logger, registry }),
     createDashboardGateway({ app, bus, config, tokens, logger, registry }),
   ];
+  const connections = () => gateways.reduce((n, g) => n + g.handle.count(), 0);
+  const metricsSvc = createMetricsService({
+    config,
+    bus,
+    logger,
+    metricsRegistry: metrics,
+    role: 'standalone',
+    telemetryCounters: telemetryCounters(registry, { connections }),
+  });
   mountRoutes(app, registrySvc.routes, { service: 'standalone', registry, logger });
   mountNotFound(app);
 
