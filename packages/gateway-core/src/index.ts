@@ -18,3 +18,4 @@ export { channelEnvFields, channelLimitsFrom, type ChannelEnvPrefix, type Channe
 export { createCredentialGate, revocationMatches, type CredentialGate, type CredentialGateDeps } from './credentials';
 export { runService, telemetryCounters, ARCP_VERSION, type ServiceParts, type ServiceContext, type RunServiceOptions } from './run-service';
 export { createAgentDirectory, type AgentDirectory, type AgentDirectoryOptions } from './directory';
+export { gatewayDirectory, verifyingTokenService, JwtVerifyEnv, type GatewayDeps, type Gateway } from './gateway-kit';

@@ -2,15 +2,9 @@
  * Configuration of the agents gateway: the reference's `AGENT_WS_*` names and defaults, the JWT
  * settings shared with the registry (tokens are verified locally, never by calling it).
  */
-import { channelEnvFields } from '@arcp/gateway-core';
+import { JwtVerifyEnv, channelEnvFields } from '@arcp/gateway-core';
 import { BaseServiceEnv, envNumber, envSeconds } from '@arcp/service-kit';
 import { z } from 'zod';
-
-export const JwtVerifyEnv = z.object({
-  // Shared HMAC secret of the registry's tokens; at least 32 characters.
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_ALGORITHM: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
-});
 
 export const AgentsChannelEnv = z.object({
   AGENT_HEARTBEAT_TIMEOUT: envSeconds({ min: 1, max: 86400, default: 60 }),

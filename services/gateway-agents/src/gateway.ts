@@ -4,45 +4,25 @@
  * with the revocation bucket, and the closing of an unregistered agent's sockets.
  */
 import type { TokenService } from '@arcp/auth';
-import { channelLimitsFrom, createAgentDirectory, createCredentialGate, mountChannel, type AgentDirectory, type ChannelHandle, type GatewayLogger, type UwsApp } from '@arcp/gateway-core';
-import { Topics, effectiveStatus, encodeFrame, subjects, toWsAgent } from '@arcp/protocol';
-import type { Bus, Subscription } from '@arcp/service-kit';
-import type { Registry } from 'prom-client';
+import { channelLimitsFrom, createCredentialGate, gatewayDirectory, mountChannel, type AgentDirectory, type Gateway, type GatewayDeps } from '@arcp/gateway-core';
+import { Topics, effectiveStatus, encodeFrame, toWsAgent } from '@arcp/protocol';
+import type { Subscription } from '@arcp/service-kit';
 import { claimsOf, createAgentsChannel } from './channel';
 import type { AgentsChannelConfig } from './config';
 
-export interface AgentsGatewayDeps {
-  app: UwsApp;
-  bus: Bus;
-  config: AgentsChannelConfig & { ARCP_BUS_PREFIX: string };
+export interface AgentsGatewayDeps extends GatewayDeps<AgentsChannelConfig> {
   tokens: TokenService;
-  logger: GatewayLogger;
-  registry: Registry;
-  now?: () => number;
-  trustProxy?: boolean;
 }
 
-export interface AgentsGateway {
-  readonly handle: ChannelHandle;
+export interface AgentsGateway extends Gateway {
   readonly directory: AgentDirectory;
-  start(): Promise<void>;
-  ready(): boolean;
-  drain(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const timeoutMs = config.AGENT_HEARTBEAT_TIMEOUT * 1000;
-  const directory = createAgentDirectory({
-    bus: deps.bus,
-    bucket: subjects(config.ARCP_BUS_PREFIX).agentsBucket,
-    logger: deps.logger,
-    heartbeatTimeoutMs: timeoutMs,
-    coalesceMs: config.AGENT_WS_COALESCE_MS,
-    now,
-  });
+  const directory = gatewayDirectory(deps, config.AGENT_WS_COALESCE_MS);
   let list: Buffer | undefined;
   const currentList = () => {
     if (!list) {

@@ -4,4 +4,4 @@
  */
 export { createAgentsGateway, type AgentsGateway, type AgentsGatewayDeps } from './gateway';
 export { createAgentsChannel, claimsOf, type AgentsChannelDeps } from './channel';
-export { AgentsGatewayEnv, AgentsChannelEnv, JwtVerifyEnv, type AgentsGatewayConfig, type AgentsChannelConfig } from './config';
+export { AgentsGatewayEnv, AgentsChannelEnv, type AgentsGatewayConfig, type AgentsChannelConfig } from './config';

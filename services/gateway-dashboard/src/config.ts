@@ -3,7 +3,7 @@
  * (a cap of 5 dashboards per replica), the JWT settings shared with the registry, and how long
  * to wait for the metrics service when relaying a command.
  */
-import { channelEnvFields } from '@arcp/gateway-core';
+import { JwtVerifyEnv, channelEnvFields } from '@arcp/gateway-core';
 import { BaseServiceEnv, envNumber } from '@arcp/service-kit';
 import { z } from 'zod';
 
@@ -15,8 +15,7 @@ export const DashboardChannelEnv = z.object({
 
 export const DashboardGatewayEnv = BaseServiceEnv.extend({
   ...DashboardChannelEnv.shape,
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
-  JWT_ALGORITHM: z.enum(['HS256', 'HS384', 'HS512']).default('HS256'),
+  ...JwtVerifyEnv.shape,
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   GATEWAY_PORT: envNumber({ min: 0, max: 65535, default: 8080 }),
 });

@@ -4,7 +4,7 @@
  * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
  */
 import type { TokenService } from '@arcp/auth';
-import { channelLimitsFrom, createCredentialGate, mountChannel, type ChannelHandle, type GatewayLogger, type UwsApp } from '@arcp/gateway-core';
+import { channelLimitsFrom, createCredentialGate, mountChannel, type Gateway, type GatewayDeps } from '@arcp/gateway-core';
 import {
   DashboardCommandReplySchema,
   Topics,
@@ -14,29 +14,16 @@ import {
   subjects,
   type DashboardFrameTopic,
 } from '@arcp/protocol';
-import type { Bus, Subscription } from '@arcp/service-kit';
+import type { Subscription } from '@arcp/service-kit';
 import { Counter, type Registry } from 'prom-client';
 import { claimsOf, createDashboardChannel } from './channel';
 import type { DashboardChannelConfig } from './config';
 
-export interface DashboardGatewayDeps {
-  app: UwsApp;
-  bus: Bus;
-  config: DashboardChannelConfig & { ARCP_BUS_PREFIX: string };
+export interface DashboardGatewayDeps extends GatewayDeps<DashboardChannelConfig> {
   tokens: TokenService;
-  logger: GatewayLogger;
-  registry: Registry;
-  now?: () => number;
-  trustProxy?: boolean;
 }
 
-export interface DashboardGateway {
-  readonly handle: ChannelHandle;
-  start(): Promise<void>;
-  ready(): boolean;
-  drain(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type DashboardGateway = Gateway;
 
 const PAUSABLE: readonly DashboardFrameTopic[] = ['monitoring', 'health', 'alert'];
 const ALWAYS: readonly DashboardFrameTopic[] = ['agents', 'logs'];
