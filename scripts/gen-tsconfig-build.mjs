@@ -1,12 +1,17 @@
 // Writes each workspace member's tsconfig.build.json from its package.json dependencies, so the
 // project references used by `pnpm build` can never drift from the declared dependency graph.
-import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dirs = ['packages', 'services'].flatMap((top) =>
   readdirSync(join(root, top)).map((d) => join(root, top, d)).filter((d) => existsSync(join(d, 'package.json'))),
 );
+// Only packages that ship compiled output take part in the build; test-only packages (testkit,
+// e2e, bench, deploy-checks) are used from source by Jest and never compiled.
+const builds = (d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).types === './dist/index.d.ts';
+for (const d of dirs.filter((d) => !builds(d))) rmSync(join(d, 'tsconfig.build.json'), { force: true });
+dirs.splice(0, dirs.length, ...dirs.filter(builds));
 const byName = new Map(dirs.map((d) => [JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name, d]));
 for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
