@@ -93,7 +93,7 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
     });
 
     it('refuses upgrades over the per-replica cap with 503 and Retry-After', async () => {
-      const cap = Number(ctx.t.env.DASHBOARD_WS_MAX_CONNECTIONS);
+      const cap = ctx.t.capacity('dashboard');
       for (let i = 0; i < cap; i++) await ctx.open('dashboard', 0);
       await expect(ctx.open('dashboard', 0)).rejects.toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
     });

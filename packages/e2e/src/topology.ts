@@ -17,6 +17,11 @@ export interface Topology {
   readonly ws: Readonly<Record<Channel, string[]>>;
   readonly env: Readonly<Record<string, string>>;
   readonly agentKeys: readonly string[];
+  /**
+   * Sockets that fill every replica reachable through `ws[channel][0]` (the per-replica
+   * `*_WS_MAX_CONNECTIONS` cap, times the replicas behind it when that URL is a balancing edge).
+   */
+  capacity(channel: Channel): number;
   /** Kills replica `index` of a channel's gateway (cluster only). */
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
   output(): string;
@@ -48,6 +53,18 @@ export function suiteEnv(): Record<string, string> {
   };
 }
 
+const CAP_VARS: Record<Channel, [string, number]> = {
+  public: ['PUBLIC_WS_MAX_CONNECTIONS', 100],
+  agents: ['AGENT_WS_MAX_CONNECTIONS', 100],
+  dashboard: ['DASHBOARD_WS_MAX_CONNECTIONS', 5],
+};
+
+/** One gateway replica's connection cap for a channel under `env` (the services' defaults). */
+export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Channel): number {
+  const [name, fallback] = CAP_VARS[channel];
+  return env[name] ? Number(env[name]) : fallback;
+}
+
 function topologyFrom(kind: Topology['kind'], procs: Proc[], http: string, ws: Topology['ws'], env: Record<string, string>, gatewaysOf: Record<Channel, Proc[]>): Topology {
   return {
     kind,
@@ -55,6 +72,7 @@ function topologyFrom(kind: Topology['kind'], procs: Proc[], http: string, ws: T
     ws,
     env,
     agentKeys: env.AGENT_KEYS!.split(','),
+    capacity: (channel) => perReplicaCap(env, channel),
     async killGateway(channel, index, signal = 'SIGKILL') {
       const proc = gatewaysOf[channel][index];
       if (!proc) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
@@ -98,8 +116,10 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
   return topologyFrom('cluster', procs, `http://127.0.0.1:${registryPort}`, ws, env, gateways);
 }
 
-export async function startStandaloneProduct(): Promise<Topology> {
-  const env = suiteEnv();
+/** `overrides` adjusts the suite env for one run (e.g. an extra agent key, a shorter interval). */
+export async function startStandaloneProduct(overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
+  const base = suiteEnv();
+  const env = { ...base, ...overrides(base) };
   const port = await freePort();
   const proc = spawnService('standalone', 'services/standalone/src/main.ts', { ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1' }, await freePort());
   await launch([proc]);

@@ -1,0 +1,51 @@
+/**
+ * The end-to-end suite through the nginx edge of cluster mode: nats-server, registry, metrics and
+ * two replicas of each gateway behind one port with compose's routing (ops/nginx). Then what only
+ * an edge adds: sockets spread over the replicas, and new sockets still land after a replica dies.
+ */
+import { describeWithNats, natsUrl, waitFor } from '@arcp/testkit';
+import { productSuite } from './index';
+import { describeWithEdge, replicaConnections, startEdgeCluster, type EdgeTopology } from './edge';
+
+let topo: EdgeTopology;
+
+describeWithNats('through the nginx edge', () => {
+  describeWithEdge('cluster mode behind nginx', () => {
+    beforeAll(async () => {
+      topo = await startEdgeCluster(natsUrl(), 2);
+    }, 90_000);
+    afterAll(async () => {
+      await topo?.stop();
+    }, 60_000);
+
+    const ctx = productSuite(() => topo);
+
+    describe('edge', () => {
+      afterEach(() => ctx.closeAll());
+
+      it('routes the registry API and answers its own health check', async () => {
+        expect((await fetch(`${topo.http}/edge-healthz`)).status).toBe(200);
+        const res = await fetch(`${topo.http}/agents`);
+        expect(res.headers.get('content-type')).toMatch(/json/);
+        expect(res.status).toBe(401);
+      });
+
+      it('spreads new sockets over both replicas of a channel', async () => {
+        const before = [await replicaConnections(topo, 'public', 0), await replicaConnections(topo, 'public', 1)];
+        for (let i = 0; i < 4; i++) await (await ctx.open('public')).nextType('welcome');
+        const after = [await replicaConnections(topo, 'public', 0), await replicaConnections(topo, 'public', 1)];
+        expect(after[0]! - before[0]!).toBe(2);
+        expect(after[1]! - before[1]!).toBe(2);
+      });
+
+      it('keeps accepting sockets after a replica is killed', async () => {
+        const doomed = [await ctx.open('public'), await ctx.open('public')];
+        await Promise.all(doomed.map((c) => c.nextType('welcome')));
+        await topo.killGateway('public', 0, 'SIGKILL');
+        await waitFor(() => doomed.some((c) => c.closed), { timeoutMs: 5000, what: 'a socket of the killed replica closing' });
+        for (let i = 0; i < 4; i++) await (await ctx.open('public')).nextType('welcome');
+        expect(await replicaConnections(topo, 'public', 1)).toBeGreaterThanOrEqual(4);
+      });
+    });
+  });
+});
