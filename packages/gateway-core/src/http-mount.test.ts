@@ -37,6 +37,12 @@ beforeAll(async () => {
   const app = createUwsApp();
   mountRoutes(app, routes, { service: 'test', registry, logger });
   mountRoutes(app, [{ method: 'DELETE', pattern: '/echo', handler: () => ({ status: 204 }) }], { service: 'other', registry, logger });
+  mountRoutes(app, [{ method: 'GET', pattern: '/limited', handler: () => ({ status: 200, body: 'ok' }) }], {
+    service: 'limited',
+    registry,
+    logger,
+    rateLimit: { burst: 2, perSecond: 0.5 },
+  });
   mountNotFound(app);
   server = await listen(app, '127.0.0.1', 0);
   base = `http://127.0.0.1:${server.port}`;
@@ -124,4 +130,23 @@ test('metrics use the route template and status', async () => {
   expect(text).toContain('route="/boom",method="GET",status_code="500"');
   expect(text).toContain('route="/slow",method="GET",status_code="499"');
   expect(text).toContain('arcp_http_request_duration_seconds_bucket{le="0.001",service="test"');
+});
+
+describe('per-client rate limit', () => {
+  it('answers 429 problem+json with Retry-After once the client exceeds its rate, without running the handler', async () => {
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${base}/limited`, { headers: H });
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+      else await res.text();
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect(refused?.headers.get('retry-after')).toBe('2');
+    expect(refused?.headers.get('content-type')).toBe('application/problem+json');
+    expect(await refused?.json()).toMatchObject({ status: 429, detail: 'Too many requests from this client, slow down' });
+    // Routes mounted without a limit are unaffected.
+    expect((await fetch(`${base}/agents/a/things/b`, { headers: H })).status).toBe(200);
+  });
 });

@@ -11,6 +11,8 @@ import type { UwsApp } from './server';
 import { httpMetrics, type HttpMetrics } from './http-metrics';
 import { BodyTooLargeError, paramNames, readBody, readHead, type RequestHead } from './http-request';
 import { problemResponse } from './problem';
+import { createClientLimiter, type ClientLimiter } from './client-limiter';
+import type { RateLimit } from './rate-limit';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,6 +23,8 @@ export interface MountOptions {
   logger: GatewayLogger;
   /** Take the peer address from the first `X-Forwarded-For` entry (behind a trusted proxy). */
   trustProxy?: boolean;
+  /** Requests per client address; over it the answer is 429 + Retry-After before any handler runs. */
+  rateLimit?: RateLimit;
 }
 
 type Register = (pattern: string, handler: (res: UwsResponse, req: UwsRequest) => void) => unknown;
@@ -45,6 +49,7 @@ interface Exchange {
 
 export function mountRoutes(app: UwsApp, routes: readonly RouteDef[], opts: MountOptions): void {
   const metrics = httpMetrics(opts.registry);
+  const limiter = opts.rateLimit ? createClientLimiter(opts.rateLimit) : undefined;
   for (const route of routes) {
     const names = paramNames(route.pattern);
     registrar(app, route.method)(route.pattern, (res, req) => {
@@ -53,6 +58,7 @@ export function mountRoutes(app: UwsApp, routes: readonly RouteDef[], opts: Moun
         ex.aborted = true;
       });
       const head = readHead(res, req, route.method, names, opts.trustProxy ?? false);
+      if (limiter && !limiter.allow(head.ip)) return finish(ex, rateLimited(head.path, limiter), metrics, opts);
       void serve(ex, head, metrics, opts);
     });
   }
@@ -76,6 +82,11 @@ async function serve(ex: Exchange, head: RequestHead, metrics: HttpMetrics, opts
     response = problemResponse('internal-error', 'An unexpected error occurred', head.path);
   }
   finish(ex, response, metrics, opts);
+}
+
+function rateLimited(path: string, limiter: ClientLimiter): HttpResponse {
+  const retry = String(limiter.retryAfterS());
+  return problemResponse('rate-limit-exceeded', 'Too many requests from this client, slow down', path, { 'retry-after': retry });
 }
 
 function tooLarge(path: string, max: number): HttpResponse {

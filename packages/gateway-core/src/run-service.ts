@@ -23,6 +23,7 @@ import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { httpMetrics } from './http-metrics';
 import { mountNotFound, mountRoutes } from './http-mount';
+import type { RateLimit } from './rate-limit';
 import { createUwsApp, listen, type ListenHandle, type UwsApp } from './server';
 
 export const ARCP_VERSION = '0.1.0';
@@ -59,6 +60,8 @@ export interface RunServiceOptions<S extends z.ZodType> {
   env?: NodeJS.ProcessEnv;
   /** Publish the telemetry beat from here (default); false for a service that beats itself. */
   telemetry?: boolean;
+  /** Per-client request rate of the service's HTTP routes. */
+  httpRateLimit?: (config: z.infer<S>) => RateLimit;
 }
 
 export async function runService<S extends z.ZodType>(opts: RunServiceOptions<S>): Promise<void> {
@@ -82,7 +85,10 @@ export async function runService<S extends z.ZodType>(opts: RunServiceOptions<S>
   });
   const app = createUwsApp();
   const parts = await opts.build({ config, bus, logger, registry: metrics.registry, metrics, app });
-  if (parts.routes) mountRoutes(app, parts.routes, { service: opts.service, registry: metrics.registry, logger });
+  if (parts.routes) {
+    const rateLimit = opts.httpRateLimit?.(config);
+    mountRoutes(app, parts.routes, { service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY, ...(rateLimit ? { rateLimit } : {}) });
+  }
   mountNotFound(app);
   await parts.start();
   let listening: ListenHandle | undefined;

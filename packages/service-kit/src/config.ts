@@ -95,6 +95,10 @@ export const BaseServiceEnv = z.object({
   // Upper bound of the graceful drain; keep it below the orchestrator's grace period
   // (k8s terminationGracePeriodSeconds, compose stop_grace_period) so we exit before SIGKILL.
   SHUTDOWN_TIMEOUT_S: envSeconds({ min: 1, max: 600, default: 25 }),
+  // Behind an edge proxy (nginx, an ingress) every request comes from the proxy's address: set
+  // this so client addresses (rate limits, logs) come from the first X-Forwarded-For entry.
+  // Leave it off when clients reach the service directly, or they could forge their address.
+  TRUST_PROXY: envBool(false),
   // Distinguishes replicas in telemetry, leases and logs; pod names are unique hostnames.
   INSTANCE_ID: z.preprocess(blankToUndefined, z.string().default(() => `${hostname()}-${process.pid}`)),
 });

@@ -9,7 +9,7 @@ void runService({
   listenOn: (c) => ({ host: c.GATEWAY_HOST, port: c.GATEWAY_PORT }),
   build: ({ config, bus, logger, registry, app }) => {
     const tokens = verifyingTokenService(config);
-    const gw = createDashboardGateway({ app, bus, config, tokens, logger, registry });
+    const gw = createDashboardGateway({ app, bus, config, tokens, logger, registry, trustProxy: config.TRUST_PROXY });
     return { ...gw, connections: () => gw.handle.count() };
   },
 });

@@ -8,7 +8,7 @@ void runService({
   envSchema: PublicGatewayEnv,
   listenOn: (c) => ({ host: c.GATEWAY_HOST, port: c.GATEWAY_PORT }),
   build: ({ config, bus, logger, registry, app }) => {
-    const gw = createPublicGateway({ app, bus, config, logger, registry });
+    const gw = createPublicGateway({ app, bus, config, logger, registry, trustProxy: config.TRUST_PROXY });
     return { ...gw, connections: () => gw.handle.count() };
   },
 });

@@ -40,6 +40,10 @@ export const RegistryEnv = BaseServiceEnv.extend({
   RATE_LIMIT_BURST: envNumber({ min: 1, max: 1000, default: 20 }),
   // First lockout length in seconds; each further lockout doubles it, capped at one hour.
   LOGIN_LOCKOUT_S: envNumber({ min: 1, max: 3600, default: 300 }),
+  // Requests per second per client address on the whole API (token bucket), and the burst above
+  // it; over it the answer is 429 + Retry-After. Brute force on login has its own lockout.
+  HTTP_RATE_PER_S: envNumber({ min: 1, max: 1_000_000, default: 50 }),
+  HTTP_RATE_BURST: envNumber({ min: 1, max: 1_000_000, default: 100 }),
   // Largest accepted request body; larger ones answer 413 before any parsing.
   MAX_JSON_SIZE: envNumber({ min: 1024, max: 64 * 1024 * 1024, default: 1_048_576 }),
   // Public HTTP listener of the standalone registry process.

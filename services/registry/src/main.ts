@@ -7,5 +7,6 @@ void runService({
   service: 'registry',
   envSchema: RegistryMainEnv,
   listenOn: (c) => ({ host: c.REGISTRY_HOST, port: c.REGISTRY_PORT }),
+  httpRateLimit: (c) => ({ perSecond: c.HTTP_RATE_PER_S, burst: c.HTTP_RATE_BURST }),
   build: ({ config, bus, logger, registry }) => createRegistry({ config, bus, logger, metricsRegistry: registry }),
 });

@@ -48,10 +48,11 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
   });
 
   const registrySvc = createRegistry({ config, bus, logger, metricsRegistry: registry });
+  const trustProxy = config.TRUST_PROXY;
   const gateways = [
-    createPublicGateway({ app, bus, config, logger, registry }),
-    createAgentsGateway({ app, bus, config, tokens, logger, registry }),
-    createDashboardGateway({ app, bus, config, tokens, logger, registry }),
+    createPublicGateway({ app, bus, config, logger, registry, trustProxy }),
+    createAgentsGateway({ app, bus, config, tokens, logger, registry, trustProxy }),
+    createDashboardGateway({ app, bus, config, tokens, logger, registry, trustProxy }),
   ];
   const connections = () => gateways.reduce((n, g) => n + g.handle.count(), 0);
   const metricsSvc = createMetricsService({
@@ -62,7 +63,13 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
     role: 'standalone',
     telemetryCounters: telemetryCounters(registry, { connections }),
   });
-  mountRoutes(app, registrySvc.routes, { service: 'standalone', registry, logger });
+  mountRoutes(app, registrySvc.routes, {
+    service: 'standalone',
+    registry,
+    logger,
+    trustProxy,
+    rateLimit: { perSecond: config.HTTP_RATE_PER_S, burst: config.HTTP_RATE_BURST },
+  });
   mountNotFound(app);
 
   await registrySvc.start();
