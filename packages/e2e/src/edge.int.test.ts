@@ -1,8 +1,10 @@
 /**
  * The end-to-end suite through the nginx edge of cluster mode: nats-server, registry, metrics and
  * two replicas of each gateway behind one port with compose's routing (ops/nginx). Then what only
- * an edge adds: sockets spread over the replicas, and new sockets still land after a replica dies.
+ * an edge adds: sockets spread over the replicas, new sockets still land after a replica dies, and
+ * the registry tells clients apart by the address the edge forwards (which a client cannot forge).
  */
+import { request } from 'node:http';
 import { describeWithNats, natsUrl, waitFor } from '@arcp/testkit';
 import { productSuite } from './index';
 import { describeWithEdge, replicaConnections, startEdgeCluster, type EdgeTopology } from './edge';
@@ -45,6 +47,25 @@ describeWithNats('through the nginx edge', () => {
         await waitFor(() => doomed.some((c) => c.closed), { timeoutMs: 5000, what: 'a socket of the killed replica closing' });
         for (let i = 0; i < 4; i++) await (await ctx.open('public')).nextType('welcome');
         expect(await replicaConnections(topo, 'public', 1)).toBeGreaterThanOrEqual(4);
+      });
+
+      it('rate-limits each client by its own address, whatever X-Forwarded-For it sends', async () => {
+        const get = (localAddress: string, headers: Record<string, string> = {}) =>
+          new Promise<number>((resolve, reject) => {
+            const req = request(`${topo.http}/agents`, { localAddress, headers }, (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            });
+            req.on('error', reject);
+            req.end();
+          });
+        const statuses: number[] = [];
+        for (let i = 0; i < 16; i++) {
+          const batch = Array.from({ length: 10 }, (_, j) => get('127.0.0.2', { 'x-forwarded-for': `10.9.${i}.${j}` }));
+          statuses.push(...(await Promise.all(batch)));
+        }
+        expect(statuses).toContain(429);
+        expect(await get('127.0.0.1')).toBe(401);
       });
     });
   });

@@ -26,7 +26,7 @@ export function describeWithEdge(name: string, fn: () => void): void {
       });
     });
   } else {
-    describe.skip(`${name} (nginx not installed: apt-get install nginx-light)`, fn);
+    describe.skip(`${name} (nginx not installed: apt-get install nginx)`, fn);
   }
 }
 

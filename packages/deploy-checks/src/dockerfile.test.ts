@@ -1,0 +1,47 @@
+/**
+ * The Dockerfile and .dockerignore by static rules (no engine on this machine), every image that
+ * compose and the k8s base run being a service the Dockerfile builds, and each rule shown to
+ * fire on a broken copy.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ComposeFile, appServices } from './compose';
+import { dockerfilePolicy, stages } from './dockerfile';
+import { readYaml, repoPath } from './repo';
+
+const dockerfile = readFileSync(repoPath('Dockerfile'), 'utf8');
+const dockerignore = readFileSync(repoPath('.dockerignore'), 'utf8');
+
+describe('Dockerfile', () => {
+  it('builds every service on node:20-bookworm-slim, production-only, non-root, with a readiness HEALTHCHECK', () => {
+    expect(stages(dockerfile).map((s) => s.from)).toContain('node:20-bookworm-slim');
+    expect(dockerfilePolicy(dockerfile, dockerignore)).toEqual([]);
+  });
+
+  it.each<[string, string, string, RegExp]>([
+    ['an alpine runtime', 'ARG NODE_IMAGE=node:20-bookworm-slim', 'ARG NODE_IMAGE=node:20-alpine', /runtime image is node:20-alpine/],
+    ['a root runtime', 'USER node', 'USER root', /non-root USER/],
+    ['no HEALTHCHECK', 'HEALTHCHECK', '# HEALTHCHECK', /HEALTHCHECK on \/readyz/],
+    ['dev dependencies in the image', 'deploy --prod --legacy', 'deploy --legacy', /pnpm deploy --prod/],
+    ['an unpinned install', 'pnpm install --frozen-lockfile', 'pnpm install', /--frozen-lockfile/],
+    ['a missing EXPOSE', 'EXPOSE 8080 9464', 'EXPOSE 8080', /EXPOSE 9464 is missing/],
+  ])('catches %s', (_name, from, to, complaint) => {
+    const broken = dockerfile.replace(from, to);
+    expect(broken).not.toBe(dockerfile);
+    expect(dockerfilePolicy(broken, dockerignore).join('\n')).toMatch(complaint);
+  });
+
+  it('catches a .dockerignore that lets node_modules in', () => {
+    expect(dockerfilePolicy(dockerfile, dockerignore.replace('**/node_modules\n', '')).join('\n')).toMatch(/exclude \*\*\/node_modules/);
+  });
+
+  it('can build every image compose and the k8s base run', () => {
+    const buildable = readdirSync(repoPath('services')).filter((s) => existsSync(repoPath('services', s, 'tsconfig.build.json')));
+    const compose = readYaml<ComposeFile>(repoPath('docker-compose.yml'));
+    for (const name of appServices(compose)) expect(buildable).toContain(compose.services[name]!.build!.args!.SERVICE);
+    const base = readdirSync(repoPath('k8s/base')).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(repoPath('k8s/base'), f), 'utf8')).join('\n');
+    const images = [...base.matchAll(/image: arcp\/([\w-]+)/g)].map((m) => m[1]!);
+    expect(images.length).toBe(5);
+    for (const image of images) expect(buildable).toContain(image);
+  });
+});
