@@ -60,6 +60,7 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
       revocations?.unsubscribe();
       handle.stop();
       directory.stop();
+      (await gatePromise).stop();
     },
   };
 }

@@ -71,6 +71,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     async stop() {
       for (const s of subs) s.unsubscribe();
       handle.stop();
+      (await gatePromise).stop();
     },
   };
 }
