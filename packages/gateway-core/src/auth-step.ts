@@ -47,7 +47,7 @@ function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, di
   conn.principal = principal;
   conn.phase = 'ready';
   guard(ctx, conn, () => ctx.def.onOpen(conn));
-  for (const text of conn.held.splice(0)) {
+  for (const text of conn.takeHeld()) {
     if (!conn.isOpen) return;
     dispatch(ctx, conn, text);
   }

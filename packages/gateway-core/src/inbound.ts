@@ -36,8 +36,7 @@ export function onFrame(ctx: InboundContext, conn: UwsConnection, data: ArrayBuf
     ctx.metrics.received.inc({ channel, type: 'auth' });
     void authenticate(ctx, conn, text, dispatch);
   } else if (conn.phase === 'verifying') {
-    if (conn.held.length < MAX_HELD_FRAMES) conn.held.push(text);
-    else ctx.metrics.drops.inc({ channel, reason: 'rate_limit' });
+    if (!conn.hold(text, MAX_HELD_FRAMES)) ctx.metrics.drops.inc({ channel, reason: 'rate_limit' });
   } else {
     dispatch(ctx, conn, text);
   }

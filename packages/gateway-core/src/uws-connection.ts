@@ -1,7 +1,9 @@
 /**
  * The uWS adapter behind `Connection`: the only place a `uWS.WebSocket` is touched after open.
  * Also carries the engine's per-socket bookkeeping (auth phase, rate bucket, slow-consumer clock),
- * which channel handlers never see.
+ * which channel handlers never see. Most sockets of a broadcast channel never send anything, so
+ * everything only a talking socket needs (id text, state, held frames, rate bucket) is created on
+ * first use: an idle connection costs as little heap as possible.
  */
 import type { WebSocket } from 'uWebSockets.js';
 import { clampCloseReason } from '@arcp/protocol';
@@ -20,15 +22,14 @@ export type AuthPhase = 'awaiting' | 'verifying' | 'ready';
 let counter = 0;
 
 export class UwsConnection implements Connection {
-  readonly id = `c${(++counter).toString(36)}`;
-  readonly state: Record<string, unknown> = {};
+  private readonly seq = ++counter;
+  private stateObj: Record<string, unknown> | undefined;
+  private heldFrames: string[] | undefined;
+  private rateBucket: TokenBucket | undefined;
   principal: unknown = undefined;
   readonly remoteAddress: string;
   phase: AuthPhase;
-  /** Frames received while the auth step was running, replayed once it succeeds. */
-  readonly held: string[] = [];
   authTimer: NodeJS.Timeout | undefined;
-  readonly bucket: TokenBucket;
   /** Set when the rate-limit warning frame went out; cleared when the client slows down. */
   rateWarned = false;
   /** First sweep that saw the send buffer over the limit; undefined while under it. */
@@ -40,13 +41,40 @@ export class UwsConnection implements Connection {
   constructor(
     private readonly ws: WebSocket<SocketData>,
     readonly channel: string,
-    rate: RateLimit,
+    private readonly rate: RateLimit,
     private readonly metrics: GatewayMetrics,
     withAuth: boolean,
   ) {
     this.remoteAddress = ws.getUserData().remoteAddress;
     this.phase = withAuth ? 'awaiting' : 'ready';
-    this.bucket = new TokenBucket(rate);
+  }
+
+  get id(): string {
+    return `c${this.seq.toString(36)}`;
+  }
+
+  get state(): Record<string, unknown> {
+    return (this.stateObj ??= {});
+  }
+
+  /** The inbound rate bucket, full when the socket sends its first frame. */
+  get bucket(): TokenBucket {
+    return (this.rateBucket ??= new TokenBucket(this.rate));
+  }
+
+  /** Keeps a frame received while the auth step runs; false when the hold is full. */
+  hold(text: string, max: number): boolean {
+    const held = (this.heldFrames ??= []);
+    if (held.length >= max) return false;
+    held.push(text);
+    return true;
+  }
+
+  /** The frames held during auth, in arrival order; the hold is emptied. */
+  takeHeld(): string[] {
+    const held = this.heldFrames ?? [];
+    this.heldFrames = undefined;
+    return held;
   }
 
   get isOpen(): boolean {
@@ -94,6 +122,6 @@ export class UwsConnection implements Connection {
     this.open = false;
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = undefined;
-    this.held.length = 0;
+    this.heldFrames = undefined;
   }
 }
