@@ -16,6 +16,7 @@ import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/
 import { WindowMeter } from '../lib/window';
 import { startWsload } from '../lib/wsload';
 import { E2E_MARKER } from '../lib/ladder';
+import { registrationFields } from '../feeder/agent-doc';
 
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
@@ -28,21 +29,7 @@ async function post(url: string, body: unknown, token?: string, method = 'POST')
   return json;
 }
 
-function registration(agentId: string, name: string): Record<string, unknown> {
-  return {
-    agent_id: agentId,
-    name,
-    agent_type: 'testing',
-    endpoint: 'http://localhost:8010',
-    capabilities: ['bench'],
-    context_brief: 'Benchmark agent',
-    version: '1.0.0',
-    owner: 'bench',
-    public_key: 'k'.repeat(32),
-    metadata: { env: 'bench' },
-    communication_mode: 'remote',
-  };
-}
+const registration = registrationFields;
 
 /** One register (timed by the marker) + unregister cycle; returns the HTTP register round trip (µs). */
 async function cycle(reg: Registry, i: number, gapMs: number): Promise<number> {

@@ -13,7 +13,8 @@ export function isoMicros(ms: number): string {
 const NAME = '\u0000NAME\u0000';
 const SEEN = '\u0000SEEN\u0000';
 
-export function storedAgent(agentId: string, name: string, registeredAt: string, lastSeen: string): Record<string, unknown> {
+/** The registration body of a benchmark agent (HTTP register, and the base of the KV document). */
+export function registrationFields(agentId: string, name: string): Record<string, unknown> {
   return {
     agent_id: agentId,
     name,
@@ -26,6 +27,12 @@ export function storedAgent(agentId: string, name: string, registeredAt: string,
     public_key: 'k'.repeat(32),
     metadata: { env: 'bench' },
     communication_mode: 'remote',
+  };
+}
+
+export function storedAgent(agentId: string, name: string, registeredAt: string, lastSeen: string): Record<string, unknown> {
+  return {
+    ...registrationFields(agentId, name),
     status: 'alive',
     registered_at: registeredAt,
     last_seen: lastSeen,
