@@ -16,7 +16,7 @@
  */
 import { profileFile } from '../lib/profile';
 import { ladderSummary, runLadder } from '../lib/ladder';
-import { fmt, pick, type Bench, type CaseResult } from '../lib/types';
+import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/types';
 
 /**
  * Write rates (kv) or frame rates (forward) of the ladder per feed, server and subscriber count.
@@ -74,8 +74,11 @@ export const fanout: Bench = {
       const windowS = ctx.quick ? 0.7 : 3;
       const name = `${feed === 'kv' ? 'KV path' : 'engine forward'} N=${subs}`;
       const prof = ctx.quick ? undefined : profileFile(ctx.resultsDir, 'fanout', name);
-      const arcp = await runLadder(ctx, { impl: 'arcp', subs, rates: rates('arcp'), windowS, feed, ...(prof ? { profilePath: prof } : {}) });
-      const ws = await runLadder(ctx, { impl: 'ws', subs, rates: rates('ws'), windowS, feed });
+      // Each of the remaining ladders gets an equal share of the time left, so none is starved.
+      const share = (left: number): RunContext => ({ ...ctx, deadline: Date.now() + Math.max(0, ctx.deadline - Date.now()) / left });
+      const left = 2 * (cases.length - out.length);
+      const arcp = await runLadder(share(left), { impl: 'arcp', subs, rates: rates('arcp'), windowS, feed, ...(prof ? { profilePath: prof } : {}) });
+      const ws = await runLadder(share(left - 1), { impl: 'ws', subs, rates: rates('ws'), windowS, feed });
       const a = arcp.best?.delivered_per_s ?? 0;
       const w = ws.best?.delivered_per_s ?? 0;
       const ratio = w > 0 ? a / w : null;

@@ -44,6 +44,7 @@ export function installSignalCleanup(): void {
   hookExit();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      process.stderr.write(`\nbench: interrupted by ${sig}, killing child processes\n`);
       killAll();
       process.exit(130);
     });
