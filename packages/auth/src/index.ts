@@ -25,3 +25,4 @@ export type {
   RevocationEvent,
 } from './revocation';
 export { safeEqual, matchesAny, sha256Hex } from './compare';
+export { JwtEnv, verifyingTokenService, type JwtConfig } from './jwt-env';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { StoredAgentSchema } from './agent-stored';
+import { CHANNEL_NAMES, gatewayService, type GatewayService } from './channels';
 import { nowIso } from './time';
 import { formatIssues, type ParseResult, ZonedIsoDateTime } from './validation';
 
@@ -52,15 +53,16 @@ export function logEntry(level: string, message: string, source: string, extra: 
   return { ...extra, timestamp: at, level: level.toUpperCase(), message: clampLogMessage(message), source };
 }
 
-export const SERVICE_ROLES = ['registry', 'metrics', 'gateway-public', 'gateway-agents', 'gateway-dashboard', 'standalone'] as const;
-export type ServiceRole = (typeof SERVICE_ROLES)[number];
+/** Every kind of service instance that beats telemetry: one gateway role per channel. */
+export const SERVICE_ROLES = Object.freeze(['registry', 'metrics', ...CHANNEL_NAMES.map(gatewayService), 'standalone'] as const);
+export type ServiceRole = 'registry' | 'metrics' | GatewayService | 'standalone';
 
 const gauge = z.number().min(0);
 
 /** One service instance's beat, every few seconds; counters are deltas over `interval_s`. */
 export const TelemetryEventSchema = z.object({
   instance: z.string().min(1),
-  role: z.enum(SERVICE_ROLES),
+  role: z.enum(SERVICE_ROLES as readonly [ServiceRole, ...ServiceRole[]]),
   at: ZonedIsoDateTime,
   cpu_percent: gauge,
   memory_bytes: gauge,

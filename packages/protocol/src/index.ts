@@ -34,4 +34,5 @@ export * from './encode';
 export * from './builders';
 export * from './discovery';
 export * from './subjects';
+export * from './channels';
 export { REFERENCE_EXAMPLES, type ReferenceExample, type Channel as ReferenceChannel } from './fixtures/reference-examples';

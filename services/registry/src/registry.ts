@@ -35,7 +35,6 @@ export interface RegistryService {
 
 export function createRegistry(deps: RegistryDeps): RegistryService {
   const { config, bus, logger } = deps;
-  if (config.JWT_SECRET === undefined) throw new Error('JWT_SECRET is required to run the registry');
   const now = deps.now ?? Date.now;
   const names = subjects(config.ARCP_BUS_PREFIX);
   const timeoutMs = config.AGENT_HEARTBEAT_TIMEOUT * 1000;

@@ -18,8 +18,8 @@
  */
 import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { createAgentDirectory, createCredentialGate, verifyingTokenService, type GatewayLogger } from '@arcp/gateway-core';
-import { createPublicView } from '@arcp/gateway-public';
+import { verifyingTokenService } from '@arcp/auth';
+import { createAgentDirectory, createCredentialGate, createPublicView } from '@arcp/gateway';
 import {
   AGENT_AUTH_CLOSE_CODE,
   AUTH_REQUIRED_FRAME,
@@ -36,7 +36,7 @@ import {
   subjects,
   toWsAgent,
 } from '@arcp/protocol';
-import { connectNatsBus } from '@arcp/service-kit';
+import { connectNatsBus, type LoggerLike } from '@arcp/service-kit';
 
 const env = process.env;
 const channel = env.BASELINE_CHANNEL === 'agents' ? 'agents' : 'public';
@@ -45,7 +45,7 @@ const num = (name: string, dflt: number) => Number(env[name] ?? dflt);
 const timeoutMs = num('AGENT_HEARTBEAT_TIMEOUT', 60) * 1000;
 const backpressure = num(`${P}_WS_MAX_BACKPRESSURE_BYTES`, 1024 * 1024);
 const quiet = () => {};
-const logger: GatewayLogger = { debug: quiet, info: quiet, warn: (o, m) => console.error('warn', m, o), error: (o, m) => console.error('error', m, o) };
+const logger: LoggerLike = { debug: quiet, info: quiet, warn: (o, m) => console.error('warn', m, o), error: (o, m) => console.error('error', m, o) };
 
 const counters = new Map<string, number>();
 const inc = (key: string, by = 1) => counters.set(key, (counters.get(key) ?? 0) + by);
