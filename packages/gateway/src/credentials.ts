@@ -9,7 +9,7 @@
  */
 import { AuthError, createKvRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
 import { CloseCodes, CloseReasons, RevocationEventSchema, decodeEvent, subjects, type RevocationEvent } from '@arcp/protocol';
-import type { Bus, KvStore, KvWatch, LoggerLike, Subscription } from '@arcp/service-kit';
+import { mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
 import type { Connection, EndpointHandle } from '@arcp/ws-engine';
 
 export interface CredentialGate {
@@ -38,22 +38,9 @@ export function revocationMatches(event: RevocationEvent, claims: TokenClaims): 
   return event.jti !== undefined ? event.jti === claims.jti : event.subject === claims.sub;
 }
 
-/** A local copy of the revocation bucket, kept current by a KV watch; resolves once loaded. */
-async function mirror(kv: KvStore): Promise<{ entries: Map<string, Uint8Array>; watch: KvWatch }> {
-  const entries = new Map<string, Uint8Array>();
-  let loaded!: () => void;
-  const initial = new Promise<void>((resolve) => (loaded = resolve));
-  const watch = await kv.watch({ initial: true, onInitialDone: () => loaded() }, (entry) => {
-    if (entry.operation === 'PUT') entries.set(entry.key, entry.value);
-    else entries.delete(entry.key);
-  });
-  await initial;
-  return { entries, watch };
-}
-
 export async function createCredentialGate(deps: CredentialGateDeps): Promise<CredentialGate> {
   const names = subjects(deps.prefix);
-  const local = await mirror(await deps.bus.kv(names.revokedBucket));
+  const local = await mirrorKv(await deps.bus.kv(names.revokedBucket));
   const revoked = createKvRevocationList(
     {
       get: async (key) => {

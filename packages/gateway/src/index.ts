@@ -8,7 +8,8 @@ export { GATEWAY_CHANNELS, authenticates, channelEnv, channelLimits, type Channe
 export { gatewayServiceEnv, mountGateway, mountGateways, runGateway, type MountGatewayDeps } from './run';
 export { channelEnvFields, channelLimitsFrom, type ChannelEnvDefaults, type ChannelEnvFields } from './channel-env';
 export { createCredentialGate, revocationMatches, type CredentialGate, type CredentialGateDeps } from './credentials';
-export { createAgentDirectory, type AgentDirectory, type AgentDirectoryOptions } from './directory';
+export { createCoalescer, type Coalescer, type CoalescerOptions } from './coalesce';
+export { directoryCache, LAST_SEEN_REFRESH_MS, type DirectoryCache } from './view-cache';
 export { gatewayDirectory, type GatewayDeps, type Gateway } from './kit';
 export { createPublicGateway, type PublicGateway } from './public/gateway';
 export { createPublicView, type PublicView } from './public/view';

@@ -8,7 +8,7 @@ import { subjects } from '@arcp/protocol';
 import type { Bus, LoggerLike } from '@arcp/service-kit';
 import type { EndpointHandle, EndpointLimits, UwsApp } from '@arcp/ws-engine';
 import type { Registry } from 'prom-client';
-import { createAgentDirectory, type AgentDirectory } from './directory';
+import { createDirectoryReader, type DirectoryReader } from '@arcp/directory';
 
 export interface GatewayDeps<C> {
   app: UwsApp;
@@ -42,14 +42,13 @@ export function requireTokens(deps: Pick<GatewayDeps<unknown>, 'tokens'>, channe
   return deps.tokens;
 }
 
-/** The directory read model of a gateway, from its heartbeat timeout and coalescing window. */
-export function gatewayDirectory(deps: GatewayDeps<{ AGENT_HEARTBEAT_TIMEOUT: number }>, coalesceMs: number): AgentDirectory {
-  return createAgentDirectory({
+/** The directory read model of a gateway, from its heartbeat timeout. */
+export function gatewayDirectory(deps: GatewayDeps<{ AGENT_HEARTBEAT_TIMEOUT: number }>): DirectoryReader {
+  return createDirectoryReader({
     bus: deps.bus,
     bucket: subjects(deps.config.ARCP_BUS_PREFIX).agentsBucket,
     logger: deps.logger,
     heartbeatTimeoutMs: deps.config.AGENT_HEARTBEAT_TIMEOUT * 1000,
-    coalesceMs,
     registry: deps.registry,
     ...(deps.now ? { now: deps.now } : {}),
   });

@@ -3,7 +3,7 @@
  * work), `arcp_build_info`, and the few counters every service shares. Service metrics follow
  * `arcp_<subsystem>_<name>_<unit>[_total]` with bounded labels only (never ids or addresses).
  */
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 
 export interface MetricsOptions {
   service: string;
@@ -40,4 +40,13 @@ export function createMetricsRegistry(opts: MetricsOptions): ServiceMetrics {
     registers: [registry],
   });
   return { registry, busHandlerErrors, busConnected };
+}
+
+/**
+ * The metric called `name` in `registry`, created by `create` on first use. Parts that can be
+ * mounted several times on one registry (three channels, or every service of the standalone
+ * process) share one series set this way instead of failing on a duplicate registration.
+ */
+export function metricOnce<M extends Metric>(registry: Registry, name: string, create: (registers: Registry[]) => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? create([registry]);
 }

@@ -18,6 +18,8 @@ export interface SocketMetrics {
   drops: Counter<'channel' | 'reason'>;
   fanout: Histogram<'channel'>;
   rejected: Counter<'channel' | 'reason'>;
+  /** Client frames a channel rejected after auth (invalid JSON, not an object, unknown type...). */
+  badFrames: Counter<'channel' | 'reason'>;
 }
 
 const byRegistry = new WeakMap<Registry, SocketMetrics>();
@@ -45,6 +47,7 @@ function create(registry: Registry): SocketMetrics {
       registers: [registry],
     }),
     rejected: counter(registry, 'arcp_gateway_connections_rejected_total', 'Upgrades refused (cap, draining)', ['channel', 'reason']),
+    badFrames: counter(registry, 'arcp_gateway_bad_frames_total', 'Client frames rejected by the channel after auth, by reason', ['channel', 'reason']),
   };
 }
 

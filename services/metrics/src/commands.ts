@@ -32,7 +32,8 @@ export interface CommandDeps {
   alerting: Alerting;
   producer: Producer;
   logger: Logger;
-  view: () => ClusterView;
+  /** The cluster as of now, after the directory's read-your-writes barrier. */
+  view: () => Promise<ClusterView>;
   logWindow: number;
   /** Counts outcomes by command (bounded label values). */
   onCommand?: (command: string, outcome: 'ok' | 'error' | 'invalid') => void;
@@ -67,7 +68,7 @@ export class CommandHandler {
 
   /** The frames answering one request, in send order. */
   async handle(req: CommandRequest): Promise<DashboardFrame[]> {
-    const view = this.deps.view();
+    const view = await this.deps.view();
     const ts = isoUtc(view.nowMs);
     return this.dispatch(req, view, ts);
   }

@@ -13,6 +13,8 @@ export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'CRIT';
 
 export interface RegistryEvents {
   directory(kind: DirectoryEventKind, agent: StoredAgent): void;
+  /** A plain heartbeat: only liveness moved, so the event names the agent without its document. */
+  heartbeat(agentId: string, agentType: string | undefined): void;
   log(level: LogLevel, source: LogSource, message: string, extra?: Record<string, unknown>): void;
 }
 
@@ -32,8 +34,6 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
 
   return {
     directory(kind, agent) {
-      // Plain heartbeats are announced too (counted by the metrics service) but without the
-      // agent document: they only move last_seen, and they are the most frequent event.
       const withAgent = kind !== 'heartbeat' && kind !== 'unregistered';
       send(names.directoryChanged, DirectoryEventSchema, {
         kind,
@@ -42,6 +42,11 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
         at: isoUtc(now()),
         ...(withAgent ? { agent } : {}),
       });
+    },
+    // Plain heartbeats are announced too, for bus subscribers that count them, but without the
+    // agent document: they only move last_seen, and they are the most frequent event.
+    heartbeat(agentId, agentType) {
+      send(names.directoryChanged, DirectoryEventSchema, { kind: 'heartbeat', agent_id: agentId, agent_type: agentType ?? '', at: isoUtc(now()) });
     },
     log(level, source, message, extra = {}) {
       send(names.logEvents, LogEntrySchema, { ...extra, timestamp: isoUtc(now()), level, message, source });

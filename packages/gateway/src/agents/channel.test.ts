@@ -5,8 +5,20 @@ import { createAgentsChannel } from './channel';
 const limits = { maxConnections: 10, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
 const principal = { kind: 'agent', claims: { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [], iat: 1, exp: 2, jti: 'j' } } as unknown as VerifiedToken;
 
+const events: string[] = [];
 function setup(verify: (t: string) => Promise<VerifiedToken>) {
-  return createAgentsChannel({ limits, verify, currentList: () => '[{"agent_id":"a1"}]' });
+  events.length = 0;
+  return createAgentsChannel({
+    limits,
+    verify: async (t) => {
+      const v = await verify(t);
+      events.push('verified');
+      return v;
+    },
+    sync: async () => void events.push('synced'),
+    currentList: () => '[{"agent_id":"a1"}]',
+    badFrame: (r) => events.push(`bad ${r}`),
+  });
 }
 
 describe('agents channel handshake', () => {
@@ -21,6 +33,8 @@ describe('agents channel handshake', () => {
     const conn = createFakeConnection('agents');
     const result = await channel.auth!.onFirstMessage(conn, JSON.stringify({ token: 'good' }));
     expect(result).toEqual({ ok: true, principal });
+    // The directory is brought up to date before auth succeeds (read-your-writes).
+    expect(events).toEqual(['verified', 'synced']);
     channel.onOpen(conn);
     expect(conn.json()).toEqual([{ type: 'auth_success', message: 'Authentication successful' }, [{ agent_id: 'a1' }]]);
     expect(conn.topics.has('agents/list')).toBe(true);
@@ -48,5 +62,28 @@ describe('agents channel handshake', () => {
       const r = await channel.auth!.onFirstMessage(createFakeConnection('agents'), '{"token":"t"}');
       expect(r).toMatchObject({ ok: false, reason: 'Invalid token' });
     }
+  });
+});
+
+describe('agents channel after auth', () => {
+  it('ignores JSON objects, as the reference does', () => {
+    const channel = setup(async () => principal);
+    const conn = createFakeConnection('agents');
+    void channel.onMessage(conn, '{"type":"hello"}');
+    expect(conn.sent).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it.each([
+    ['not json', 'invalid_json', 'Invalid JSON format'],
+    ['[1,2]', 'not_object', 'Message must be a JSON object'],
+    ['"text"', 'not_object', 'Message must be a JSON object'],
+  ])('answers %s with an error frame and counts it', (text, reason, message) => {
+    const channel = setup(async () => principal);
+    const conn = createFakeConnection('agents');
+    void channel.onMessage(conn, text);
+    expect(conn.json()).toEqual([{ type: 'error', message }]);
+    expect(events).toEqual([`bad ${reason}`]);
+    expect(conn.closed).toBeUndefined();
   });
 });

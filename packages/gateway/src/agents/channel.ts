@@ -1,10 +1,11 @@
 /**
  * `/agents/ws` handlers: `auth_required` → `{token}` → `auth_success` + the bare list of every
- * agent, or `auth_error` + close 1008 with the reference's messages. After auth only pings are
- * answered; other frames are ignored, as in the reference (but without its 5 s read stall).
+ * agent, or `auth_error` + close 1008 with the reference's messages. The token is verified and the
+ * directory brought up to date (read-your-writes barrier) before auth succeeds, so the list sent
+ * right after reflects the registration that issued the token. After auth, pings are answered by
+ * the engine, JSON objects are ignored as in the reference, and anything else gets an error frame.
  */
 import { AuthError, type TokenClaims, type VerifiedToken } from '@arcp/auth';
-import type { AuthResult, Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
 import {
   AGENT_AUTH_CLOSE_CODE,
   AUTH_REQUIRED_FRAME,
@@ -12,9 +13,12 @@ import {
   AgentAuthFailures,
   Topics,
   authErrorFrame,
+  errorFrame,
   parseAgentAuth,
+  parseAgentsInbound,
   type AgentAuthFailure,
 } from '@arcp/protocol';
+import type { AuthResult, Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
 
 const AUTH_REQUIRED_TEXT = JSON.stringify(AUTH_REQUIRED_FRAME);
 const AUTH_SUCCESS_TEXT = JSON.stringify(AUTH_SUCCESS_FRAME);
@@ -23,8 +27,12 @@ export interface AgentsChannelDeps {
   limits: EndpointLimits;
   /** Verifies a token (signature, expiry, kind, revocation). */
   verify(token: string): Promise<VerifiedToken>;
+  /** The read-your-writes barrier, awaited before auth succeeds. */
+  sync(): Promise<unknown>;
   /** The current bare agent list, already encoded (shared by every socket until the next change). */
   currentList(): string | Buffer;
+  /** Counts a rejected client frame. */
+  badFrame(reason: string): void;
 }
 
 function failure(kind: AgentAuthFailure): AuthResult {
@@ -43,7 +51,6 @@ export function claimsOf(conn: Connection): TokenClaims | undefined {
 }
 
 export function createAgentsChannel(deps: AgentsChannelDeps): EndpointDefinition {
-  const fail = (kind: AgentAuthFailure): AuthResult => failure(kind);
   return {
     name: 'agents',
     path: '/agents/ws',
@@ -54,12 +61,15 @@ export function createAgentsChannel(deps: AgentsChannelDeps): EndpointDefinition
       onOpen: (conn) => void conn.send(AUTH_REQUIRED_TEXT, false, 'auth_required'),
       async onFirstMessage(_conn, text) {
         const parsed = parseAgentAuth(text);
-        if (!parsed.ok) return fail(parsed.failure);
+        if (!parsed.ok) return failure(parsed.failure);
+        let principal: VerifiedToken;
         try {
-          return { ok: true, principal: await deps.verify(parsed.token) };
+          principal = await deps.verify(parsed.token);
         } catch (err) {
-          return fail(failureFor(err));
+          return failure(failureFor(err));
         }
+        await deps.sync();
+        return { ok: true, principal };
       },
       timeoutCloseCode: AGENT_AUTH_CLOSE_CODE,
       timeoutReason: AgentAuthFailures.timeout.reason,
@@ -70,8 +80,11 @@ export function createAgentsChannel(deps: AgentsChannelDeps): EndpointDefinition
       conn.send(deps.currentList(), false, 'agent_list');
       conn.subscribe(Topics.agentsList);
     },
-    onMessage() {
-      // The reference ignores everything but pings after auth; so do we (pings never get here).
+    onMessage(conn, text) {
+      const parsed = parseAgentsInbound(text);
+      if (parsed.ok) return;
+      deps.badFrame(parsed.reason);
+      conn.send(JSON.stringify(errorFrame(parsed.message)), false, 'error');
     },
     onClose() {},
   };

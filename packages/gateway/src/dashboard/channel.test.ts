@@ -26,7 +26,7 @@ function setup(opts: { relayFails?: boolean } = {}) {
       return [];
     },
     log: (level, message) => logs.push(`${level} ${message}`),
-    onBadInput: (r) => bad.push(r),
+    badFrame: (r) => bad.push(r),
   });
   return { channel, relayed, logs, bad };
 }

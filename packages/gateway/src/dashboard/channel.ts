@@ -14,8 +14,8 @@ export interface DashboardChannelDeps extends CommandDeps {
   verify(token: string): Promise<VerifiedToken>;
   /** Open authenticated dashboards on this replica (for the connection log line). */
   authenticatedCount(): number;
-  /** Counts rejected client frames after auth by reason (metrics). */
-  onBadInput?: (reason: string) => void;
+  /** Counts a rejected client frame. */
+  badFrame(reason: string): void;
 }
 
 function failure(kind: DashboardAuthFailure): AuthResult {
@@ -66,12 +66,12 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
       try {
         value = JSON.parse(text);
       } catch {
-        deps.onBadInput?.('invalid_json');
+        deps.badFrame('invalid_json');
         return void conn.send(JSON.stringify(errorFrame('Invalid JSON format')), false, 'error');
       }
       const parsed = parseDashboardCommand(value);
       if (!parsed.ok) {
-        deps.onBadInput?.(parsed.reason);
+        deps.badFrame(parsed.reason);
         // Unknown types and invalid dashboard_log bodies are ignored as in the reference;
         // non-object JSON gets an error frame instead of ending the connection.
         if (parsed.reason === 'not_object') conn.send(JSON.stringify(errorFrame(parsed.error)), false, 'error');

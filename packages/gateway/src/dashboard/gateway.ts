@@ -3,7 +3,7 @@
  * are forwarded unchanged to uWS topics (monitoring/health/alert skip paused sockets), commands
  * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
  */
-import { mountEndpoint } from '@arcp/ws-engine';
+import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
 import {
   DashboardCommandReplySchema,
   Topics,
@@ -16,7 +16,6 @@ import {
 import type { Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
 import { requireTokens, type Gateway, type GatewayDeps } from '../kit';
-import { Counter, type Registry } from 'prom-client';
 import { claimsOf, createDashboardChannel } from './channel';
 import type { DashboardChannelConfig } from './config';
 
@@ -27,16 +26,11 @@ export type DashboardGateway = Gateway;
 const PAUSABLE: readonly DashboardFrameTopic[] = ['monitoring', 'health', 'alert'];
 const ALWAYS: readonly DashboardFrameTopic[] = ['agents', 'logs'];
 
-function badInputCounter(registry: Registry): Counter<'reason'> {
-  const name = 'arcp_dashboard_bad_frames_total';
-  return (registry.getSingleMetric(name) as Counter<'reason'> | undefined) ?? new Counter({ name, help: 'Dashboard client frames rejected after auth, by reason', labelNames: ['reason'], registers: [registry] });
-}
-
 export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGateway {
   const { config, bus } = deps;
   const names = subjects(config.ARCP_BUS_PREFIX);
   const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
-  const badInput = badInputCounter(deps.registry);
+  const metrics = socketMetrics(deps.registry);
   const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
     const reply = await bus.request(names.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
     const decoded = decodeEvent(DashboardCommandReplySchema, reply.data);
@@ -50,7 +44,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,
     log: (level, message) => bus.publish(names.logEvents, encodeEvent(logEntry(level, message, 'dashboard'))),
-    onBadInput: (reason) => badInput.inc({ reason }),
+    badFrame: (reason) => metrics.badFrames.inc({ channel: 'dashboard', reason }),
   });
   const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });
   const subs: Subscription[] = [];

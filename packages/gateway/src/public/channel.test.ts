@@ -1,5 +1,5 @@
 import { createFakeConnection } from '@arcp/ws-engine/testing';
-import { StoredAgentSchema, WELCOME_FRAME, type StoredAgent } from '@arcp/protocol';
+import { StoredAgentSchema, WELCOME_FRAME, effectiveStatus, type StoredAgent } from '@arcp/protocol';
 import { createPublicChannel } from './channel';
 import { createPublicView } from './view';
 
@@ -38,12 +38,15 @@ function agent(id: string, type: string, status: 'alive' | 'dead', lastSeenAgoS 
 }
 
 function setup(agents: StoredAgent[]) {
-  const view = createPublicView({ all: () => agents }, 60_000, () => NOW);
+  // The directory reader hands out agents with their effective status already applied.
+  const evaluated = agents.map((a) => ({ ...a, status: effectiveStatus(a, NOW, 60_000) }));
+  const view = createPublicView({ all: () => evaluated, version: 0, freshness: 0 }, () => NOW);
   const bad: string[] = [];
-  const channel = createPublicChannel({ view, limits, now: () => NOW, onBadInput: (r) => bad.push(r) });
+  let syncs = 0;
+  const channel = createPublicChannel({ view, sync: async () => void syncs++, limits, now: () => NOW, badFrame: (r) => bad.push(r) });
   const conn = createFakeConnection('public');
   channel.onOpen(conn);
-  return { channel, conn, bad };
+  return { channel, conn, bad, syncs: () => syncs };
 }
 
 describe('public channel handlers', () => {
@@ -55,8 +58,10 @@ describe('public channel handlers', () => {
 
   it('answers get_discovery from the view with the reference pagination', async () => {
     const agents = [agent('ag1', 'testing', 'alive'), agent('ag2', 'security', 'alive'), agent('ag3', 'testing', 'dead'), agent('ag4', 'testing', 'alive', 120)];
-    const { channel, conn } = setup(agents);
+    const { channel, conn, syncs } = setup(agents);
     await channel.onMessage(conn, JSON.stringify({ type: 'get_discovery', page: 1, page_size: 1, agent_type: 'testing' }));
+    // The page is built after the read-your-writes barrier.
+    expect(syncs()).toBe(1);
     const frame = conn.json()[1] as { type: string; timestamp: number; data: { agents: Array<{ agent_id: string }>; pagination: unknown; filters: unknown } };
     expect(frame.type).toBe('discovery_data');
     expect(frame.timestamp).toBe(NOW / 1000);

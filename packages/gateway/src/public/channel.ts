@@ -19,16 +19,18 @@ const WELCOME_BYTES = encodeFrame(WELCOME_FRAME).toString();
 
 export interface PublicChannelDeps {
   view: PublicView;
+  /** The read-your-writes barrier: a page reflects every registration acknowledged before it was asked for. */
+  sync(): Promise<unknown>;
   limits: EndpointLimits;
   now?: () => number;
-  /** Counts rejected client frames by reason (for the metrics of bad input). */
-  onBadInput?: (reason: string) => void;
+  /** Counts a rejected client frame. */
+  badFrame(reason: string): void;
 }
 
 export function createPublicChannel(deps: PublicChannelDeps): EndpointDefinition {
   const now = deps.now ?? Date.now;
   const sendError = (conn: Connection, reason: string, message: string) => {
-    deps.onBadInput?.(reason);
+    deps.badFrame(reason);
     conn.send(JSON.stringify(errorFrame(message)), false, 'error');
   };
   return {
@@ -42,7 +44,7 @@ export function createPublicChannel(deps: PublicChannelDeps): EndpointDefinition
       conn.subscribe(Topics.publicStats);
       conn.subscribe(Topics.publicAgents);
     },
-    onMessage(conn, text) {
+    async onMessage(conn, text) {
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -54,6 +56,7 @@ export function createPublicChannel(deps: PublicChannelDeps): EndpointDefinition
       const cmd = parsed.command;
       // JSON ping/pong are answered by the engine; anything reaching here is get_discovery.
       if (cmd.type !== 'get_discovery') return;
+      await deps.sync();
       const page = paginate(deps.view.agents(), cmd);
       conn.send(JSON.stringify(discoveryFrame(page, now())), false, 'discovery_data');
     },

@@ -1,12 +1,11 @@
 /**
  * The public channel's view of the agent directory: the WebSocket agent dicts with their current
- * status, computed once per directory change and shared by every discovery request and broadcast.
+ * status, built once per directory change (see `view-cache.ts`) and shared by every discovery
+ * request and broadcast.
  */
-import { computeStats, effectiveStatus, toWsAgent, type StatsData, type StoredAgent, type WsAgent } from '@arcp/protocol';
-
-export interface DirectorySource {
-  all(): readonly StoredAgent[];
-}
+import type { DirectoryReader } from '@arcp/directory';
+import { computeStats, toWsAgent, type StatsData, type WsAgent } from '@arcp/protocol';
+import { directoryCache } from '../view-cache';
 
 export interface PublicView {
   /** Every agent (alive and dead) as a WS dict, in directory order. */
@@ -14,24 +13,20 @@ export interface PublicView {
   /** Only the alive ones: the `agents_update` payload. */
   alive(): readonly WsAgent[];
   stats(): StatsData;
-  /** Drops the cache; the next read recomputes from the directory. */
-  invalidate(): void;
 }
 
-export function createPublicView(dir: DirectorySource, heartbeatTimeoutMs: number, now: () => number = Date.now): PublicView {
-  let cache: { agents: WsAgent[]; alive: WsAgent[]; stats: StatsData } | undefined;
-  const build = () => {
-    const t = now();
-    const agents = dir.all().map((a) => toWsAgent(a, effectiveStatus(a, t, heartbeatTimeoutMs)));
-    cache = { agents, alive: agents.filter((a) => a.status === 'alive'), stats: computeStats(agents) };
-    return cache;
-  };
-  return {
-    agents: () => (cache ?? build()).agents,
-    alive: () => (cache ?? build()).alive,
-    stats: () => (cache ?? build()).stats,
-    invalidate: () => {
-      cache = undefined;
+export function createPublicView(dir: Pick<DirectoryReader, 'all' | 'version' | 'freshness'>, now: () => number = Date.now): PublicView {
+  const cache = directoryCache(
+    dir,
+    () => {
+      const agents = dir.all().map((a) => toWsAgent(a, a.status));
+      return { agents, alive: agents.filter((a) => a.status === 'alive'), stats: computeStats(agents) };
     },
+    now,
+  );
+  return {
+    agents: () => cache.get().agents,
+    alive: () => cache.get().alive,
+    stats: () => cache.get().stats,
   };
 }

@@ -16,6 +16,8 @@ export interface SweepResult {
   leader: boolean;
   dead: number;
   removed: number;
+  /** Leftover records of agents without a registration that were deleted. */
+  orphans: number;
 }
 
 export interface Sweeper {
@@ -40,13 +42,14 @@ export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
   let running: Promise<unknown> = Promise.resolve();
 
   async function sweep(): Promise<SweepResult> {
-    const result: SweepResult = { leader: await lease.acquire(), dead: 0, removed: 0 };
+    const result: SweepResult = { leader: await lease.acquire(), dead: 0, removed: 0, orphans: 0 };
     if (!result.leader) return result;
-    for (const cached of stores.agents.list()) {
+    for (const cached of stores.directory.all()) {
       const outcome = await settle(ctx, stores, cached);
       if (outcome === 'dead') result.dead++;
       if (outcome === 'removed') result.removed++;
     }
+    result.orphans = await removeOrphans(ctx, stores);
     return result;
   }
 
@@ -80,26 +83,48 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
   const expired = now - seenMs(cached) >= removeAfterMs(ctx);
   const dying = cached.status === 'alive' && effectiveStatus(cached, now, ctx.timeoutMs) === 'dead';
   if (!expired && !dying) return null;
-  const current = await stores.agents.get(cached.agent_id);
+  const current = await stores.writer.read(cached.agent_id);
   if (current === null) return null;
   const { agent } = current;
   if (now - seenMs(agent) >= removeAfterMs(ctx)) {
     return (await unregisterAgent(ctx, stores, current, 'timeout')) ? 'removed' : null;
   }
   if (agent.status !== 'alive' || effectiveStatus(agent, now, ctx.timeoutMs) === 'alive') return null;
-  const dead: StoredAgent = { ...agent, status: 'dead' };
+  // Only the liveness record changes: a heartbeat racing us wins the compare-and-set.
   try {
-    await stores.agents.update(dead, current.revision);
+    await stores.writer.setLiveness(agent.agent_id, { status: 'dead', last_seen: agent.last_seen }, current.revisions.liveness);
   } catch (err) {
     if (err instanceof KvConflictError) return null;
     throw err;
   }
+  const dead: StoredAgent = { ...agent, status: 'dead' };
   ctx.events.directory('dead', dead);
   ctx.events.log('WARN', 'agents', `Agent ${agent.agent_id} missed its heartbeats and is now dead`, {
     agent_id: agent.agent_id,
     agent_type: agent.agent_type,
   });
   return 'dead';
+}
+
+/**
+ * Deletes liveness and metrics records whose agent has no registration (a removal interrupted
+ * between its writes). A registration in progress writes those records first, so only records
+ * whose last heartbeat is older than the removal delay are treated as leftovers.
+ */
+async function removeOrphans(ctx: RegistryContext, stores: Stores): Promise<number> {
+  let removed = 0;
+  for (const orphan of stores.directory.leftovers()) {
+    const lastSeen = orphan.lastSeenMs ?? 0;
+    if (ctx.now() - lastSeen < removeAfterMs(ctx)) continue;
+    try {
+      await stores.writer.removeOrphan(orphan.agentId);
+      removed++;
+    } catch (err) {
+      if (!(err instanceof KvConflictError)) throw err;
+    }
+  }
+  if (removed > 0) ctx.logger.info({ removed }, 'removed leftover directory records of unregistered agents');
+  return removed;
 }
 
 function seenMs(agent: StoredAgent): number {
