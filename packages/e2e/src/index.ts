@@ -4,6 +4,7 @@
  */
 import { SuiteContext } from './context';
 import { agentsChannelSuite } from './suite-agents';
+import { consistencySuite } from './suite-consistency';
 import { dashboardChannelSuite } from './suite-dashboard';
 import { livenessSuite } from './suite-liveness';
 import { publicChannelSuite } from './suite-public';
@@ -21,5 +22,6 @@ export function productSuite(topology: () => Topology): SuiteContext {
   agentsChannelSuite(ctx);
   dashboardChannelSuite(ctx);
   livenessSuite(ctx);
+  consistencySuite(ctx);
   return ctx;
 }
