@@ -27,10 +27,12 @@ export interface RevocationPublisher {
 
 export interface RevokeInput {
   kind: 'agent' | 'admin';
-  /** Token `sub`; with no `jti`, every token of this subject issued before now is revoked. */
+  /** Token `sub`; with neither `jti` nor `iat`, every token of this subject issued before now is revoked. */
   subject: string;
   /** Revoke exactly one token. */
   jti?: string;
+  /** Revoke the token of `subject` issued at `iat` that has no `jti` (tokens minted elsewhere). */
+  iat?: number;
   /** Epoch ms after which the entry is moot (the revoked tokens have expired by then). */
   untilMs: number;
 }
@@ -48,6 +50,11 @@ export function jtiKey(jti: string): string {
 
 export function subjectKey(kind: 'agent' | 'admin', subject: string): string {
   return `sub.${kind}.${sha256Hex(subject)}`;
+}
+
+/** One token without a `jti`: its subject and issue second. */
+export function issuedKey(kind: 'agent' | 'admin', subject: string, iat: number): string {
+  return `tok.${kind}.${sha256Hex(subject)}.${iat}`;
 }
 
 /** Issue instant of a token in ms; tokens without `iat_ms` count from the start of their second. */
@@ -75,8 +82,9 @@ export function createKvRevocationList(kv: RevocationKv, now: () => number = Dat
   return {
     async isRevoked(claims) {
       const kind = claims.role;
-      const [byJti, bySubject] = await Promise.all([active(jtiKey(claims.jti)), active(subjectKey(kind, claims.sub))]);
-      if (byJti !== null) return true;
+      const exact = claims.jti !== undefined ? jtiKey(claims.jti) : issuedKey(kind, claims.sub, claims.iat);
+      const [byToken, bySubject] = await Promise.all([active(exact), active(subjectKey(kind, claims.sub))]);
+      if (byToken !== null) return true;
       // Same-millisecond counts as before: when in doubt, refuse.
       return bySubject !== null && issuedAtMs(claims) <= bySubject.revoked_at_ms;
     },
@@ -97,10 +105,15 @@ export async function revoke(deps: RevokerDeps, input: RevokeInput): Promise<Rev
   const event = RevocationEventSchema.parse({
     kind: input.kind,
     subject: input.subject,
-    ...(input.jti !== undefined ? { jti: input.jti } : {}),
+    ...(input.jti !== undefined ? { jti: input.jti } : input.iat !== undefined ? { iat: input.iat } : {}),
     until: Math.ceil(input.untilMs / 1000),
   });
-  const key = input.jti !== undefined ? jtiKey(input.jti) : subjectKey(input.kind, input.subject);
+  const key =
+    input.jti !== undefined
+      ? jtiKey(input.jti)
+      : input.iat !== undefined
+        ? issuedKey(input.kind, input.subject, input.iat)
+        : subjectKey(input.kind, input.subject);
   await deps.kv.put(key, encodeEvent({ ...event, revoked_at_ms: nowMs }));
   deps.bus.publish(deps.busSubject, encodeEvent(event));
   return event;

@@ -8,6 +8,7 @@ import { consistencySuite } from './suite-consistency';
 import { dashboardChannelSuite } from './suite-dashboard';
 import { livenessSuite } from './suite-liveness';
 import { publicChannelSuite } from './suite-public';
+import { tokensSuite } from './suite-tokens';
 import type { Topology } from './topology';
 
 export { startCluster, startStandaloneProduct, suiteEnv, type Topology, type Channel } from './topology';
@@ -23,5 +24,6 @@ export function productSuite(topology: () => Topology): SuiteContext {
   dashboardChannelSuite(ctx);
   livenessSuite(ctx);
   consistencySuite(ctx);
+  tokensSuite(ctx);
   return ctx;
 }

@@ -68,4 +68,13 @@ describe('credential gate', () => {
     expect(revocationMatches({ kind: 'admin', subject: 'root', jti: 'j2', until: 9 }, claims)).toBe(false);
     expect(revocationMatches({ kind: 'agent', subject: 'root', until: 9 }, claims)).toBe(false);
   });
+
+  it('matches a token without jti by subject and issue second only', () => {
+    const bare = { sub: 'root', agent_id: 'user_root', role: 'admin' as const, scopes: [], iat: 100, exp: 200 };
+    expect(revocationMatches({ kind: 'admin', subject: 'root', iat: 100, until: 9 }, bare)).toBe(true);
+    expect(revocationMatches({ kind: 'admin', subject: 'root', iat: 101, until: 9 }, bare)).toBe(false);
+    expect(revocationMatches({ kind: 'admin', subject: 'other', iat: 100, until: 9 }, bare)).toBe(false);
+    expect(revocationMatches({ kind: 'admin', subject: 'root', iat: 100, until: 9 }, { ...bare, jti: 'j1' })).toBe(false);
+    expect(revocationMatches({ kind: 'admin', subject: 'root', until: 9 }, bare)).toBe(true);
+  });
 });

@@ -35,7 +35,9 @@ export interface CredentialGateDeps {
 /** Whether a revocation event covers a token with these claims. */
 export function revocationMatches(event: RevocationEvent, claims: TokenClaims): boolean {
   if (event.kind !== claims.role) return false;
-  return event.jti !== undefined ? event.jti === claims.jti : event.subject === claims.sub;
+  if (event.jti !== undefined) return event.jti === claims.jti;
+  if (event.iat !== undefined) return claims.jti === undefined && event.subject === claims.sub && event.iat === claims.iat;
+  return event.subject === claims.sub;
 }
 
 export async function createCredentialGate(deps: CredentialGateDeps): Promise<CredentialGate> {

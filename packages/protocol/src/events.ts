@@ -24,7 +24,10 @@ export type DirectoryEvent = z.output<typeof DirectoryEventSchema>;
 export const RevocationEventSchema = z.object({
   kind: z.enum(['agent', 'admin']),
   subject: z.string().min(1),
+  /** One token by its id; */
   jti: z.string().min(1).optional(),
+  /** or one token without an id, by its subject and issue second; neither: every token of the subject. */
+  iat: z.number().int().optional(),
   until: z.number().positive(),
 });
 export type RevocationEvent = z.output<typeof RevocationEventSchema>;
