@@ -40,7 +40,7 @@ export function consistencySuite(ctx: SuiteContext): void {
       const admin = await ctx.admin();
       const misses: string[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        const agent = await ctx.register('ryw');
+        const agent = await ctx.register('ryw', 'testing', ctx.dedicatedKey());
         const sock = await ctx.open('agents', i);
         if (!(await firstList(sock, agent.accessToken)).includes(agent.agentId)) misses.push(`round ${i}: first agent list without the new agent`);
         const pub = await ctx.open('public', i + 1);
@@ -61,7 +61,7 @@ export function consistencySuite(ctx: SuiteContext): void {
       const misses: string[] = [];
       const boards = [await ctx.dashboard(0), await ctx.dashboard(1)];
       for (let i = 0; i < 20; i++) {
-        const agent = await ctx.register('ryw-dash');
+        const agent = await ctx.register('ryw-dash', 'testing', ctx.dedicatedKey());
         const board = boards[i % boards.length]!;
         const from = board.frames.length;
         board.send({ type: 'agents_request' });

@@ -4,6 +4,7 @@
  */
 import { encodeEvent, subjects as subjectsFor } from '@arcp/protocol';
 import { connectNatsBus, type Bus } from '@arcp/service-kit';
+import { connect } from 'nats';
 import { describeWithNats, natsUrl, uniquePrefix, waitFor } from '@arcp/testkit';
 import { collect, quietLogger, testConfig, testRegistry } from './test-support/fixtures';
 import { createMetricsService, type MetricsService } from './service';
@@ -103,5 +104,26 @@ describeWithNats('metrics service on NATS', () => {
     await (standby === a ? ba : bb).close();
     await waitFor(() => c.isLeader(), { timeoutMs: 6000, what: 'takeover after crash' });
     await waitFor(() => !standby.isLeader(), { timeoutMs: 3000, what: 'old leader steps down' });
+  });
+});
+
+describeWithNats('metrics service commands when a store is gone', () => {
+  it('answers clear_logs and clear_alerts with an error, not with silence, while their streams are unavailable', async () => {
+    const b = await bus();
+    await replica('int-store-gone', b);
+    const nc = await connect({ servers: natsUrl(), name: 'metrics-int-admin' });
+    try {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(s.logsStream);
+      await jsm.streams.delete(s.alertsStream);
+      for (const cmd of ['clear_logs', 'clear_alerts']) {
+        const reply = await b.request(s.dashboardCommands, encodeEvent({ command: cmd }), { timeoutMs: 3000 });
+        const body = JSON.parse(new TextDecoder().decode(reply.data)) as { frames: unknown[]; error?: string };
+        expect(body.frames).toEqual([]);
+        expect(body.error).toMatch(new RegExp(`^${cmd} failed: `));
+      }
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { AuthError, type VerifiedToken } from '@arcp/auth';
 import { createFakeConnection } from '@arcp/ws-engine/testing';
+import { DashboardCommandSchema } from '@arcp/protocol';
 import { createDashboardChannel } from './channel';
 
 const limits = { maxConnections: 5, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
@@ -33,8 +34,8 @@ function setup(opts: { relayFails?: boolean } = {}) {
 
 describe('dashboard handshake', () => {
   it.each([
-    ['not json', 4000, 'Internal server error'],
-    ['[]', 4000, 'Internal server error'],
+    ['not json', 4000, 'Auth frame is not valid JSON'],
+    ['[]', 4000, 'Auth frame must be a JSON object'],
     ['{"type":"ping"}', 4001, 'Auth frame required'],
     ['{"type":"auth"}', 4001, 'Authentication token required'],
     ['{"type":"auth","token":"forged"}', 4001, 'Invalid token'],
@@ -99,14 +100,49 @@ describe('dashboard commands', () => {
     expect(conn.json()).toEqual([expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } })]);
   });
 
-  it('ignores unknown types and invalid logs, answers non-object JSON with an error frame, counts all', async () => {
+  it('ignores unknown types; answers invalid command data, non-object JSON and non-JSON with error frames; counts all', async () => {
     const { channel, conn, bad } = await opened();
     await channel.onMessage(conn, '{"type":"subscribe"}');
     await channel.onMessage(conn, '{"type":"dashboard_log","data":{"level":"LOUD","message":"x","timestamp":"now"}}');
     await channel.onMessage(conn, '42');
     await channel.onMessage(conn, '{oops');
-    expect(conn.json()).toEqual([{ type: 'error', message: 'Message must be a JSON object' }, { type: 'error', message: 'Invalid JSON format' }]);
+    expect(conn.json()).toEqual([
+      { type: 'error', message: expect.stringMatching(/^Invalid dashboard_log: .*level/) },
+      { type: 'error', message: 'Message must be a JSON object' },
+      { type: 'error', message: 'Invalid JSON format' },
+    ]);
     expect(bad).toEqual(['unknown_type', 'invalid', 'not_object', 'invalid_json']);
     expect(conn.isOpen).toBe(true);
+  });
+
+  const LOG = { type: 'dashboard_log', data: { level: 'INFO', message: 'hi', timestamp: '2025-01-07T10:30:00Z' } };
+  const ALERT = { type: 'dashboard_alert', data: { message: 'disk', severity: 'warning' } };
+  const EVERY_COMMAND: Array<[string, object, object]> = [
+    ['pause_monitoring', { type: 'pause_monitoring' }, { type: 'pause_ack', data: { status: 'paused' } }],
+    ['resume_monitoring', { type: 'resume_monitoring' }, { type: 'resume_ack', data: { status: 'resumed' } }],
+    ['refresh_request', { type: 'refresh_request' }, { type: 'refresh_ack', data: { status: 'error', message: 'Refresh failed: no responders' } }],
+    ['agents_request', { type: 'agents_request' }, { type: 'agents_ack', data: { status: 'error', message: 'Failed to send agents data: no responders' } }],
+    ['clear_logs', { type: 'clear_logs' }, { type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } }],
+    ['clear_alerts', { type: 'clear_alerts' }, { type: 'clear_alerts_ack', data: { status: 'error', message: 'Failed to clear alerts: no responders' } }],
+    ['dashboard_log', LOG, { type: 'error', message: 'dashboard_log failed: no responders' }],
+    ['dashboard_alert', ALERT, { type: 'error', message: 'dashboard_alert failed: no responders' }],
+  ];
+
+  it.each(EVERY_COMMAND)('%s is answered with its ack or an error frame when the metrics service fails', async (_name, command, answer) => {
+    const { channel, conn } = await opened({ relayFails: true });
+    await channel.onMessage(conn, JSON.stringify(command));
+    expect(conn.json()).toContainEqual(expect.objectContaining(answer));
+  });
+
+  it('every command the protocol defines has a case above', () => {
+    const covered = new Set(EVERY_COMMAND.map(([name]) => name));
+    const defined = DashboardCommandSchema.options.map((o) => o.shape.type.value).filter((t) => t !== 'ping');
+    expect(defined.filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  it('logs "Manual refresh requested" nowhere on the gateway (the metrics service logs it once)', async () => {
+    const { channel, conn, logs } = await opened();
+    await channel.onMessage(conn, '{"type":"refresh_request"}');
+    expect(logs.filter((l) => l.includes('Manual refresh requested'))).toEqual([]);
   });
 });

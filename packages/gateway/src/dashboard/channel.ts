@@ -46,8 +46,8 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
         }
         return verified.kind === 'admin' ? { ok: true, principal: verified } : failure('forbidden');
       },
-      timeoutCloseCode: DashboardAuthFailures.malformed.code,
-      timeoutReason: DashboardAuthFailures.malformed.reason,
+      timeoutCloseCode: DashboardAuthFailures.timeout.code,
+      timeoutReason: DashboardAuthFailures.timeout.reason,
     },
     async onOpen(conn) {
       conn.state.paused = false;
@@ -72,9 +72,11 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
       const parsed = parseDashboardCommand(value);
       if (!parsed.ok) {
         deps.badFrame(parsed.reason);
-        // Unknown types and invalid dashboard_log bodies are ignored as in the reference;
-        // non-object JSON gets an error frame instead of ending the connection.
+        // Unknown types are ignored as in the reference. Non-object JSON gets an error frame
+        // instead of ending the connection, and a command with an invalid body (dashboard_log,
+        // dashboard_alert) one saying what was wrong instead of the reference's silence.
         if (parsed.reason === 'not_object') conn.send(JSON.stringify(errorFrame(parsed.error)), false, 'error');
+        if (parsed.reason === 'invalid') conn.send(JSON.stringify(errorFrame(`Invalid ${parsed.type}: ${parsed.error}`)), false, 'error');
         return;
       }
       await runCommand(conn, parsed.command, deps);

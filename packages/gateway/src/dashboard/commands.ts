@@ -2,24 +2,26 @@
  * What each dashboard command does on this connection. Pause/resume are per-connection state
  * handled here; everything that needs the shared dashboard state (refresh, agents, clearing,
  * client logs and alerts) is relayed to the metrics service and its reply frames are sent back.
+ *
+ * Every command is answered: with its documented acknowledgement (reference §1.4), with that
+ * ack carrying `status: "error"` when the metrics service could not do it, or, for the commands
+ * the reference never acknowledges (dashboard_log, dashboard_alert), with an error frame when
+ * they fail. The handler table is keyed by command type, so a command without a handler does
+ * not compile.
  */
+import { Topics, ackFrame, errorAckData, errorFrame, type DashboardCommand, type DashboardServiceCommand } from '@arcp/protocol';
 import type { Connection } from '@arcp/ws-engine';
-import { Topics, ackFrame, errorAckData, type DashboardCommand, type DashboardServiceCommand } from '@arcp/protocol';
 
 export interface CommandDeps {
-  /** Request/reply to the metrics service: the frames to send, in order. */
+  /** Request/reply to the metrics service: the frames to send, in order; rejects when it could not answer or reported an error. */
   relay(command: DashboardServiceCommand | 'snapshot', data?: unknown): Promise<unknown[]>;
   /** A dashboard log entry (published for the metrics service to store). */
   log(level: 'INFO' | 'WARN', message: string): void;
 }
 
-/** The ack a failed relay answers with, and its message prefix (reference §1.4). */
-const FAILURE_ACK: Partial<Record<DashboardCommand['type'], { type: 'refresh_ack' | 'agents_ack' | 'clear_logs_ack' | 'clear_alerts_ack'; prefix: string }>> = {
-  refresh_request: { type: 'refresh_ack', prefix: 'Refresh failed' },
-  agents_request: { type: 'agents_ack', prefix: 'Failed to send agents data' },
-  clear_logs: { type: 'clear_logs_ack', prefix: 'Failed to clear logs' },
-  clear_alerts: { type: 'clear_alerts_ack', prefix: 'Failed to clear alerts' },
-};
+type AckType = 'refresh_ack' | 'agents_ack' | 'clear_logs_ack' | 'clear_alerts_ack';
+type Handler<C extends DashboardCommand> = (conn: Connection, cmd: C, deps: CommandDeps) => void | Promise<void>;
+type Handlers = { [T in DashboardCommand['type']]: Handler<Extract<DashboardCommand, { type: T }>> };
 
 export function sendFrames(conn: Connection, frames: readonly unknown[]): void {
   for (const frame of frames) {
@@ -28,48 +30,61 @@ export function sendFrames(conn: Connection, frames: readonly unknown[]): void {
   }
 }
 
-export function isPaused(conn: Connection): boolean {
-  return conn.state.paused === true;
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Relays a command with an ack; a failure is answered with that ack carrying the error (reference §1.4 texts). */
+function relayWithAck(command: DashboardServiceCommand, ack: AckType, failurePrefix: string): Handler<DashboardCommand> {
+  return async (conn, _cmd, deps) => {
+    try {
+      sendFrames(conn, await deps.relay(command));
+    } catch (err) {
+      conn.send(JSON.stringify(ackFrame(ack, errorAckData(`${failurePrefix}: ${reason(err)}`))), false, ack);
+    }
+  };
 }
 
-async function relayInto(conn: Connection, deps: CommandDeps, cmd: DashboardCommand, command: DashboardServiceCommand, data?: unknown): Promise<void> {
-  try {
-    sendFrames(conn, await deps.relay(command, data));
-  } catch (err) {
-    const failure = FAILURE_ACK[cmd.type];
-    if (failure) conn.send(JSON.stringify(ackFrame(failure.type, errorAckData(`${failure.prefix}: ${(err as Error).message}`))), false, failure.type);
-  }
+/** Relays a command the reference never acknowledges; only a failure is answered, with an error frame. */
+function relayUnacknowledged(command: 'dashboard_log' | 'dashboard_alert'): Handler<Extract<DashboardCommand, { type: typeof command }>> {
+  return async (conn, cmd, deps) => {
+    try {
+      sendFrames(conn, await deps.relay(command, cmd.data));
+    } catch (err) {
+      conn.send(JSON.stringify(errorFrame(`${command} failed: ${reason(err)}`)), false, 'error');
+    }
+  };
 }
+
+const HANDLERS: Handlers = {
+  // Answered by the engine before it reaches the channel.
+  ping: () => {},
+  pause_monitoring(conn, _cmd, deps) {
+    conn.state.paused = true;
+    conn.unsubscribe(Topics.dashboardPausable);
+    deps.log('WARN', 'Dashboard monitoring paused');
+    conn.send(JSON.stringify(ackFrame('pause_ack')), false, 'pause_ack');
+  },
+  async resume_monitoring(conn, _cmd, deps) {
+    conn.state.paused = false;
+    conn.subscribe(Topics.dashboardPausable);
+    deps.log('INFO', 'Dashboard monitoring resumed');
+    // Fresh monitoring and health first, then the ack (reference order).
+    try {
+      const frames = await deps.relay('snapshot');
+      sendFrames(conn, frames.filter((f) => ['monitoring', 'health'].includes((f as { type?: string }).type ?? '')));
+    } catch (err) {
+      conn.send(JSON.stringify(errorFrame(`Fresh monitoring data unavailable: ${reason(err)}`)), false, 'error');
+    }
+    conn.send(JSON.stringify(ackFrame('resume_ack')), false, 'resume_ack');
+  },
+  // The metrics service logs "Manual refresh requested" with the refresh itself.
+  refresh_request: relayWithAck('refresh_request', 'refresh_ack', 'Refresh failed'),
+  agents_request: relayWithAck('agents_request', 'agents_ack', 'Failed to send agents data'),
+  clear_logs: relayWithAck('clear_logs', 'clear_logs_ack', 'Failed to clear logs'),
+  clear_alerts: relayWithAck('clear_alerts', 'clear_alerts_ack', 'Failed to clear alerts'),
+  dashboard_log: relayUnacknowledged('dashboard_log'),
+  dashboard_alert: relayUnacknowledged('dashboard_alert'),
+};
 
 export async function runCommand(conn: Connection, cmd: DashboardCommand, deps: CommandDeps): Promise<void> {
-  switch (cmd.type) {
-    case 'ping':
-      return; // answered by the engine
-    case 'pause_monitoring':
-      conn.state.paused = true;
-      conn.unsubscribe(Topics.dashboardPausable);
-      deps.log('WARN', 'Dashboard monitoring paused');
-      conn.send(JSON.stringify(ackFrame('pause_ack')), false, 'pause_ack');
-      return;
-    case 'resume_monitoring': {
-      conn.state.paused = false;
-      conn.subscribe(Topics.dashboardPausable);
-      deps.log('INFO', 'Dashboard monitoring resumed');
-      // Fresh monitoring and health first, then the ack (reference order).
-      const frames = await deps.relay('snapshot').catch(() => []);
-      sendFrames(conn, frames.filter((f) => ['monitoring', 'health'].includes((f as { type?: string }).type ?? '')));
-      conn.send(JSON.stringify(ackFrame('resume_ack')), false, 'resume_ack');
-      return;
-    }
-    case 'refresh_request':
-      deps.log('INFO', 'Manual refresh requested');
-      return relayInto(conn, deps, cmd, 'refresh_request');
-    case 'agents_request':
-    case 'clear_logs':
-    case 'clear_alerts':
-      return relayInto(conn, deps, cmd, cmd.type);
-    case 'dashboard_log':
-    case 'dashboard_alert':
-      return relayInto(conn, deps, cmd, cmd.type, cmd.data);
-  }
+  await (HANDLERS[cmd.type] as Handler<DashboardCommand>)(conn, cmd, deps);
 }

@@ -35,6 +35,8 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     const reply = await bus.request(names.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
     const decoded = decodeEvent(DashboardCommandReplySchema, reply.data);
     if (!decoded.ok) throw new Error(`bad reply from the metrics service: ${decoded.error}`);
+    // The metrics service answered but could not do it (a store unavailable, invalid data).
+    if (decoded.value.error !== undefined) throw new Error(decoded.value.error);
     return decoded.value.frames;
   };
   const channel = createDashboardChannel({
