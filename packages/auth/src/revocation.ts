@@ -4,7 +4,8 @@
  * unregistration) and every gateway reads, so a replica that starts later still refuses a revoked
  * token. `revoke` also publishes a RevocationEvent so live sockets can be closed at once.
  */
-import { encodeEvent, RevocationEventSchema, type RevocationEvent } from '@arcp/protocol';
+import { decodeJsonOr, encodeJson, RevocationEventSchema, type RevocationEvent } from '@arcp/protocol';
+import { z } from 'zod';
 import { type TokenClaims } from './claims';
 import { sha256Hex } from './compare';
 
@@ -62,14 +63,10 @@ function issuedAtMs(claims: TokenClaims): number {
   return claims.iat_ms ?? claims.iat * 1000;
 }
 
+const StoredRevocationSchema = z.looseObject({ until: z.number(), revoked_at_ms: z.number() });
+
 function decode(value: Uint8Array): StoredRevocation | null {
-  try {
-    const v = JSON.parse(Buffer.from(value).toString('utf8')) as Partial<StoredRevocation>;
-    if (typeof v.until !== 'number' || typeof v.revoked_at_ms !== 'number') return null;
-    return { until: v.until, revoked_at_ms: v.revoked_at_ms };
-  } catch {
-    return null;
-  }
+  return decodeJsonOr(StoredRevocationSchema, value) ?? null;
 }
 
 export function createKvRevocationList(kv: RevocationKv, now: () => number = Date.now): RevocationList {
@@ -114,7 +111,7 @@ export async function revoke(deps: RevokerDeps, input: RevokeInput): Promise<Rev
       : input.iat !== undefined
         ? issuedKey(input.kind, input.subject, input.iat)
         : subjectKey(input.kind, input.subject);
-  await deps.kv.put(key, encodeEvent({ ...event, revoked_at_ms: nowMs }));
-  deps.bus.publish(deps.busSubject, encodeEvent(event));
+  await deps.kv.put(key, encodeJson({ ...event, revoked_at_ms: nowMs }));
+  deps.bus.publish(deps.busSubject, encodeJson(event));
   return event;
 }

@@ -11,7 +11,9 @@ import {
   AgentMetricsSchema,
   StoredAgentSchema,
   StoredRegistrationSchema,
+  decodeJsonOr,
   defaultMetrics,
+  encodeJson,
   isZonedIso,
   parseIso,
   type AgentMetrics,
@@ -19,13 +21,11 @@ import {
   type StoredLiveness,
   type StoredRegistration,
 } from '@arcp/protocol';
-import type { z } from 'zod';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeRecord(value: StoredRegistration | StoredLiveness | AgentMetrics | StoredAgent): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return encodeJson(value);
 }
 
 /** A liveness record with its instant already parsed. */
@@ -41,21 +41,16 @@ function json(bytes: Uint8Array): unknown {
   }
 }
 
-function withSchema<S extends z.ZodType>(schema: S, bytes: Uint8Array): z.output<S> | undefined {
-  const result = schema.safeParse(json(bytes));
-  return result.success ? result.data : undefined;
-}
-
 export function decodeRegistration(bytes: Uint8Array): StoredRegistration | undefined {
-  return withSchema(StoredRegistrationSchema, bytes);
+  return decodeJsonOr(StoredRegistrationSchema, bytes);
 }
 
 export function decodeMetrics(bytes: Uint8Array): AgentMetrics | undefined {
-  return withSchema(AgentMetricsSchema, bytes);
+  return decodeJsonOr(AgentMetricsSchema, bytes);
 }
 
 export function decodeLegacy(bytes: Uint8Array): StoredAgent | undefined {
-  return withSchema(StoredAgentSchema, bytes);
+  return decodeJsonOr(StoredAgentSchema, bytes);
 }
 
 /** `{"status":"alive"|"dead","last_seen":<zoned ISO>}`; anything else is unreadable. */

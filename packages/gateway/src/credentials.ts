@@ -8,7 +8,7 @@
  * for keys that do not exist.
  */
 import { AuthError, createKvRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
-import { CloseCodes, CloseReasons, RevocationEventSchema, decodeEvent, subjects, type RevocationEvent } from '@arcp/protocol';
+import { CloseCodes, CloseReasons, RevocationEventSchema, decodeJson, subjects, type RevocationEvent } from '@arcp/protocol';
 import { mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
 import type { Connection, EndpointHandle } from '@arcp/ws-engine';
 
@@ -62,7 +62,7 @@ export async function createCredentialGate(deps: CredentialGateDeps): Promise<Cr
     },
     closeRevoked(handle, claimsOf) {
       return deps.bus.subscribe(names.revocations, (msg) => {
-        const event = decodeEvent(RevocationEventSchema, msg.data);
+        const event = decodeJson(RevocationEventSchema, msg.data);
         if (!event.ok) {
           deps.logger.warn({ channel: handle.name, error: event.error }, 'ignoring malformed revocation event');
           return;

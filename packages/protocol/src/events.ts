@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { StoredAgentSchema } from './agent-stored';
 import { CHANNEL_NAMES, gatewayService, type GatewayService } from './channels';
 import { nowIso } from './time';
-import { formatIssues, type ParseResult, ZonedIsoDateTime } from './validation';
+import { ZonedIsoDateTime } from './validation';
 
 export const DIRECTORY_EVENT_KINDS = ['registered', 'unregistered', 'alive', 'dead', 'heartbeat', 'metrics'] as const;
 
@@ -105,27 +105,3 @@ export type DashboardCommandRequest = z.output<typeof DashboardCommandRequestSch
 export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()), error: z.string().optional() });
 export type DashboardCommandReply = z.output<typeof DashboardCommandReplySchema>;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** JSON bytes of an event. */
-export function encodeEvent(obj: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(obj));
-}
-
-/** Decodes and validates an event; never throws (bad bytes, bad JSON and bad shape are errors). */
-export function decodeEvent<S extends z.ZodType>(schema: S, bytes: Uint8Array): ParseResult<z.output<S>> {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(bytes));
-  } catch (err) {
-    return { ok: false, error: `not JSON: ${(err as Error).message}` };
-  }
-  try {
-    const r = schema.safeParse(value);
-    return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error) };
-  } catch (err) {
-    // A schema's own transform threw: still a bad event, never a crash in the NATS callback.
-    return { ok: false, error: `invalid event: ${(err as Error).message}` };
-  }
-}

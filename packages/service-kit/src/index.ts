@@ -21,4 +21,5 @@ export * from './http/types';
 export * from './http/server-port';
 export { httpMetrics, type HttpMetrics, type HttpTotals } from './http/metrics';
 export * from './run-service';
+export { LeaderLease, type LeaseOptions, type LeaseValue } from './lease';
 export * from './version';

@@ -3,7 +3,7 @@
  * work), `arcp_build_info`, and the few counters every service shares. Service metrics follow
  * `arcp_<subsystem>_<name>_<unit>[_total]` with bounded labels only (never ids or addresses).
  */
-import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 export interface MetricsOptions {
   service: string;
@@ -43,10 +43,19 @@ export function createMetricsRegistry(opts: MetricsOptions): ServiceMetrics {
 }
 
 /**
- * The metric called `name` in `registry`, created by `create` on first use. Parts that can be
- * mounted several times on one registry (three channels, or every service of the standalone
- * process) share one series set this way instead of failing on a duplicate registration.
+ * The one way to create a set of series once per registry: `create` runs on the first call for a
+ * registry and its result is returned on every later call. Parts that are mounted several times
+ * on one registry (the three channels, or every service of the standalone process) share their
+ * series this way instead of failing on a duplicate registration.
  */
-export function metricOnce<M extends Metric>(registry: Registry, name: string, create: (registers: Registry[]) => M): M {
-  return (registry.getSingleMetric(name) as M | undefined) ?? create([registry]);
+export function perRegistry<T>(create: (registry: Registry) => T): (registry: Registry) => T {
+  const made = new WeakMap<Registry, T>();
+  return (registry) => {
+    let value = made.get(registry);
+    if (value === undefined) {
+      value = create(registry);
+      made.set(registry, value);
+    }
+    return value;
+  };
 }

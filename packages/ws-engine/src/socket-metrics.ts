@@ -2,6 +2,7 @@
  * WebSocket gateway metrics. Created once per registry and shared by every channel on it (the
  * standalone process mounts three); series differ by the `channel` label.
  */
+import { perRegistry } from '@arcp/service-kit';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type DropReason = 'backpressure' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
@@ -22,7 +23,6 @@ export interface SocketMetrics {
   badFrames: Counter<'channel' | 'reason'>;
 }
 
-const byRegistry = new WeakMap<Registry, SocketMetrics>();
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
   return new Counter({ name, help, labelNames, registers: [registry] });
@@ -51,11 +51,8 @@ function create(registry: Registry): SocketMetrics {
   };
 }
 
-export function socketMetrics(registry: Registry): SocketMetrics {
-  let m = byRegistry.get(registry);
-  if (!m) byRegistry.set(registry, (m = create(registry)));
-  return m;
-}
+/** The socket series of a registry, shared by every endpoint mounted on it. */
+export const socketMetrics = perRegistry(create);
 
 /** Close codes kept as label values; anything else a client sends becomes `other`. */
 const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201]);

@@ -4,14 +4,13 @@
  * The standalone process and `main.ts` both build it through `createMetricsService`.
  */
 import { subjects as subjectsFor, isoUtc, type ServiceRole } from '@arcp/protocol';
-import { startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
+import { LeaderLease, startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
 import { createDirectoryReader } from '@arcp/directory';
 import { Alerting } from './alerts/alerting';
 import { createClusterMetrics, countFrame } from './cluster-metrics';
 import { CommandHandler } from './commands';
 import { type MetricsConfig } from './config';
 import { readClusterView, type ClusterView } from './frames/view';
-import { LeaderLease } from './leader/lease';
 import { startLogIngest } from './logs/ingest';
 import { Producer } from './producer';
 import { AlertStore } from './stores/alert-store';
@@ -96,6 +95,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
       ttlMs: config.LEADER_LEASE_TTL_S * 1000,
       now,
       logger,
+      role: 'dashboard producer',
       state: () => ({ logs_cursor: producer.logCursor() }),
       onChange: (leader, previous) => {
         metrics.leader.set(leader ? 1 : 0);

@@ -3,7 +3,7 @@
  * `dir.changed`, and LogEntry records (security and lifecycle) on `events.log`. Publishing is
  * fire-and-forget after the durable KV write, so a bus hiccup never fails an HTTP request.
  */
-import { DirectoryEventSchema, encodeEvent, isoUtc, LogEntrySchema, type StoredAgent, type Subjects } from '@arcp/protocol';
+import { DirectoryEventSchema, encodeJson, isoUtc, LogEntrySchema, type StoredAgent, type Subjects } from '@arcp/protocol';
 import { type Bus, type Logger } from '@arcp/service-kit';
 import { type z } from 'zod';
 
@@ -26,7 +26,7 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
       return;
     }
     try {
-      bus.publish(subject, encodeEvent(parsed.data));
+      bus.publish(subject, encodeJson(parsed.data));
     } catch (err) {
       logger.warn({ err, subject }, 'event not published');
     }

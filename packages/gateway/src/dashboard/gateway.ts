@@ -7,8 +7,8 @@ import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
 import {
   DashboardCommandReplySchema,
   Topics,
-  decodeEvent,
-  encodeEvent,
+  decodeJson,
+  encodeJson,
   logEntry,
   subjects,
   type DashboardFrameTopic,
@@ -32,8 +32,8 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
   const metrics = socketMetrics(deps.registry);
   const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
-    const reply = await bus.request(names.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
-    const decoded = decodeEvent(DashboardCommandReplySchema, reply.data);
+    const reply = await bus.request(names.dashboardCommands, encodeJson({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
+    const decoded = decodeJson(DashboardCommandReplySchema, reply.data);
     if (!decoded.ok) throw new Error(`bad reply from the metrics service: ${decoded.error}`);
     // The metrics service answered but could not do it (a store unavailable, invalid data).
     if (decoded.value.error !== undefined) throw new Error(decoded.value.error);
@@ -45,7 +45,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     // Called only after mountChannel below has returned.
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,
-    log: (level, message) => bus.publish(names.logEvents, encodeEvent(logEntry(level, message, 'dashboard'))),
+    log: (level, message) => bus.publish(names.logEvents, encodeJson(logEntry(level, message, 'dashboard'))),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'dashboard', reason }),
   });
   const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });

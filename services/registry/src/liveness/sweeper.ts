@@ -5,10 +5,9 @@
  * announce every change exactly once.
  */
 import { effectiveStatus, parseIso, type StoredAgent } from '@arcp/protocol';
-import { KvConflictError } from '@arcp/service-kit';
+import { KvConflictError, LeaderLease } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from '../context';
 import { unregisterAgent } from '../lifecycle';
-import { Lease } from './lease';
 
 export const SWEEPER_LEASE = 'registry-sweeper';
 
@@ -37,12 +36,22 @@ export function removeAfterMs(ctx: RegistryContext): number {
 
 export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
   const intervalMs = sweepIntervalMs(ctx);
-  const lease = new Lease(stores.leasesKv, SWEEPER_LEASE, ctx.config.INSTANCE_ID, Math.max(3 * intervalMs, 1000), ctx.now);
+  // Renewed by every sweep (TTL/3 apart), so a standby takes over within one TTL of a dead holder.
+  const lease = new LeaderLease({
+    kv: stores.leasesKv,
+    key: SWEEPER_LEASE,
+    instance: ctx.config.INSTANCE_ID,
+    ttlMs: 3 * intervalMs,
+    now: ctx.now,
+    logger: ctx.logger,
+    role: 'liveness sweeper',
+  });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> = Promise.resolve();
 
   async function sweep(): Promise<SweepResult> {
-    const result: SweepResult = { leader: await lease.acquire(), dead: 0, removed: 0, orphans: 0 };
+    await lease.tick();
+    const result: SweepResult = { leader: lease.isLeader(), dead: 0, removed: 0, orphans: 0 };
     if (!result.leader) return result;
     for (const cached of stores.directory.all()) {
       const outcome = await settle(ctx, stores, cached);
@@ -71,7 +80,7 @@ export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
       if (timer !== null) clearTimeout(timer);
       timer = null;
       await running;
-      await lease.release().catch((err: unknown) => ctx.logger.warn({ err }, 'lease release failed'));
+      await lease.stop();
     },
     sweep,
   };

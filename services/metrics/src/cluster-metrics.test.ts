@@ -1,6 +1,4 @@
-import { Registry } from 'prom-client';
 import { createClusterMetrics } from './cluster-metrics';
-import { counter, gauge } from './prom';
 import { testRegistry } from './test-support/fixtures';
 
 describe('metrics on a shared registry', () => {
@@ -12,12 +10,6 @@ describe('metrics on a shared registry', () => {
     first.framesPublished.inc({ type: 'health' });
     second.framesPublished.inc({ type: 'health' });
     expect(await shared.registry.getSingleMetricAsString('arcp_metrics_frames_published_total')).toMatch(/type="health"} 2/);
-  });
-
-  it('refuses a name already registered as another metric type', () => {
-    const registry = new Registry();
-    counter(registry, 'arcp_test_things_total', 'Things.');
-    expect(() => gauge(registry, 'arcp_test_things_total', 'Things.')).toThrow(/another type/);
   });
 
   it('cluster gauges drop roles that are no longer reported', async () => {

@@ -1,6 +1,8 @@
-import { createMemoryBus, type KvStore } from '@arcp/service-kit';
-import { quietLogger } from '../test-support/fixtures';
+import type { KvStore } from './bus/bus';
+import { createMemoryBus } from './bus/memory-bus';
 import { LeaderLease } from './lease';
+
+const quietLogger = () => ({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
 
 const TTL = 6000;
 
@@ -17,6 +19,7 @@ async function setup() {
       ttlMs: TTL,
       now: () => clock,
       logger: quietLogger(),
+      role: 'dashboard producer',
       state: () => ({ logs_cursor: cursor }),
       onChange: (leader, previous) => changes.push(`${instance}:${leader}:${JSON.stringify(previous ?? null)}`),
     });

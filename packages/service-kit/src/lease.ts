@@ -1,10 +1,16 @@
 /**
- * Leader election over one KV key with compare-and-set: exactly one replica produces dashboard
- * frames. The holder renews every TTL/3; a standby takes over once it has seen the same revision
- * for a whole TTL by its own clock (no clock agreement between replicas needed), or at once when
- * the key is gone or released. A holder that cannot renew for a TTL steps down by itself.
+ * The one leader election of the product, over one KV key with compare-and-set: exactly one
+ * replica does a job that must not run twice (the metrics service's frame producer, the
+ * registry's liveness sweeper). The holder renews every TTL/3; a standby takes over once it has
+ * seen the same revision for a whole TTL by its own clock (no clock agreement between replicas
+ * needed), or at once when the key is gone or released. A holder that cannot renew for a TTL
+ * steps down by itself.
  */
-import { KvConflictError, type KvEntry, type KvStore, type Logger } from '@arcp/service-kit';
+import { decodeJsonOr, encodeJson } from '@arcp/protocol';
+import { z } from 'zod';
+import type { KvEntry, KvStore } from './bus/bus';
+import { KvConflictError } from './bus/errors';
+import type { LoggerLike } from './http/server-port';
 
 /** What the lease key holds: the holder (null once released) and the holder's handover state. */
 export interface LeaseValue {
@@ -18,23 +24,19 @@ export interface LeaseOptions {
   instance: string;
   ttlMs: number;
   now: () => number;
-  logger: Logger;
+  logger: LoggerLike;
+  /** What the lease is for, in log lines (e.g. `dashboard producer`). */
+  role: string;
   /** State written with every renewal, handed to the next holder (e.g. a stream cursor). */
   state?: () => Record<string, unknown>;
   /** Called on every change of leadership; `previous` is the last holder's handover state. */
   onChange?: (leader: boolean, previous?: Record<string, unknown>) => void;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const LeaseValueSchema = z.object({ holder: z.string().nullable(), state: z.record(z.string(), z.unknown()).optional() });
 
 function readValue(entry: KvEntry): LeaseValue | null {
-  try {
-    const v = JSON.parse(decoder.decode(entry.value)) as LeaseValue;
-    return v && typeof v === 'object' ? v : null;
-  } catch {
-    return null;
-  }
+  return decodeJsonOr(LeaseValueSchema, entry.value) ?? null;
 }
 
 export class LeaderLease {
@@ -73,7 +75,7 @@ export class LeaderLease {
     try {
       await this.opts.kv.update(this.opts.key, this.encode(null), this.revision);
     } catch (err) {
-      this.opts.logger.warn({ err }, 'could not release the producer lease; it will expire');
+      this.opts.logger.warn({ err, role: this.opts.role }, 'could not release the lease; it will expire');
     }
   }
 
@@ -85,10 +87,10 @@ export class LeaderLease {
     } catch (err) {
       if (this.leader && this.opts.now() - this.lastRenewAt >= this.opts.ttlMs) {
         // A standby may already hold the lease: producing now could double every frame.
-        this.opts.logger.warn({ err }, 'producer lease not renewed within its TTL; stepping down');
+        this.opts.logger.warn({ err, role: this.opts.role }, 'lease not renewed within its TTL; stepping down');
         this.setLeader(false);
       } else if (!(err instanceof KvConflictError)) {
-        this.opts.logger.warn({ err }, 'producer lease round failed');
+        this.opts.logger.warn({ err, role: this.opts.role }, 'lease round failed');
       }
     }
   }
@@ -96,7 +98,7 @@ export class LeaderLease {
   private async renew(entry: KvEntry | null): Promise<void> {
     const value = entry?.operation === 'PUT' ? readValue(entry) : null;
     if (!entry || value?.holder !== this.opts.instance || entry.revision !== this.revision) {
-      this.opts.logger.warn({ holder: value?.holder ?? null }, 'producer lease lost');
+      this.opts.logger.warn({ holder: value?.holder ?? null, role: this.opts.role }, 'lease lost');
       this.setLeader(false);
       return;
     }
@@ -130,14 +132,14 @@ export class LeaderLease {
     this.revision = live ? await this.opts.kv.update(this.opts.key, data, entry.revision) : await this.opts.kv.create(this.opts.key, data);
     this.lastRenewAt = this.opts.now();
     if (!this.leader) {
-      this.opts.logger.info({ holder: this.opts.instance }, 'became the dashboard producer');
+      this.opts.logger.info({ holder: this.opts.instance, role: this.opts.role }, 'took the lease');
       this.setLeader(true, previous ?? undefined);
     }
   }
 
   private encode(holder: string | null): Uint8Array {
     const value: LeaseValue = { holder, state: this.opts.state?.() };
-    return encoder.encode(JSON.stringify(value));
+    return encodeJson(value);
   }
 
   private setLeader(leader: boolean, previous?: Record<string, unknown>): void {
