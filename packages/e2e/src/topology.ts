@@ -4,17 +4,18 @@
  * standalone product (one process, one port). Both expose the same `Topology` to the suite.
  */
 import { randomBytes } from 'node:crypto';
-import { freePort, uniquePrefix } from '@arcp/testkit';
-import { spawnService, waitReady, type Proc } from './processes';
+import { freePort, serviceEntry, spawnEntry, startLocalCluster, waitHttpOk, type ManagedProc } from '@arcp/cluster';
+import { CHANNEL_NAMES, channelPath, type ChannelName } from '@arcp/protocol';
+import { uniquePrefix } from '@arcp/testkit';
 
-export type Channel = 'public' | 'agents' | 'dashboard';
+export type Channel = ChannelName;
 
 export interface Topology {
   readonly kind: 'cluster' | 'standalone';
   /** Base URL of the registry HTTP API. */
   readonly http: string;
   /** WebSocket URLs per channel, one per replica (the standalone has one of each). */
-  readonly ws: Readonly<Record<Channel, string[]>>;
+  readonly ws: Readonly<Record<Channel, readonly string[]>>;
   readonly env: Readonly<Record<string, string>>;
   readonly agentKeys: readonly string[];
   /**
@@ -68,64 +69,51 @@ export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Ch
   return env[name] ? Number(env[name]) : fallback;
 }
 
-function topologyFrom(kind: Topology['kind'], procs: Proc[], http: string, ws: Topology['ws'], env: Record<string, string>, gatewaysOf: Record<Channel, Proc[]>): Topology {
-  return {
-    kind,
-    http,
-    ws,
-    env,
-    agentKeys: env.AGENT_KEYS!.split(','),
-    capacity: (channel) => perReplicaCap(env, channel),
-    async killGateway(channel, index, signal = 'SIGKILL') {
-      const proc = gatewaysOf[channel][index];
-      if (!proc) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
-      await proc.kill(signal);
-    },
-    output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
-    async stop() {
-      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-    },
-  };
-}
-
-async function launch(procs: Proc[]): Promise<void> {
-  try {
-    await Promise.all(procs.map((p) => waitReady(p)));
-  } catch (err) {
-    await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-    throw err;
-  }
-}
-
+/** The distributed topology as separate processes (nats-server given), no edge: clients talk to each replica. */
 export async function startCluster(natsUrl: string, replicas = 2): Promise<Topology> {
-  const env = { ...suiteEnv(), NATS_URL: natsUrl, ARCP_BUS_PREFIX: uniquePrefix('e2e') };
-  const registryPort = await freePort();
-  const procs: Proc[] = [
-    spawnService('registry', 'services/registry/src/main.ts', { ...env, REGISTRY_PORT: String(registryPort), REGISTRY_HOST: '127.0.0.1' }, await freePort()),
-    spawnService('metrics', 'services/metrics/src/main.ts', env, await freePort()),
-  ];
-  const ws: Record<Channel, string[]> = { public: [], agents: [], dashboard: [] };
-  const gateways: Record<Channel, Proc[]> = { public: [], agents: [], dashboard: [] };
-  for (const channel of ['public', 'agents', 'dashboard'] as const) {
-    for (let i = 0; i < replicas; i++) {
-      const port = await freePort();
-      const proc = spawnService(`gateway-${channel}-${i}`, `services/gateway-${channel}/src/main.ts`, { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' }, await freePort());
-      procs.push(proc);
-      gateways[channel].push(proc);
-      ws[channel].push(`ws://127.0.0.1:${port}/${channel}/ws`);
-    }
-  }
-  await launch(procs);
-  return topologyFrom('cluster', procs, `http://127.0.0.1:${registryPort}`, ws, env, gateways);
+  const env = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('e2e') };
+  const cluster = await startLocalCluster({ replicas, natsUrl, env, edge: false });
+  return {
+    kind: 'cluster',
+    http: cluster.http,
+    ws: cluster.replicaUrls,
+    env: cluster.env,
+    agentKeys: cluster.env.AGENT_KEYS!.split(','),
+    capacity: (channel) => perReplicaCap(cluster.env, channel),
+    async killGateway(channel, index, signal = 'SIGKILL') {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      await gateway.proc.stop(signal);
+    },
+    output: () => cluster.output(),
+    stop: () => cluster.stop(),
+  };
 }
 
 /** `overrides` adjusts the suite env for one run (e.g. an extra agent key, a shorter interval). */
 export async function startStandaloneProduct(overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
-  const port = await freePort();
-  const proc = spawnService('standalone', 'services/standalone/src/main.ts', { ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1' }, await freePort());
-  await launch([proc]);
-  const ws = { public: [`ws://127.0.0.1:${port}/public/ws`], agents: [`ws://127.0.0.1:${port}/agents/ws`], dashboard: [`ws://127.0.0.1:${port}/dashboard/ws`] };
-  return topologyFrom('standalone', [proc], `http://127.0.0.1:${port}`, ws, env, { public: [], agents: [], dashboard: [] });
+  const [port, opsPort] = [await freePort(), await freePort()];
+  const proc: ManagedProc = spawnEntry('standalone', serviceEntry('standalone'), {
+    env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
+  });
+  try {
+    await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
+  } catch (err) {
+    await proc.stop('SIGKILL', 1000);
+    throw err;
+  }
+  const ws = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, [`ws://127.0.0.1:${port}${channelPath(c)}`]])) as Record<Channel, string[]>;
+  return {
+    kind: 'standalone',
+    http: `http://127.0.0.1:${port}`,
+    ws,
+    env,
+    agentKeys: env.AGENT_KEYS!.split(','),
+    capacity: (channel) => perReplicaCap(env, channel),
+    killGateway: () => Promise.reject(new Error('a standalone topology has no gateway replicas')),
+    output: () => `--- standalone\n${proc.output()}`,
+    stop: async () => void (await proc.stop('SIGTERM')),
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * Child processes of the local cluster mode (scripts/cluster.ts): spawn with captured (or
- * prefixed, echoed) output, wait for an HTTP probe, stop with a signal and a bounded wait, and
- * the small helpers the orchestrator needs (free ports, finding a binary). Node built-ins only,
- * so the script runs without a build and the e2e suite can import it.
+ * Child processes of the local topology (cluster mode, the end-to-end suites, the benchmarks):
+ * spawn with captured (or prefixed, echoed) output, optionally pinned to a CPU, wait for an HTTP
+ * probe, stop with a signal and a bounded wait; and the small helpers around them (free ports,
+ * finding a Debian binary). Node built-ins only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -11,38 +11,60 @@ import { delimiter, join } from 'node:path';
 
 export interface ManagedProc {
   readonly name: string;
+  readonly pid: number;
   readonly child: ChildProcess;
   /** Last 20 kB of stdout+stderr. */
   output(): string;
   /** Resolves with the exit code (null after a signal) once the process is gone. */
   readonly exited: Promise<number | null>;
+  /** True once the process has exited. */
+  isExited(): boolean;
   /** Sends `signal`, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
 export interface SpawnOptions {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Echo every output line to our stdout as `[name] line` (the CLI); else only capture. */
   echo?: boolean;
   /** Own process group, so a terminal's Ctrl-C reaches only the orchestrator (the CLI). */
   detached?: boolean;
+  /** CPU list for `taskset -c` (e.g. "0"): the benchmarks pin servers and generators apart. */
+  cpu?: string;
+  /** Keep stdin as a pipe (commands to a load generator or feeder). */
+  stdin?: boolean;
+  /** Called with every complete stdout line. */
+  onLine?: (line: string) => void;
 }
 
-export function spawnManaged(name: string, command: string, args: string[], opts: SpawnOptions): ManagedProc {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+export function spawnManaged(name: string, command: string, args: string[], opts: SpawnOptions = {}): ManagedProc {
+  const [file, argv] = opts.cpu === undefined ? [command, args] : ['taskset', ['-c', opts.cpu, command, ...args]];
+  const child = spawn(file, argv, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
+  });
   let out = '';
   let partial = '';
-  const keep = (chunk: Buffer) => {
+  const keep = (chunk: Buffer, lines: boolean) => {
     const text = chunk.toString();
     out = (out + text).slice(-20_000);
-    if (!opts.echo) return;
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) process.stdout.write(`[${name}] ${line}\n`);
+    if (!lines || (!opts.echo && !opts.onLine)) return;
+    const complete = (partial + text).split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      if (opts.echo) process.stdout.write(`[${name}] ${line}\n`);
+      opts.onLine?.(line);
+    }
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', (chunk: Buffer) => keep(chunk, true));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (opts.echo) process.stdout.write(chunk.toString().replace(/^(?=.)/gm, `[${name}] `));
+    keep(chunk, false);
+  });
+  child.stdin?.on('error', () => {}); // writing to a child that just exited
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', (err) => {
@@ -50,13 +72,16 @@ export function spawnManaged(name: string, command: string, args: string[], opts
       resolve(-1);
     });
   });
+  const isExited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     name,
+    pid: child.pid ?? -1,
     child,
     exited,
+    isExited,
     output: () => out,
     async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      if (isExited() || child.pid === undefined) return exited;
       child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const code = await exited;
@@ -70,11 +95,11 @@ export function spawnManaged(name: string, command: string, args: string[], opts
 export async function waitHttpOk(proc: ManagedProc, url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+    if (proc.isExited()) {
       throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} answered:\n${proc.output()}`);
     }
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
     } catch {
       // not listening yet
@@ -98,12 +123,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * An executable on PATH, then in `/usr/sbin` and `/usr/local/bin` (Debian installs nginx and
- * nats-server in /usr/sbin, which is not on every user's PATH); null when absent.
- */
-export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
+/** Where Debian installs nginx and nats-server (/usr/sbin is not on every user's PATH). */
+const SYSTEM_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
+
+/** An executable on PATH, then in `extraDirs` (default the system directories above); null when absent. */
+export function findBinary(name: string, env: NodeJS.ProcessEnv = process.env, extraDirs: readonly string[] = SYSTEM_DIRS): string | null {
+  const dirs = [...(env.PATH ?? '').split(delimiter), ...extraDirs];
   for (const dir of dirs.filter(Boolean)) {
     try {
       accessSync(join(dir, name), constants.X_OK);
