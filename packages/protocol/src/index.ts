@@ -36,4 +36,3 @@ export * from './builders';
 export * from './discovery';
 export * from './subjects';
 export * from './channels';
-export { REFERENCE_EXAMPLES, type ReferenceExample, type Channel as ReferenceChannel } from './fixtures/reference-examples';

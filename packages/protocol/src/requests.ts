@@ -30,7 +30,7 @@ export const LoginRequestSchema = z.object({
 export type LoginRequest = z.output<typeof LoginRequestSchema>;
 
 /** `POST /auth/agent/request_temp_token` body: the same model, read for its agent fields. */
-export const TempTokenRequestSchema = LoginRequestSchema;
+export const TempTokenRequestSchema = LoginRequestSchema.extend({});
 export type TempTokenRequest = LoginRequest;
 
 /** Minimum agent key length checked after the format rules (400, not 422). */

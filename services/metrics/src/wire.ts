@@ -18,7 +18,6 @@ import {
   type DashboardDataMap,
   type DashboardFrame,
   type DashboardFrameTopic,
-  type LogEntry,
 } from '@arcp/protocol';
 import { z } from 'zod';
 import { type HealthData } from './frames/health';
@@ -40,7 +39,7 @@ export function encodeReply(frames: DashboardFrame[], error?: string): Uint8Arra
   return encodeJson(reply);
 }
 
-export type { DashboardFrame, LogEntry };
+export type { DashboardFrame };
 
 /** Frame data as this service builds it: the protocol's types, and our own health type. */
 export type FrameData = Omit<DashboardDataMap, 'health'> & { health: HealthData };
