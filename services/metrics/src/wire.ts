@@ -1,6 +1,7 @@
 /**
- * Every byte this service reads from or writes to the bus goes through here: bus events are
- * checked against the protocol schemas at the edge, dashboard frames are built and encoded once.
+ * The messages this service exchanges with other services: the bus events it consumes (checked
+ * against the protocol schemas at the edge), command replies, and the dashboard frames it builds
+ * and encodes once. Its own streams (logs, alerts) encode their records in `stores/`.
  */
 import {
   DashboardCommandRequestSchema,
