@@ -2,6 +2,7 @@
  * Per-test-file isolation and small waiting helpers shared by integration tests.
  */
 import { randomBytes } from 'node:crypto';
+import { findNatsServerBinary } from '@arcp/cluster';
 
 /** A NATS- and KV-safe prefix unique to one test file, so files never see each other's data. */
 export function uniquePrefix(name: string): string {
@@ -20,6 +21,24 @@ export function natsUrl(): string {
 export function describeWithNats(name: string, fn: () => void): void {
   if (process.env.NATS_URL) describe(name, fn);
   else describe.skip(`${name} (no NATS: ${process.env.ARCP_NATS_UNAVAILABLE ?? 'NATS_URL unset'})`, fn);
+}
+
+/**
+ * `describe` when the nats-server binary is installed (suites that start their own servers, such
+ * as a JetStream cluster); a clear skip without it, and a failure under CI=true.
+ */
+export function describeWithNatsServer(name: string, fn: () => void): void {
+  if (findNatsServerBinary()) {
+    describe(name, fn);
+  } else if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('has nats-server installed', () => {
+        throw new Error('nats-server is not installed (PATH, /usr/sbin); CI=true refuses to skip: .ci/run installs it');
+      });
+    });
+  } else {
+    describe.skip(`${name} (nats-server not installed: apt-get install nats-server)`, fn);
+  }
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
