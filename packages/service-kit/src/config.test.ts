@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       ORIGINS: ['*'],
     });
     expect(cfg.TIMEOUT).toBeUndefined();
+    // Unset: the bus derives it from the number of servers (defaultReplicas).
+    expect(cfg.NATS_REPLICAS).toBeUndefined();
     expect(cfg.INSTANCE_ID).toContain(String(process.pid));
     expect(Object.isFrozen(cfg)).toBe(true);
   });
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig(Schema, {
       LOG_LEVEL: 'debug',
       NATS_URL: 'nats://a:4222, nats://b:4222,',
+      NATS_REPLICAS: '3',
       ARCP_BUS_PREFIX: 'test.run1',
       OPS_PORT: '0',
       SHUTDOWN_TIMEOUT_S: '2.5',
@@ -44,6 +47,7 @@ describe('loadConfig', () => {
     expect(cfg).toMatchObject({
       LOG_LEVEL: 'debug',
       NATS_URL: ['nats://a:4222', 'nats://b:4222'],
+      NATS_REPLICAS: 3,
       ARCP_BUS_PREFIX: 'test.run1',
       OPS_PORT: 0,
       SHUTDOWN_TIMEOUT_S: 2.5,
@@ -63,7 +67,7 @@ describe('loadConfig', () => {
   });
 
   it('reports every problem in one ConfigError', () => {
-    const env = { LOG_LEVEL: 'loud', PORT: '70000', TIMEOUT: 'soon', METRICS: 'maybe', ARCP_BUS_PREFIX: 'bad prefix', NATS_URL: ',' };
+    const env = { LOG_LEVEL: 'loud', PORT: '70000', TIMEOUT: 'soon', METRICS: 'maybe', ARCP_BUS_PREFIX: 'bad prefix', NATS_URL: ',', NATS_REPLICAS: '6' };
     let caught: unknown;
     try {
       loadConfig(Schema, env);
@@ -72,12 +76,17 @@ describe('loadConfig', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const message = (caught as ConfigError).message;
-    for (const path of ['LOG_LEVEL', 'PORT', 'TIMEOUT', 'METRICS', 'ARCP_BUS_PREFIX', 'NATS_URL']) {
+    for (const path of ['LOG_LEVEL', 'PORT', 'TIMEOUT', 'METRICS', 'ARCP_BUS_PREFIX', 'NATS_URL', 'NATS_REPLICAS']) {
       expect(message).toContain(`at ${path}`);
     }
   });
 
   it('rejects fractions for integer variables', () => {
     expect(() => loadConfig(Schema, { PORT: '80.5' })).toThrow(/PORT/);
+  });
+
+  it('takes NATS_REPLICAS from 1 to 5 (JetStream keeps at most five copies)', () => {
+    expect(loadConfig(Schema, { NATS_REPLICAS: '5' }).NATS_REPLICAS).toBe(5);
+    for (const bad of ['0', '6', 'three', '2.5']) expect(() => loadConfig(Schema, { NATS_REPLICAS: bad })).toThrow(/NATS_REPLICAS/);
   });
 });

@@ -78,6 +78,11 @@ export const BaseServiceEnv = z.object({
   // Every service reaches the others only through NATS; a comma list gives the client several
   // seed servers of one cluster so a single node restart does not stall startup.
   NATS_URL: envList(['nats://127.0.0.1:4222']).refine((l) => l.length > 0, 'at least one NATS server URL'),
+  // Copies JetStream keeps of every bucket and stream the services create (agent directory,
+  // revocations, lockouts, leases, logs, alerts): 3 on a three-node cluster loses nothing when a
+  // node goes. Unset: 3 when NATS_URL lists three or more servers, else 1. An existing bucket
+  // with fewer is raised in place at startup (never recreated, never lowered).
+  NATS_REPLICAS: envNumber({ min: 1, max: 5 }),
   // Namespace of every subject, bucket and stream, so two deployments (or test runs) can share
   // one NATS without seeing each other. Dot-separated tokens of [A-Za-z0-9_-].
   ARCP_BUS_PREFIX: z.preprocess(

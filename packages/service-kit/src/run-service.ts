@@ -80,6 +80,7 @@ export async function runService<S extends z.ZodType, Srv extends ServerPort | u
   shutdown.installSignalHandlers();
   const bus = await connectNatsBus({
     servers: config.NATS_URL,
+    ...(config.NATS_REPLICAS === undefined ? {} : { replicas: config.NATS_REPLICAS }),
     name: `${opts.service}:${config.INSTANCE_ID}`,
     logger,
     onHandlerError: () => metrics.busHandlerErrors.inc({ engine: 'nats' }),

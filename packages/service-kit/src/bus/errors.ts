@@ -3,7 +3,7 @@
  * Callers branch on the class (`instanceof`) or on `code`, never on engine messages.
  */
 
-export type BusErrorCode = 'BUS_TIMEOUT' | 'BUS_NO_RESPONDERS' | 'KV_CONFLICT' | 'BUS_CLOSED';
+export type BusErrorCode = 'BUS_TIMEOUT' | 'BUS_NO_RESPONDERS' | 'KV_CONFLICT' | 'BUS_CLOSED' | 'BUS_REPLICAS';
 
 export abstract class BusError extends Error {
   abstract readonly code: BusErrorCode;
@@ -42,5 +42,20 @@ export class BusClosedError extends BusError {
   readonly code = 'BUS_CLOSED';
   constructor(options?: { cause?: unknown }) {
     super('bus is closed', options);
+  }
+}
+
+/**
+ * A bucket or stream could not be created with the configured number of replicas (NATS_REPLICAS):
+ * the server is not clustered, or fewer JetStream servers are available than copies wanted.
+ */
+export class BusReplicasError extends BusError {
+  override readonly name = 'BusReplicasError';
+  readonly code = 'BUS_REPLICAS';
+  constructor(readonly kind: 'bucket' | 'stream', readonly store: string, readonly replicas: number, reason: string, options?: { cause?: unknown }) {
+    super(
+      `cannot create ${kind} ${store} with ${replicas} replicas: ${reason} (NATS_REPLICAS must not exceed the JetStream servers available; a single server keeps 1)`,
+      options,
+    );
   }
 }

@@ -17,11 +17,24 @@ export function isClosedError(err: unknown): boolean {
   return code === ErrorCode.ConnectionClosed || code === ErrorCode.ConnectionDraining;
 }
 
+/**
+ * Nobody took the message: no stream leader listens on the subject (a JetStream election under
+ * way) or JetStream answered "temporarily unavailable". Nothing was stored, so a write may be
+ * sent again.
+ */
+export function isNoResponders(err: unknown): boolean {
+  return natsCode(err) === ErrorCode.NoResponders;
+}
+
+/** A request (or a JetStream publish) got no answer in time. */
+export function isTimeout(err: unknown): boolean {
+  return natsCode(err) === ErrorCode.Timeout;
+}
+
 /** Errors of a core request (or a JetStream publish, which is one). */
 export function mapRequestError(err: unknown, subject: string, timeoutMs: number): unknown {
-  const code = natsCode(err);
-  if (code === ErrorCode.Timeout) return new BusTimeoutError(subject, timeoutMs, { cause: err });
-  if (code === ErrorCode.NoResponders) return new BusNoResponderError(subject, { cause: err });
+  if (isTimeout(err)) return new BusTimeoutError(subject, timeoutMs, { cause: err });
+  if (isNoResponders(err)) return new BusNoResponderError(subject, { cause: err });
   if (isClosedError(err)) return new BusClosedError({ cause: err });
   return err;
 }
@@ -31,11 +44,10 @@ export function isWrongLastSequence(err: unknown): boolean {
   return err.api_error?.err_code === JS_WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(err.message);
 }
 
-/** Errors of a KV write: CAS failures become KvConflictError. */
-export function mapKvError(err: unknown, bucket: string, key: string): unknown {
+/** Errors of a KV operation: CAS failures become KvConflictError, an unreachable bucket a bus error. */
+export function mapKvError(err: unknown, bucket: string, key: string, timeoutMs: number): unknown {
   if (isWrongLastSequence(err)) return new KvConflictError(bucket, key, { cause: err });
-  if (isClosedError(err)) return new BusClosedError({ cause: err });
-  return err;
+  return mapRequestError(err, `$KV.${bucket}.${key}`, timeoutMs);
 }
 
 /** "Not found" answers of the JetStream API (stream or message). */

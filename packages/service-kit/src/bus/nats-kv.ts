@@ -1,35 +1,61 @@
 /**
  * KvStore on a JetStream KV bucket. Creation is idempotent (replicas race to create the same
- * bucket), deletions read as absent, and watches report the initial set themselves instead of
- * trusting nats.js's `initializedFn` order (it can fire before queued entries are consumed).
+ * bucket) and raises an existing bucket to the configured replica count; deletions read as
+ * absent. Reads go through nats.js's KV; writes are published here as nats.js's KV would, with
+ * a message id so that they ride out a stream leader election (`nats-retry.ts`); watches resume
+ * after the loss of a node (`nats-kv-watch.ts`).
  */
-import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type JetStreamClient } from 'nats';
+import { headers, type JetStreamClient, type JetStreamManager, type KV, type KvEntry as NatsKvEntry, type MsgHdrs } from 'nats';
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
+import { BusClosedError, KvConflictError } from './errors';
 import { type HandlerErrorReporter } from './handler-errors';
 import { isClosedError, mapKvError } from './nats-errors';
-import { BusClosedError } from './errors';
+import { KV_OPERATION, watchNatsKv } from './nats-kv-watch';
+import { creationError, ensureReplicas, type ReplicaPolicy } from './nats-replicas';
+import { retryWrite, writeId } from './nats-retry';
 
-export async function openNatsKv(
-  js: JetStreamClient,
-  bucket: string,
-  opts: KvBucketOptions,
-  report: HandlerErrorReporter,
-): Promise<KvStore> {
-  const options = { history: opts.history ?? 1, ttl: opts.ttlMs ?? 0 };
+/** What the engine hands every bucket it opens. */
+export interface NatsStoreContext {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  policy: ReplicaPolicy;
+  report: HandlerErrorReporter;
+  /** How long a write is retried while no stream leader answers (an election). */
+  writeRetryMs: number;
+  /** Idle heartbeat of a watch's consumer: a lost consumer is recreated after two missed. */
+  watchHeartbeatMs: number;
+}
+
+/** nats.js's JetStream API timeout (its default), for error messages. */
+const API_TIMEOUT_MS = 5000;
+/** The keys nats.js's KV accepts (it checks them on its own writes; ours bypass them). */
+const VALID_KEY = /^[-/=.\w]+$/;
+
+export async function openNatsKv(ctx: NatsStoreContext, bucket: string, opts: KvBucketOptions): Promise<KvStore> {
+  const options = { history: opts.history ?? 1, ttl: opts.ttlMs ?? 0, replicas: ctx.policy.replicas };
+  const open = async () => {
+    try {
+      return await ctx.js.views.kv(bucket, options);
+    } catch (err) {
+      if (isClosedError(err)) throw new BusClosedError({ cause: err });
+      throw err;
+    }
+  };
   let kv: KV;
   try {
-    kv = await js.views.kv(bucket, options);
+    kv = await open();
   } catch (err) {
-    if (isClosedError(err)) throw new BusClosedError({ cause: err });
     // Another replica created the bucket between our lookup and our create: open it again.
-    if (!/already in use/i.test((err as Error).message)) throw err;
-    kv = await js.views.kv(bucket, options);
+    if (err instanceof BusClosedError) throw err;
+    if (!/already in use/i.test((err as Error).message)) throw creationError('bucket', bucket, ctx.policy, err);
+    kv = await open();
   }
-  return new NatsKv(bucket, kv, report);
+  await ensureReplicas(ctx.jsm, `KV_${bucket}`, ctx.policy);
+  return new NatsKv(bucket, kv, ctx);
 }
 
 class NatsKv implements KvStore {
-  constructor(readonly bucket: string, private readonly kv: KV, private readonly report: HandlerErrorReporter) {}
+  constructor(readonly bucket: string, private readonly kv: KV, private readonly ctx: NatsStoreContext) {}
 
   async get(key: string): Promise<KvEntry | null> {
     const e = await this.run(key, () => this.kv.get(key));
@@ -37,20 +63,30 @@ class NatsKv implements KvStore {
   }
 
   put(key: string, value: Uint8Array): Promise<number> {
-    return this.run(key, () => this.kv.put(key, value));
+    return this.write(key, value);
   }
 
-  create(key: string, value: Uint8Array): Promise<number> {
-    return this.run(key, () => this.kv.create(key, value));
+  async create(key: string, value: Uint8Array): Promise<number> {
+    try {
+      return await this.write(key, value, { expect: 0 });
+    } catch (err) {
+      if (!(err instanceof KvConflictError)) throw err;
+    }
+    // The key exists, but a deleted key (its last revision a delete marker) may be created again.
+    const last = await this.run(key, () => this.kv.get(key));
+    if (!last || last.operation === 'PUT') throw new KvConflictError(this.bucket, key);
+    return this.write(key, value, { expect: last.revision });
   }
 
   update(key: string, value: Uint8Array, revision: number): Promise<number> {
-    // put with previousSeq (not kv.update) so revision 0 means "must not exist", as in memory.
-    return this.run(key, () => this.kv.put(key, value, { previousSeq: revision }));
+    // Revision 0 means "must not exist", as in memory.
+    return this.write(key, value, { expect: revision });
   }
 
   async delete(key: string, revision?: number): Promise<void> {
-    await this.run(key, () => this.kv.delete(key, revision === undefined ? undefined : { previousSeq: revision }));
+    const h = headers();
+    h.set(KV_OPERATION, 'DEL');
+    await this.write(key, new Uint8Array(0), { ...(revision === undefined ? {} : { expect: revision }), headers: h });
   }
 
   async lastRevision(): Promise<number> {
@@ -65,55 +101,25 @@ class NatsKv implements KvStore {
     return out;
   }
 
-  async watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
-    const initial = opts.initial !== false;
-    let initialDone = false;
-    // Deleted keys are skipped only while the initial set is delivered.
-    let filtering = initial;
-    let consumed = 0;
-    let target = -1;
-    let returned = false;
-    let early = false;
-    let revision = 0;
-    const finishInitial = (): void => {
-      if (initialDone) return;
-      initialDone = true;
-      filtering = false;
-      if (opts.onInitialDone) this.guard(opts.onInitialDone);
-    };
-    const iter = await this.run(opts.key ?? '>', () =>
-      this.kv.watch({
-        key: opts.key ?? '>',
-        include: initial ? KvWatchInclude.LastValue : KvWatchInclude.UpdatesOnly,
-        // Called from the iterator (after every earlier entry was consumed) or, before watch()
-        // returns, with entries still queued: then the initial set is what was queued so far.
-        initializedFn: () => (returned ? finishInitial() : (early = true)),
-      }),
-    );
-    returned = true;
-    if (!initial || early) target = initial ? iter.getReceived() : 0;
-    if (target === 0) queueMicrotask(finishInitial);
-    void (async () => {
-      for await (const e of iter) {
-        consumed += 1;
-        revision = Math.max(revision, e.revision);
-        if (!filtering || e.operation === 'PUT') this.guard(() => onEntry(toEntry(e)));
-        if (!initialDone && target > 0 && consumed >= target) finishInitial();
-      }
-    })().catch((err: unknown) => this.report(err, `kv ${this.bucket} watch`));
-    return {
-      get revision() {
-        return revision;
-      },
-      stop: () => iter.stop(),
-    };
+  watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
+    const { js, report, watchHeartbeatMs } = this.ctx;
+    return this.run(opts.key ?? '>', () => watchNatsKv({ js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report }, opts, onEntry));
   }
 
-  private guard(fn: () => void): void {
+  /**
+   * One write to the bucket's stream (what nats.js's `kv.put` sends, plus a message id), with
+   * `expect` the compare-and-set on the key's last revision; sent again through an election.
+   */
+  private async write(key: string, value: Uint8Array, opts: { expect?: number; headers?: MsgHdrs } = {}): Promise<number> {
+    if (!VALID_KEY.test(key) || key.startsWith('.') || key.endsWith('.')) throw new Error(`invalid key: ${key}`);
+    const msgID = writeId();
+    const subject = `$KV.${this.bucket}.${key}`;
+    const expect = opts.expect === undefined ? {} : { lastSubjectSequence: opts.expect };
     try {
-      fn();
+      const ack = await retryWrite((timeout) => this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) }), this.ctx.writeRetryMs);
+      return ack.seq;
     } catch (err) {
-      this.report(err, `kv ${this.bucket}`);
+      throw mapKvError(err, this.bucket, key, this.ctx.writeRetryMs);
     }
   }
 
@@ -121,7 +127,7 @@ class NatsKv implements KvStore {
     try {
       return await op();
     } catch (err) {
-      throw mapKvError(err, this.bucket, key);
+      throw mapKvError(err, this.bucket, key, API_TIMEOUT_MS);
     }
   }
 }

@@ -1,7 +1,9 @@
 /**
  * StreamStore on a JetStream limits stream (discard old, `max_msgs`). Creation is idempotent:
- * an identical config is accepted by the server, a different one is applied as an update.
- * Reads fetch messages by sequence, which stays exact across purges and trims.
+ * an identical config is accepted by the server, a different one is applied as an update, and
+ * an existing stream is raised to the configured replica count. Appends ride out a stream
+ * leader election like KV writes. Reads fetch messages by sequence, which stays exact across
+ * purges and trims.
  */
 import {
   DiscardPolicy,
@@ -14,17 +16,16 @@ import {
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
 import { BusClosedError } from './errors';
 import { isClosedError, isNotFound, mapRequestError } from './nats-errors';
+import { type NatsStoreContext } from './nats-kv';
+import { creationError, ensureReplicas } from './nats-replicas';
+import { retryWrite, writeId } from './nats-retry';
+import { subjectMatches } from './subject-match';
 
-const APPEND_TIMEOUT_MS = 5000;
 /** Parallel message gets per read; bounds the burst one `last(1000)` puts on the server. */
 const READ_BATCH = 64;
 
-export async function openNatsStream(
-  js: JetStreamClient,
-  jsm: JetStreamManager,
-  name: string,
-  opts: StreamOptions,
-): Promise<StreamStore> {
+export async function openNatsStream(ctx: NatsStoreContext, name: string, opts: StreamOptions): Promise<StreamStore> {
+  const { jsm, policy } = ctx;
   const config = {
     name,
     subjects: opts.subjects,
@@ -32,26 +33,38 @@ export async function openNatsStream(
     discard: DiscardPolicy.Old,
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
+    num_replicas: policy.replicas,
   };
   try {
     await jsm.streams.add(config);
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
-    if (!/already in use/i.test((err as Error).message)) throw err;
+    if (!/already in use/i.test((err as Error).message)) throw creationError('stream', name, policy, err);
+    // The replica count is left to ensureReplicas, which only ever raises it.
     await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
   }
-  return new NatsStream(name, js, jsm);
+  await ensureReplicas(jsm, name, policy);
+  return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs);
 }
 
 class NatsStream implements StreamStore {
-  constructor(readonly name: string, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager) {}
+  constructor(
+    readonly name: string,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly subjects: readonly string[],
+    private readonly writeRetryMs: number,
+  ) {}
 
   async append(subject: string, data: Uint8Array): Promise<number> {
+    // On a captured subject "no responders" means a leader election; elsewhere, a wrong subject.
+    const captured = this.subjects.some((pattern) => subjectMatches(pattern, subject));
     try {
-      const ack = await this.js.publish(subject, data, { timeout: APPEND_TIMEOUT_MS });
+      const msgID = writeId();
+      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0);
       return ack.seq;
     } catch (err) {
-      throw mapRequestError(err, subject, APPEND_TIMEOUT_MS);
+      throw mapRequestError(err, subject, this.writeRetryMs);
     }
   }
 
