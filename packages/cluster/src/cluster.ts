@@ -1,7 +1,8 @@
 /**
  * The docker compose topology as local processes, without Docker: nats-server (JetStream,
- * temporary store), the registry, the metrics service, N replicas of each channel's gateway
- * (the channels come from the protocol's table), each from its source entry point on its own
+ * temporary store; or a JetStream cluster of three nodes with routes, every service given every
+ * node's URL), the registry, the metrics service, N replicas of each channel's gateway (the
+ * channels come from the protocol's table), each from its source entry point on its own
  * loopback ports, and (optionally) nginx as the edge with compose's routing. `pnpm start:cluster`
  * runs it (main.ts); the end-to-end suites use it as a library.
  */
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL_NAMES, channelPath, gatewayService, type ChannelName } from '@arcp/protocol';
 import { startEdge, upstreamName } from './edge';
-import { startNatsServer } from './nats';
+import { startNatsCluster, type RunningNatsCluster } from './nats-cluster';
 import { freePort, waitHttpOk, type ManagedProc } from './process';
 import { ROOT, serviceEntry, spawnEntry } from './service';
 
@@ -26,6 +27,12 @@ export interface ClusterOptions {
   edgePort?: number;
   /** Use this NATS instead of starting nats-server. */
   natsUrl?: string;
+  /**
+   * nats-server processes to start when no `natsUrl` is given (default 1): more form one
+   * JetStream cluster, and the services get every node's URL (so 3 or more replicate every
+   * bucket and stream three times, unless NATS_REPLICAS says otherwise).
+   */
+  nats?: number;
   /** Settings for every service, over process.env (secrets included). */
   env?: Record<string, string>;
   /** CLI mode: echo output with a `[name]` prefix, own process groups. */
@@ -55,7 +62,9 @@ export interface LocalCluster {
   readonly registry: ClusterProcess;
   readonly metrics: ClusterProcess;
   readonly gateways: Readonly<Record<ChannelName, readonly ClusterProcess[]>>;
-  /** Every process, NATS and the edge included. */
+  /** The NATS servers this cluster started (none when it was given `natsUrl`). */
+  readonly nats: RunningNatsCluster | undefined;
+  /** Every service process, the edge and the NATS nodes' current processes (a restart replaces one). */
   readonly procs: readonly ManagedProc[];
   output(): string;
   stop(): Promise<void>;
@@ -97,16 +106,19 @@ function specs(replicas: number): Spec[] {
 export async function startLocalCluster(opts: ClusterOptions = {}): Promise<LocalCluster> {
   const replicas = opts.replicas ?? 2;
   if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a positive integer, got ${replicas}`);
+  const natsNodes = opts.nats ?? 1;
+  if (!Number.isInteger(natsNodes) || natsNodes < 1) throw new Error(`nats must be a positive integer, got ${natsNodes}`);
   const dir = mkdtempSync(join(tmpdir(), 'arcp-cluster-'));
+  // Services and the edge; NATS is kept apart (its nodes can be restarted).
   const procs: ManagedProc[] = [];
+  let nats: RunningNatsCluster | undefined;
   const stopAll = async () => {
     // Edge first (no new sockets), then the services drain in parallel, NATS last.
     const edge = procs.filter((p) => p.name === 'edge');
-    const nats = procs.filter((p) => p.name === 'nats');
-    const services = procs.filter((p) => !edge.includes(p) && !nats.includes(p));
+    const services = procs.filter((p) => !edge.includes(p));
     await Promise.all(edge.map((p) => p.stop('SIGQUIT', 5_000)));
     await Promise.all(services.map((p) => p.stop('SIGTERM', 30_000)));
-    await Promise.all(nats.map((p) => p.stop('SIGTERM', 5_000)));
+    await nats?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -114,8 +126,7 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     const { values, generated } = secrets(base);
     let natsUrl = opts.natsUrl;
     if (!natsUrl) {
-      const nats = await startNatsServer({ storeDir: join(dir, 'nats'), interactive: opts.interactive });
-      procs.push(nats.proc);
+      nats = await startNatsCluster({ size: natsNodes, dir: join(dir, 'nats'), interactive: opts.interactive });
       natsUrl = nats.url;
     }
     const useEdge = opts.edge ?? true;
@@ -146,6 +157,7 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       edgeUrl = `http://127.0.0.1:${edgePort}`;
       await waitHttpOk(edge, `${edgeUrl}/edge-healthz`, 10_000);
     }
+    const running = () => [...(nats?.procs() ?? []), ...procs];
     return {
       http: edgeUrl ?? `http://${registry.listen}`,
       edgeUrl,
@@ -155,12 +167,16 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       registry,
       metrics: of('metrics')[0]!,
       gateways,
-      procs,
-      output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
+      nats,
+      get procs() {
+        return running();
+      },
+      output: () => running().map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
       stop: stopAll,
     };
   } catch (err) {
     await Promise.all(procs.map((p) => p.stop('SIGKILL', 1_000)));
+    await nats?.stop();
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }

@@ -1,21 +1,15 @@
 /**
- * `pnpm start:cluster [--replicas N]`: the distributed topology as local processes (see
- * cluster.ts), nginx as the edge on EDGE_PORT (default 8001). Secrets that are not set are
- * generated and printed once. Ctrl-C / SIGTERM: edge first, then the services drain, then NATS.
+ * `pnpm start:cluster [--replicas N] [--nats N]`: the distributed topology as local processes
+ * (see cluster.ts), nginx as the edge on EDGE_PORT (default 8001); `--nats 3` runs a three-node
+ * JetStream cluster instead of one nats-server. Secrets that are not set are generated and
+ * printed once. Ctrl-C / SIGTERM: edge first, then the services drain, then NATS.
  */
 import { startLocalCluster } from './cluster';
-
-function parseReplicas(argv: string[]): number {
-  const i = argv.findIndex((a) => a === '--replicas' || a.startsWith('--replicas='));
-  if (i < 0) return 2;
-  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--replicas needs a positive integer, got ${raw}`);
-  return n;
-}
+import { parseCount } from './args';
 
 async function main(): Promise<void> {
-  const cluster = await startLocalCluster({ replicas: parseReplicas(process.argv.slice(2)), interactive: true });
+  const argv = process.argv.slice(2);
+  const cluster = await startLocalCluster({ replicas: parseCount(argv, '--replicas', 2), nats: parseCount(argv, '--nats', 1), interactive: true });
   if (cluster.generated.length) {
     console.log('\nGenerated for this run (set them in the environment to keep them):');
     for (const name of cluster.generated) console.log(`  ${name}=${cluster.env[name]}`);
@@ -23,6 +17,7 @@ async function main(): Promise<void> {
   const ws = cluster.http.replace(/^http/, 'ws');
   console.log(`\nARCP cluster mode is running behind ${cluster.http}`);
   console.log(`  ${ws}/public/ws   ${ws}/agents/ws   ${ws}/dashboard/ws`);
+  if (cluster.nats && cluster.nats.nodes.length > 1) console.log(`  NATS: a JetStream cluster of ${cluster.nats.nodes.length} nodes at ${cluster.nats.url}`);
   console.log(`  ${cluster.procs.length} processes; Ctrl-C stops them all gracefully\n`);
   let stopping = false;
   const shutdown = (why: string, code: number) => {
