@@ -8,10 +8,11 @@ export interface Json {
   headers: Headers;
 }
 
-export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Json> {
+export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<Json> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const signal = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), ...(signal ? { signal } : {}) });
   const text = await res.text();
   let body: Record<string, unknown>;
   try {
