@@ -33,6 +33,27 @@ export function baseObjects(namespace = 'arcp'): K8sObject[] {
   return objects;
 }
 
+interface ProdKustomization {
+  configMapGenerator?: Array<{ name: string; literals?: string[] }>;
+}
+
+/**
+ * The base with the prod overlay's NATS applied as kustomize would (its StatefulSet patch:
+ * replicas, args, affinity; its ConfigMap literals), for the NATS cluster rules where kubectl is
+ * missing. The full prod render is checked by k8s.test.ts where kubectl is installed.
+ */
+export function withProdNats(objects: K8sObject[]): K8sObject[] {
+  const prod = repoPath('k8s/overlays/prod');
+  const patch = readYaml<{ spec: { replicas: number; template: { spec: { affinity?: unknown; containers: Array<{ args: string[] }> } } } }>(join(prod, 'nats-cluster.yaml'));
+  const nats = find(objects, 'StatefulSet', 'nats') as K8sObject & { spec: { replicas?: number; template: { spec: { affinity?: unknown; containers: Array<{ args?: string[] }> } } } };
+  nats.spec.replicas = patch.spec.replicas;
+  nats.spec.template.spec.affinity = patch.spec.template.spec.affinity;
+  nats.spec.template.spec.containers[0]!.args = patch.spec.template.spec.containers[0]!.args;
+  const literals = readYaml<ProdKustomization>(join(prod, 'kustomization.yaml')).configMapGenerator?.find((g) => g.name === 'arcp-config')?.literals ?? [];
+  Object.assign(find(objects, 'ConfigMap', 'arcp-config').data!, envFile(literals.join('\n')));
+  return objects;
+}
+
 export function find<T extends K8sObject = K8sObject>(objects: K8sObject[], kind: string, name: string): T {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind}/${name}`);

@@ -1,4 +1,5 @@
-/** Every Kubernetes policy rule over one render (pod templates, then cross-object references). */
+/** Every Kubernetes policy rule over one render (pod templates, cross-object references, NATS). */
+import { checkNats } from './k8s-policy-nats';
 import { checkPods } from './k8s-policy-pods';
 import { checkRefs, type RefOptions } from './k8s-policy-refs';
 import type { K8sObject } from './k8s-types';
@@ -6,5 +7,5 @@ import type { K8sObject } from './k8s-types';
 export type { RefOptions };
 
 export function checkPolicies(objects: K8sObject[], opts: RefOptions = {}): string[] {
-  return [...checkPods(objects), ...checkRefs(objects, opts)];
+  return [...checkPods(objects), ...checkRefs(objects, opts), ...checkNats(objects)];
 }

@@ -47,11 +47,14 @@ describeWithTool('kubectl', KUBECTL, 'kustomize renders', (kubectl) => {
     expect(renders.get('k8s/')).toEqual(renders.get('overlays/dev'));
   });
 
-  it('prod runs a three-node NATS cluster, expects the operator Secret and serves TLS', () => {
+  it('prod runs a three-node NATS cluster, one per node, with three copies of every bucket, expects the operator Secret and serves TLS', () => {
     const prod = renders.get('overlays/prod')!;
     const nats = prod.find((o) => o.kind === 'StatefulSet') as Workload;
     expect(nats.spec.replicas).toBe(3);
     expect(nats.spec.template.spec.containers[0]!.args).toEqual(expect.arrayContaining(['--cluster_name', '--routes']));
+    expect(JSON.stringify(nats.spec.template.spec)).toContain('"podAntiAffinity"');
+    const config = prod.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('arcp-config'))!;
+    expect(config.data).toMatchObject({ NATS_REPLICAS: '3', NATS_URL: expect.stringContaining('nats-2.nats-headless') });
     expect(prod.some((o) => o.kind === 'Secret')).toBe(false);
     expect(JSON.stringify(prod.find((o) => o.kind === 'Ingress'))).toContain('"secretName":"arcp-tls"');
     // Without the operator's Secret listed as external, the policy reports the dangling reference.
