@@ -14,6 +14,8 @@ export interface DashboardChannelDeps extends CommandDeps {
   verify(token: string): Promise<VerifiedToken>;
   /** Open authenticated dashboards on this replica (for the connection log line). */
   authenticatedCount(): number;
+  /** What to send a new dashboard when its snapshot cannot be had (see producer-watch.ts). */
+  fallbackBurst(reason: string): Uint8Array[];
   /** Counts a rejected client frame. */
   badFrame(reason: string): void;
 }
@@ -56,9 +58,11 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
       deps.log('INFO', `New dashboard connection established (${deps.authenticatedCount()} total)`);
       try {
         sendFrames(conn, await deps.relay('snapshot'));
-      } catch {
-        // The metrics service is unreachable: the socket stays open and gets the next periodic
-        // frames once it is back, rather than being closed like the reference's 4000.
+      } catch (err) {
+        // The metrics service could not answer: the socket stays open (the reference closed it
+        // 4000), gets the last frames this gateway saw and an alert saying they are not fresh,
+        // and the periodic frames once the service is back.
+        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err))) conn.send(Buffer.from(bytes), false, 'fallback');
       }
     },
     async onMessage(conn, text) {

@@ -17,6 +17,7 @@ import type { Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
 import { requireTokens, type Gateway, type GatewayDeps } from '../kit';
 import { claimsOf, createDashboardChannel } from './channel';
+import { createProducerWatch } from './producer-watch';
 import type { DashboardChannelConfig } from './config';
 
 export type DashboardGatewayDeps = GatewayDeps<DashboardChannelConfig>;
@@ -39,12 +40,18 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     if (decoded.value.error !== undefined) throw new Error(decoded.value.error);
     return decoded.value.frames;
   };
+  const watch = createProducerWatch({
+    intervalMs: config.DASHBOARD_WS_INTERVAL * 1000,
+    broadcast: (bytes) => void handle.publish(Topics.dashboardAlways, bytes, 'alert'),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const channel = createDashboardChannel({
     limits: deps.limits,
     verify: async (token) => (await gatePromise).verify(token, ['admin', 'agent', 'temp']),
     // Called only after mountChannel below has returned.
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,
+    fallbackBurst: (reason) => watch.fallbackBurst(reason),
     log: (level, message) => bus.publish(names.logEvents, encodeJson(logEntry(level, message, 'dashboard'))),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'dashboard', reason }),
   });
@@ -55,16 +62,23 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   return {
     handle,
     async start() {
-      const h = handle;
-      for (const type of PAUSABLE) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardPausable, type));
-      for (const type of ALWAYS) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardAlways, type));
-      subs.push((await gatePromise).closeRevoked(h, claimsOf));
+      // Frames arrive encoded; they are handed on unchanged, and remembered by the watch.
+      const follow = (type: DashboardFrameTopic, topic: string) =>
+        bus.subscribe(names.dashboardFrame(type), (msg) => {
+          watch.seen(type, msg.data);
+          handle.publish(topic, msg.data, type);
+        });
+      for (const type of PAUSABLE) subs.push(follow(type, Topics.dashboardPausable));
+      for (const type of ALWAYS) subs.push(follow(type, Topics.dashboardAlways));
+      subs.push((await gatePromise).closeRevoked(handle, claimsOf));
+      watch.start();
       started = true;
     },
     ready: () => started && !handle.draining,
     drain: () => handle.drain(),
     async stop() {
       for (const s of subs) s.unsubscribe();
+      watch.stop();
       handle.stop();
       (await gatePromise).stop();
     },
