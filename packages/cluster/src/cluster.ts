@@ -30,6 +30,10 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** CLI mode: echo output with a `[name]` prefix, own process groups. */
   interactive?: boolean;
+  /** Stops the start: what was started is stopped and the promise rejects. */
+  signal?: AbortSignal;
+  /** Called with every process as soon as it is spawned (to clean up on any exit). */
+  onProcess?: (proc: ManagedProc) => void;
 }
 
 /** One service process and its addresses. */
@@ -99,6 +103,13 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
   if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a positive integer, got ${replicas}`);
   const dir = mkdtempSync(join(tmpdir(), 'arcp-cluster-'));
   const procs: ManagedProc[] = [];
+  const track = (proc: ManagedProc) => {
+    procs.push(proc);
+    opts.onProcess?.(proc);
+  };
+  const checkpoint = () => {
+    if (opts.signal?.aborted) throw new Error('cluster start aborted');
+  };
   const stopAll = async () => {
     // Edge first (no new sockets), then the services drain in parallel, NATS last.
     const edge = procs.filter((p) => p.name === 'edge');
@@ -115,7 +126,7 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     let natsUrl = opts.natsUrl;
     if (!natsUrl) {
       const nats = await startNatsServer({ storeDir: join(dir, 'nats'), interactive: opts.interactive });
-      procs.push(nats.proc);
+      track(nats.proc);
       natsUrl = nats.url;
     }
     const useEdge = opts.edge ?? true;
@@ -126,11 +137,14 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       const [opsPort, port] = [await freePort(), spec.listenVars ? await freePort() : 0];
       const listen = spec.listenVars ? { [spec.listenVars[0]]: '127.0.0.1', [spec.listenVars[1]]: String(port) } : {};
       const childEnv = { ...base, ...env, ...listen, OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), INSTANCE_ID: spec.name, CI: undefined };
+      checkpoint();
       const proc = spawnEntry(spec.name, serviceEntry(spec.service), { env: childEnv, echo: opts.interactive, detached: opts.interactive });
-      procs.push(proc);
+      track(proc);
       started.push({ spec, process: { proc, ops: `http://127.0.0.1:${opsPort}`, ...(spec.listenVars ? { listen: `127.0.0.1:${port}` } : {}) } });
     }
-    await Promise.all(started.map(({ process }) => waitHttpOk(process.proc, `${process.ops}/readyz`, 60_000)));
+    const aborted = new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('cluster start aborted'))));
+    await Promise.race([Promise.all(started.map(({ process }) => waitHttpOk(process.proc, `${process.ops}/readyz`, 60_000))), aborted]);
+    checkpoint();
 
     const of = (service: string) => started.filter((s) => s.spec.service === service).map((s) => s.process);
     const gateways = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, of(gatewayService(c))])) as Record<ChannelName, ClusterProcess[]>;
@@ -142,9 +156,10 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       const services = ['registry', ...CHANNEL_NAMES.map(gatewayService)];
       const targets = Object.fromEntries(services.map((s) => [upstreamName(s), of(s).map((p) => p.listen!)]));
       const edge = startEdge({ root: ROOT, prefix: join(dir, 'edge'), listen: `127.0.0.1:${edgePort}`, targets, echo: opts.interactive, detached: opts.interactive });
-      procs.push(edge);
+      track(edge);
       edgeUrl = `http://127.0.0.1:${edgePort}`;
       await waitHttpOk(edge, `${edgeUrl}/edge-healthz`, 10_000);
+      checkpoint();
     }
     return {
       http: edgeUrl ?? `http://${registry.listen}`,

@@ -109,18 +109,29 @@ export async function waitHttpOk(proc: ManagedProc, url: string, timeoutMs = 30_
   throw new Error(`${proc.name}: ${url} not ready within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-/** A loopback port the kernel considers free right now (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out below Linux's ephemeral range (32768-60999): a port the kernel picks for port
+ * 0 is one it also picks for outgoing connections, so between our check and the server's listen
+ * a client socket could take it.
+ */
+const PORT_RANGE = { first: 20_000, size: 12_000 };
+
+function tryPort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** A loopback port that is free right now (bound, then released), below the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.first + Math.floor(Math.random() * PORT_RANGE.size);
+    if (await tryPort(port)) return port;
+  }
+  throw new Error(`no free port found in ${PORT_RANGE.first}-${PORT_RANGE.first + PORT_RANGE.size - 1}`);
 }
 
 /** Where Debian installs nginx and nats-server (/usr/sbin is not on every user's PATH). */
