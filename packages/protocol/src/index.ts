@@ -34,4 +34,8 @@ export * from './encode';
 export * from './builders';
 export * from './discovery';
 export * from './subjects';
+export * from './channels';
+export * from './http-bodies';
+export * from './http-api';
+export * from './ws-api';
 export { REFERENCE_EXAMPLES, type ReferenceExample, type Channel as ReferenceChannel } from './fixtures/reference-examples';
