@@ -362,3 +362,6 @@ export function openApiPath(path: string): string {
 export function pathParams(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
 }
+
+/** The ARCP reference version this HTTP surface reproduces (`GET /` reports it; the documents carry it). */
+export const ARCP_API_VERSION = '2.1.2';
