@@ -50,6 +50,9 @@ export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<E
       if (!proc) throw new Error(`no ${channel} replica ${index}`);
       await proc.stop(signal);
     },
+    restartGateway() {
+      return Promise.reject(new Error('restartGateway is not supported behind the edge (cluster mode owns its processes)'));
+    },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
   };

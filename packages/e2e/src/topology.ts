@@ -24,6 +24,11 @@ export interface Topology {
   capacity(channel: Channel): number;
   /** Kills replica `index` of a channel's gateway (cluster only). */
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops replica `index` (SIGTERM: it drains with 4200, unless already dead) and starts it again
+   * on the same port with the same settings; resolves when it is ready (cluster only).
+   */
+  restartGateway(channel: Channel, index: number): Promise<void>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -65,7 +70,23 @@ export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Ch
   return env[name] ? Number(env[name]) : fallback;
 }
 
-function topologyFrom(kind: Topology['kind'], procs: Proc[], http: string, ws: Topology['ws'], env: Record<string, string>, gatewaysOf: Record<Channel, Proc[]>): Topology {
+/** How a gateway replica was started, so it can be started again the same way. */
+interface GatewaySpec {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+  opsPort: number;
+}
+
+function topologyFrom(
+  kind: Topology['kind'],
+  procs: Proc[],
+  http: string,
+  ws: Topology['ws'],
+  env: Record<string, string>,
+  gatewaysOf: Record<Channel, Proc[]>,
+  specsOf: Record<Channel, GatewaySpec[]> = { public: [], agents: [], dashboard: [] },
+): Topology {
   return {
     kind,
     http,
@@ -77,6 +98,16 @@ function topologyFrom(kind: Topology['kind'], procs: Proc[], http: string, ws: T
       const proc = gatewaysOf[channel][index];
       if (!proc) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
       await proc.kill(signal);
+    },
+    async restartGateway(channel, index) {
+      const spec = specsOf[channel][index];
+      const old = gatewaysOf[channel][index];
+      if (!spec || !old) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
+      await old.kill('SIGTERM');
+      const fresh = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
+      procs[procs.indexOf(old)] = fresh;
+      gatewaysOf[channel][index] = fresh;
+      await launch([fresh]);
     },
     output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
     async stop() {
@@ -103,17 +134,20 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
   ];
   const ws: Record<Channel, string[]> = { public: [], agents: [], dashboard: [] };
   const gateways: Record<Channel, Proc[]> = { public: [], agents: [], dashboard: [] };
+  const specs: Record<Channel, GatewaySpec[]> = { public: [], agents: [], dashboard: [] };
   for (const channel of ['public', 'agents', 'dashboard'] as const) {
     for (let i = 0; i < replicas; i++) {
       const port = await freePort();
-      const proc = spawnService(`gateway-${channel}-${i}`, `services/gateway-${channel}/src/main.ts`, { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' }, await freePort());
+      const spec = { name: `gateway-${channel}-${i}`, entry: `services/gateway-${channel}/src/main.ts`, env: { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' }, opsPort: await freePort() };
+      const proc = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
       procs.push(proc);
       gateways[channel].push(proc);
+      specs[channel].push(spec);
       ws[channel].push(`ws://127.0.0.1:${port}/${channel}/ws`);
     }
   }
   await launch(procs);
-  return topologyFrom('cluster', procs, `http://127.0.0.1:${registryPort}`, ws, env, gateways);
+  return topologyFrom('cluster', procs, `http://127.0.0.1:${registryPort}`, ws, env, gateways, specs);
 }
 
 /** `overrides` adjusts the suite env for one run (e.g. an extra agent key, a shorter interval). */

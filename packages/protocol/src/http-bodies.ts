@@ -155,3 +155,20 @@ export const RootResponseSchema = z.strictObject({
   dashboard: z.string(),
   docs: z.string(),
 });
+
+export type HttpAgentBody = z.output<typeof HttpAgentSchema>;
+export type ProblemDetailsBody = z.output<typeof ProblemDetailsSchema>;
+export type TempTokenResponse = z.output<typeof TempTokenResponseSchema>;
+export type RegisterResponse = z.output<typeof RegisterResponseSchema>;
+export type HeartbeatResponse = z.output<typeof HeartbeatResponseSchema>;
+export type UnregisterResponse = z.output<typeof UnregisterResponseSchema>;
+export type MetricsUpdateResponse = z.output<typeof MetricsUpdateResponseSchema>;
+export type PublicStatsResponse = z.output<typeof PublicStatsResponseSchema>;
+export type AgentTypesResponse = z.output<typeof AgentTypesResponseSchema>;
+export type SearchHit = z.output<typeof SearchHitSchema>;
+export type LoginResponse = z.output<typeof LoginResponseSchema>;
+export type StatusMessageResponse = z.output<typeof StatusMessageResponseSchema>;
+export type ValidateTokenResponse = z.output<typeof ValidateTokenResponseSchema>;
+export type RefreshTokenResponse = z.output<typeof RefreshTokenResponseSchema>;
+export type HealthResponse = z.output<typeof HealthResponseSchema>;
+export type RootResponse = z.output<typeof RootResponseSchema>;
