@@ -3,7 +3,7 @@
  * and their acks, keep-alive, typed refusals (bad, expired and revoked credentials), the HTTP
  * helper's problem errors, and an agent session's life.
  */
-import { AgentSession, AgentsChannel, ArcpAuthError, ArcpHttp, ArcpHttpError, ArcpRevokedError, ArcpTokenExpiredError, DashboardChannel, PublicChannel, type StateChange } from './index';
+import { AgentSession, AgentsChannel, ArcpAuthError, ArcpHttp, ArcpHttpError, ArcpReconnectFailedError, ArcpRevokedError, ArcpTokenExpiredError, DashboardChannel, PublicChannel, type StateChange } from './index';
 import { registration, startTestServer, until, WebSocket, type TestServer } from './test-support/server';
 
 let server: TestServer;
@@ -60,6 +60,20 @@ describe('PublicChannel', () => {
     expect(seen[0]).toBe('welcome');
     expect(pub.state).toBe('closed');
     expect(pub.error).toBeUndefined();
+  });
+
+  it('moves on to the next URL when one does not answer, and gives up after maxAttempts', async () => {
+    const dead = 'ws://127.0.0.1:1/public/ws';
+    const states: StateChange[] = [];
+    const pub = track(new PublicChannel({ url: [dead, server.url('public')], WebSocket, reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }));
+    pub.on('state', (s) => states.push(s));
+    await pub.connect();
+    expect(states.map((s) => [s.state, s.code ?? null])).toEqual([['connecting', null], ['reconnecting', 1006], ['open', null]]);
+    expect(states.at(-1)!.url).toBe(server.url('public'));
+
+    const never = track(new PublicChannel({ url: dead, WebSocket, reconnect: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 2 } }));
+    await expect(never.connect()).rejects.toBeInstanceOf(ArcpReconnectFailedError);
+    expect(never.error).toMatchObject({ attempts: 2, lastCode: 1006 });
   });
 
   it('refuses to send before it is open, and says why', () => {

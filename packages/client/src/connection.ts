@@ -9,7 +9,7 @@ import { PING_TEXT, PONG_TEXT } from '@arcp/protocol/wire';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { closeVerdict } from './close-policy';
 import { Emitter } from './emitter';
-import { ArcpClosedError, ArcpError, ArcpReconnectFailedError, ArcpSlowConsumerError, ArcpTimeoutError } from './errors';
+import { ArcpClosedError, ArcpError, ArcpHttpError, ArcpReconnectFailedError, ArcpSlowConsumerError, ArcpTimeoutError, ArcpTokenExpiredError } from './errors';
 import { OPEN, openSocket, resolveWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -60,6 +60,10 @@ export interface SessionIO<F> {
   deliver(frame: F): void;
   /** Stop for good (close the socket, no reconnect) with this error. */
   fail(error: ArcpError): void;
+  /** Drop this socket and reconnect with backoff (a transient failure, e.g. the token provider's server was down). */
+  retry(reason: string): void;
+  /** `fail` for errors that need the caller to act, `retry` for the rest (see `isTransient`). */
+  failOrRetry(err: unknown): void;
   readonly isReady: boolean;
 }
 
@@ -389,13 +393,18 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
           }
           end({ error });
         },
+        retry: (reason) => abandon(1006, reason),
+        failOrRetry: (err) => {
+          if (isTransient(err)) io.retry(`token provider failed: ${(err as Error).message}`);
+          else io.fail(err instanceof ArcpError ? err : new ArcpError(String(err), { cause: err }));
+        },
         get isReady() {
           return ready;
         },
       };
 
       ws.onopen = () => {
-        Promise.resolve(this.protocol.onSocketOpen(io)).catch((err: unknown) => io.fail(err instanceof ArcpError ? err : new ArcpError(String(err), { cause: err })));
+        Promise.resolve(this.protocol.onSocketOpen(io)).catch((err: unknown) => io.failOrRetry(err));
       };
       ws.onmessage = (event) => {
         lastHeard = Date.now();
@@ -445,6 +454,17 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
     (timer as { unref?: () => void }).unref?.();
     return timer;
   }
+}
+
+/**
+ * Whether a failure (typically of a token provider) is worth retrying as is: server errors,
+ * throttling and network failures are; refused credentials (4xx), expired tokens and programming
+ * errors are not.
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ArcpTokenExpiredError) return false;
+  if (err instanceof ArcpHttpError) return err.status >= 500 || err.status === 429 || err.status === 408;
+  return err instanceof ArcpError && !(err instanceof ArcpClosedError);
 }
 
 /** The `type` values of a frame union (frames without a string `type` contribute nothing). */

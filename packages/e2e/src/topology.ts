@@ -26,7 +26,8 @@ export interface Topology {
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
   /**
    * Stops replica `index` (SIGTERM: it drains with 4200, unless already dead) and starts it again
-   * on the same port with the same settings; resolves when it is ready (cluster only).
+   * on the same port with the same settings; resolves when it is ready. On a standalone topology
+   * it restarts the whole product process.
    */
   restartGateway(channel: Channel, index: number): Promise<void>;
   output(): string;
@@ -95,7 +96,7 @@ function topologyFrom(
     agentKeys: env.AGENT_KEYS!.split(','),
     capacity: (channel) => perReplicaCap(env, channel),
     async killGateway(channel, index, signal = 'SIGKILL') {
-      const proc = gatewaysOf[channel][index];
+      const proc = kind === 'cluster' ? gatewaysOf[channel][index] : undefined;
       if (!proc) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
       await proc.kill(signal);
     },
@@ -106,7 +107,8 @@ function topologyFrom(
       await old.kill('SIGTERM');
       const fresh = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
       procs[procs.indexOf(old)] = fresh;
-      gatewaysOf[channel][index] = fresh;
+      // The standalone process is every channel's gateway: replace it wherever it stands.
+      for (const list of Object.values(gatewaysOf)) list.forEach((p, i) => p === old && (list[i] = fresh));
       await launch([fresh]);
     },
     output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
@@ -155,8 +157,11 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
   const port = await freePort();
-  const proc = spawnService('standalone', 'services/standalone/src/main.ts', { ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1' }, await freePort());
+  const spec: GatewaySpec = { name: 'standalone', entry: 'services/standalone/src/main.ts', env: { ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1' }, opsPort: await freePort() };
+  const proc = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
   await launch([proc]);
   const ws = { public: [`ws://127.0.0.1:${port}/public/ws`], agents: [`ws://127.0.0.1:${port}/agents/ws`], dashboard: [`ws://127.0.0.1:${port}/dashboard/ws`] };
-  return topologyFrom('standalone', [proc], `http://127.0.0.1:${port}`, ws, env, { public: [], agents: [], dashboard: [] });
+  // Only restarts reach the standalone process through the channel lists; kills stay cluster-only.
+  const specs = { public: [spec], agents: [spec], dashboard: [spec] };
+  return topologyFrom('standalone', [proc], `http://127.0.0.1:${port}`, ws, env, { public: [proc], agents: [proc], dashboard: [proc] }, specs);
 }

@@ -35,7 +35,7 @@ export class AgentsChannel extends ChannelClient<AgentsFrame> {
           if (frame.type === 'auth_required') {
             resolveToken(token).then(
               (t) => io.send(JSON.stringify({ token: t })),
-              (err: unknown) => io.fail(err as ArcpAuthError),
+              (err: unknown) => io.failOrRetry(err),
             );
           } else if (frame.type === 'auth_success') {
             io.ready();

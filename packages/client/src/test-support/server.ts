@@ -1,7 +1,7 @@
 /**
- * The real product for the SDK's tests: the standalone process in-process on a free port (as
- * `pnpm start` runs it), restartable on the same port with the same secrets, so a restart looks
- * to a client exactly like a redeploy.
+ * The real product for the SDK's tests: the standalone product in-process on a free port, with
+ * the e2e suite's fast settings. Restart tests use real processes instead (@arcp/e2e topologies),
+ * so a restart closes every connection the way a redeploy does.
  */
 import { suiteEnv } from '@arcp/e2e';
 import { startStandalone, type Standalone } from '@arcp/standalone';
@@ -16,33 +16,22 @@ export interface TestServer {
   url(channel: 'public' | 'agents' | 'dashboard'): string;
   agentKey(i: number): string;
   stop(): Promise<void>;
-  /** Stops (drain: sockets close with 4200) and starts again on the same port. */
-  restart(pauseMs?: number): Promise<void>;
 }
 
 export { WebSocket };
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const port = await freePort();
-  const env = { ...suiteEnv(), LOG_LEVEL: 'fatal', ARCP_HOST: '127.0.0.1', ARCP_PORT: String(port), OPS_HOST: '127.0.0.1', OPS_PORT: '0', ...overrides };
-  let product: Standalone | null = await startStandalone({ env });
+  const env: Record<string, string> = { ...suiteEnv(), LOG_LEVEL: 'fatal', ARCP_HOST: '127.0.0.1', ARCP_PORT: String(port), OPS_HOST: '127.0.0.1', OPS_PORT: '0', ...overrides };
+  const product: Standalone = await startStandalone({ env });
   const base = `http://127.0.0.1:${port}`;
   return {
     env,
     base,
     http: new ArcpHttp(base),
     url: (channel) => `ws://127.0.0.1:${port}/${channel}/ws`,
-    agentKey: (i) => env.AGENT_KEYS.split(',')[i]!,
-    async stop() {
-      await product?.stop();
-      product = null;
-    },
-    async restart(pauseMs = 300) {
-      await product?.stop();
-      product = null;
-      await new Promise((r) => setTimeout(r, pauseMs));
-      product = await startStandalone({ env });
-    },
+    agentKey: (i) => env.AGENT_KEYS!.split(',')[i]!,
+    stop: () => product.stop(),
   };
 }
 
