@@ -9,8 +9,12 @@ import { PING_TEXT, PONG_TEXT } from '@arcp/protocol/wire';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { closeVerdict } from './close-policy';
 import { Emitter } from './emitter';
-import { ArcpClosedError, ArcpError, ArcpHttpError, ArcpReconnectFailedError, ArcpSlowConsumerError, ArcpTimeoutError, ArcpTokenExpiredError } from './errors';
+import { ArcpClosedError, ArcpError, ArcpReconnectFailedError, ArcpTimeoutError, isTransient } from './errors';
+import { iterateFrames } from './frame-iterator';
+import { DEFAULT_KEEPALIVE, startKeepAlive, type KeepAliveOptions } from './keep-alive';
 import { OPEN, openSocket, resolveWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket';
+
+export type { KeepAliveOptions };
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -29,13 +33,6 @@ export interface StateChange {
   readonly error?: ArcpError;
   /** Open again after a reconnect: the handshake ran again (fresh token, fresh burst). */
   readonly resumed?: boolean;
-}
-
-export interface KeepAliveOptions {
-  /** Send a JSON ping after this long without any frame from the server. */
-  idleMs: number;
-  /** Drop the socket (and reconnect) when nothing arrives this long after that ping. */
-  timeoutMs: number;
 }
 
 export interface ChannelOptions {
@@ -85,7 +82,6 @@ export interface ChannelEvents<F> {
 
 type Outcome = { code: number; reason: string; wasReady: boolean } | { error: ArcpError };
 
-const DEFAULT_KEEPALIVE: KeepAliveOptions = { idleMs: 30_000, timeoutMs: 10_000 };
 
 export abstract class ChannelClient<F extends object> extends Emitter<ChannelEvents<F>> {
   private readonly Impl: WebSocketConstructor;
@@ -234,44 +230,9 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
    * not close it (iterating the channel itself does).
    */
   frames(): AsyncIterableIterator<F> {
-    const queue: F[] = [];
-    let ended: { error?: ArcpError } | null = this.current === 'closed' && this.running === null ? { error: this.lastError } : null;
-    let wake: (() => void) | null = null;
-    const offFrame = this.on('frame', (f) => {
-      if (ended) return;
-      if (queue.length >= this.bufferSize) ended = { error: new ArcpSlowConsumerError(`the consumer fell ${this.bufferSize} frames behind`) };
-      else queue.push(f);
-      wake?.();
-    });
-    const offState = this.on('state', (s) => {
-      if (s.state !== 'closed') return;
-      ended ??= { error: s.error };
-      wake?.();
-    });
+    const ended = this.current === 'closed' && this.running === null;
+    const iterator = iterateFrames<F>((event, listener) => this.on(event, listener as never), this.bufferSize, ended ? { error: this.lastError } : null);
     if (this.current === 'idle') this.start();
-    const finish = () => (offFrame(), offState());
-    const iterator: AsyncIterableIterator<F> = {
-      async next(): Promise<IteratorResult<F>> {
-        for (;;) {
-          if (queue.length > 0) return { value: queue.shift()!, done: false };
-          if (ended) {
-            finish();
-            if (ended.error) throw ended.error;
-            return { value: undefined, done: true };
-          }
-          await new Promise<void>((r) => (wake = r));
-          wake = null;
-        }
-      },
-      async return(): Promise<IteratorResult<F>> {
-        finish();
-        ended ??= {};
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
     return iterator;
   }
 
@@ -382,7 +343,7 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
           this.everOpen = true;
           this.setState('open', { attempt: 0, url, resumed });
           this.protocol.onReady?.(io, resumed);
-          if (this.keepAlive) keepAliveTimer = this.startKeepAlive(ws, () => lastHeard, (t) => (pingSentAt = t), () => pingSentAt, abandon);
+          if (this.keepAlive) keepAliveTimer = startKeepAlive(this.keepAlive, ws, { lastHeard: () => lastHeard, pingSentAt: () => pingSentAt, markPing: (t) => (pingSentAt = t) }, abandon);
         },
         deliver: (frame) => this.emit('frame', frame),
         fail: (error) => {
@@ -430,41 +391,6 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
       };
     });
   }
-
-  private startKeepAlive(
-    ws: WebSocketLike,
-    lastHeard: () => number,
-    markPing: (t: number) => void,
-    pingSentAt: () => number,
-    abandon: (code: number, reason: string) => void,
-  ): ReturnType<typeof setInterval> {
-    const { idleMs, timeoutMs } = this.keepAlive!;
-    const timer = setInterval(
-      () => {
-        const now = Date.now();
-        const sent = pingSentAt();
-        if (sent > 0 && lastHeard() < sent && now - sent >= timeoutMs) return abandon(1006, 'keep-alive timeout');
-        if (now - lastHeard() >= idleMs && (sent === 0 || lastHeard() >= sent)) {
-          markPing(now);
-          if (ws.readyState === OPEN) ws.send('{"type":"ping"}');
-        }
-      },
-      Math.max(50, Math.min(idleMs, timeoutMs) / 2),
-    );
-    (timer as { unref?: () => void }).unref?.();
-    return timer;
-  }
-}
-
-/**
- * Whether a failure (typically of a token provider) is worth retrying as is: server errors,
- * throttling and network failures are; refused credentials (4xx), expired tokens and programming
- * errors are not.
- */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof ArcpTokenExpiredError) return false;
-  if (err instanceof ArcpHttpError) return err.status >= 500 || err.status === 429 || err.status === 408;
-  return err instanceof ArcpError && !(err instanceof ArcpClosedError);
 }
 
 /** The `type` values of a frame union (frames without a string `type` contribute nothing). */

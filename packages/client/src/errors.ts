@@ -100,3 +100,15 @@ export class ArcpHttpError extends ArcpError {
     return this.problem?.type.split('/').pop();
   }
 }
+
+/**
+ * Whether a failure (typically of a token provider) is worth retrying as is: server errors,
+ * throttling and network failures are; refused credentials (4xx), expired tokens and programming
+ * errors are not.
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ArcpTokenExpiredError) return false;
+  if (err instanceof ArcpHttpError) return err.status >= 500 || err.status === 429 || err.status === 408;
+  return err instanceof ArcpError && !(err instanceof ArcpClosedError);
+}
+
