@@ -9,7 +9,7 @@ const dirs = ['packages', 'services'].flatMap((top) =>
 );
 // Only packages that ship compiled output take part in the build; test-only packages (testkit,
 // e2e, bench, deploy-checks) are used from source by Jest and never compiled.
-const builds = (d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).types === './dist/index.d.ts';
+const builds = (d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).scripts?.build !== undefined;
 for (const d of dirs.filter((d) => !builds(d))) rmSync(join(d, 'tsconfig.build.json'), { force: true });
 dirs.splice(0, dirs.length, ...dirs.filter(builds));
 const byName = new Map(dirs.map((d) => [JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name, d]));

@@ -14,7 +14,10 @@ const Base = z.object({
   scopes: z.array(z.string()),
   iat: z.number(),
   exp: z.number(),
-  jti: z.string().min(1),
+  // Our tokens carry a random id (revocation of exactly one token); tokens minted elsewhere with
+  // the documented claims only (another ARCP server sharing the secret, an operator's script)
+  // have none and are revoked by subject and issue time instead.
+  jti: z.string().min(1).optional(),
   // Issue instant in milliseconds: per-subject revocation must tell a token minted just before
   // an unregistration from one minted just after (re-registration), and `iat` has 1 s steps.
   iat_ms: z.number().optional(),

@@ -68,10 +68,24 @@ describe('revocation', () => {
     expect(await list.isRevoked(agent.claims)).toBe(false);
   });
 
+  it('revokes one token without a jti by its subject and issue second, and only that token', async () => {
+    const { list, deps, published } = setup();
+    const iat = Math.floor(clock / 1000);
+    const claims = (sub: string, at: number) => ({ sub, agent_id: `user_${sub}`, role: 'admin' as const, scopes: ['admin'], iat: at, exp: at + 600 });
+    const event = await revoke(deps, { kind: 'admin', subject: 'ops', iat, untilMs: clock + 600_000 });
+    expect(event).toEqual({ kind: 'admin', subject: 'ops', iat, until: Math.ceil((clock + 600_000) / 1000) });
+    expect(JSON.parse(published[0]!.data)).toMatchObject({ iat });
+    expect(await list.isRevoked(claims('ops', iat))).toBe(true);
+    expect(await list.isRevoked(claims('ops', iat + 1))).toBe(false);
+    expect(await list.isRevoked(claims('other', iat))).toBe(false);
+    // A token of ours from the same second has an id and is another token.
+    expect(await list.isRevoked({ ...claims('ops', iat), jti: 'x1' })).toBe(false);
+  });
+
   it('treats corrupt entries as not revoked rather than throwing', async () => {
     const { list, kv } = setup();
     const a = await tokens.issueAgent('a1');
-    kv.map.set(jtiKey(a.claims.jti), new TextEncoder().encode('{oops'));
+    kv.map.set(jtiKey(a.claims.jti!), new TextEncoder().encode('{oops'));
     expect(await list.isRevoked(a.claims)).toBe(false);
   });
 });

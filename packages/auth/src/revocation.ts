@@ -4,7 +4,8 @@
  * unregistration) and every gateway reads, so a replica that starts later still refuses a revoked
  * token. `revoke` also publishes a RevocationEvent so live sockets can be closed at once.
  */
-import { encodeEvent, RevocationEventSchema, type RevocationEvent } from '@arcp/protocol';
+import { decodeJsonOr, encodeJson, RevocationEventSchema, type RevocationEvent } from '@arcp/protocol';
+import { z } from 'zod';
 import { type TokenClaims } from './claims';
 import { sha256Hex } from './compare';
 
@@ -27,10 +28,12 @@ export interface RevocationPublisher {
 
 export interface RevokeInput {
   kind: 'agent' | 'admin';
-  /** Token `sub`; with no `jti`, every token of this subject issued before now is revoked. */
+  /** Token `sub`; with neither `jti` nor `iat`, every token of this subject issued before now is revoked. */
   subject: string;
   /** Revoke exactly one token. */
   jti?: string;
+  /** Revoke the token of `subject` issued at `iat` that has no `jti` (tokens minted elsewhere). */
+  iat?: number;
   /** Epoch ms after which the entry is moot (the revoked tokens have expired by then). */
   untilMs: number;
 }
@@ -50,19 +53,20 @@ export function subjectKey(kind: 'agent' | 'admin', subject: string): string {
   return `sub.${kind}.${sha256Hex(subject)}`;
 }
 
+/** One token without a `jti`: its subject and issue second. */
+export function issuedKey(kind: 'agent' | 'admin', subject: string, iat: number): string {
+  return `tok.${kind}.${sha256Hex(subject)}.${iat}`;
+}
+
 /** Issue instant of a token in ms; tokens without `iat_ms` count from the start of their second. */
 function issuedAtMs(claims: TokenClaims): number {
   return claims.iat_ms ?? claims.iat * 1000;
 }
 
+const StoredRevocationSchema = z.looseObject({ until: z.number(), revoked_at_ms: z.number() });
+
 function decode(value: Uint8Array): StoredRevocation | null {
-  try {
-    const v = JSON.parse(Buffer.from(value).toString('utf8')) as Partial<StoredRevocation>;
-    if (typeof v.until !== 'number' || typeof v.revoked_at_ms !== 'number') return null;
-    return { until: v.until, revoked_at_ms: v.revoked_at_ms };
-  } catch {
-    return null;
-  }
+  return decodeJsonOr(StoredRevocationSchema, value) ?? null;
 }
 
 export function createKvRevocationList(kv: RevocationKv, now: () => number = Date.now): RevocationList {
@@ -75,8 +79,9 @@ export function createKvRevocationList(kv: RevocationKv, now: () => number = Dat
   return {
     async isRevoked(claims) {
       const kind = claims.role;
-      const [byJti, bySubject] = await Promise.all([active(jtiKey(claims.jti)), active(subjectKey(kind, claims.sub))]);
-      if (byJti !== null) return true;
+      const exact = claims.jti !== undefined ? jtiKey(claims.jti) : issuedKey(kind, claims.sub, claims.iat);
+      const [byToken, bySubject] = await Promise.all([active(exact), active(subjectKey(kind, claims.sub))]);
+      if (byToken !== null) return true;
       // Same-millisecond counts as before: when in doubt, refuse.
       return bySubject !== null && issuedAtMs(claims) <= bySubject.revoked_at_ms;
     },
@@ -97,11 +102,16 @@ export async function revoke(deps: RevokerDeps, input: RevokeInput): Promise<Rev
   const event = RevocationEventSchema.parse({
     kind: input.kind,
     subject: input.subject,
-    ...(input.jti !== undefined ? { jti: input.jti } : {}),
+    ...(input.jti !== undefined ? { jti: input.jti } : input.iat !== undefined ? { iat: input.iat } : {}),
     until: Math.ceil(input.untilMs / 1000),
   });
-  const key = input.jti !== undefined ? jtiKey(input.jti) : subjectKey(input.kind, input.subject);
-  await deps.kv.put(key, encodeEvent({ ...event, revoked_at_ms: nowMs }));
-  deps.bus.publish(deps.busSubject, encodeEvent(event));
+  const key =
+    input.jti !== undefined
+      ? jtiKey(input.jti)
+      : input.iat !== undefined
+        ? issuedKey(input.kind, input.subject, input.iat)
+        : subjectKey(input.kind, input.subject);
+  await deps.kv.put(key, encodeJson({ ...event, revoked_at_ms: nowMs }));
+  deps.bus.publish(deps.busSubject, encodeJson(event));
   return event;
 }

@@ -126,6 +126,32 @@ describe('token service', () => {
     expect(await failure(service().verify(token, { accept: ['agent', 'admin', 'temp'] }))).toBe('malformed');
   });
 
+  it.each([
+    ['agent', { sub: 'ext-agent', agent_id: 'ext-agent', role: 'agent', scopes: [] }, ['agent', 'admin']],
+    ['admin', { sub: 'ops', agent_id: 'user_ops', role: 'admin', scopes: ['admin', 'agent_management'] }, ['admin']],
+  ] as const)('accepts a reference-shaped %s token without jti (minted by another ARCP server)', async (kind, claims, accept) => {
+    const iat = Math.floor(clock / 1000);
+    const token = await new SignJWT({ ...claims, scopes: [...claims.scopes] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    const verified = await service().verify(token, { accept });
+    expect(verified.kind).toBe(kind);
+    expect(verified.claims.jti).toBeUndefined();
+    expect(verified.claims.sub).toBe(claims.sub);
+  });
+
+  it('still refuses an expired reference-shaped token', async () => {
+    const iat = Math.floor(clock / 1000) - 3600;
+    const token = await new SignJWT({ sub: 'ext', agent_id: 'ext', role: 'agent', scopes: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await failure(service().verify(token, { accept: ['agent'] }))).toBe('expired');
+  });
+
   it('checks the issuer when one is configured', async () => {
     const a = service({ issuer: 'arcp-a' });
     const b = service({ issuer: 'arcp-b' });

@@ -32,9 +32,15 @@ export class SuiteContext {
     return `e2e-${tag}-${++this.idIndex}-${Date.now().toString(36)}`;
   }
 
-  async register(tag: string, agentType = 'testing'): Promise<RegisteredAgent> {
-    const key = this.t.agentKeys[this.keyIndex++ % this.t.agentKeys.length]!;
-    return registerAgent(this.t.http, this.freshId(tag), key, agentType);
+  /** Registers a fresh agent with the next shared key (the last key is kept for `dedicatedKey`). */
+  async register(tag: string, agentType = 'testing', key?: string): Promise<RegisteredAgent> {
+    const shared = this.t.agentKeys.slice(0, -1);
+    return registerAgent(this.t.http, this.freshId(tag), key ?? shared[this.keyIndex++ % shared.length]!, agentType);
+  }
+
+  /** A key no other test registers with: for tests that register and unregister many agents in turn. */
+  dedicatedKey(): string {
+    return this.t.agentKeys.at(-1)!;
   }
 
   admin(): Promise<string> {

@@ -4,9 +4,11 @@
  */
 import { SuiteContext } from './context';
 import { agentsChannelSuite } from './suite-agents';
+import { consistencySuite } from './suite-consistency';
 import { dashboardChannelSuite } from './suite-dashboard';
 import { livenessSuite } from './suite-liveness';
 import { publicChannelSuite } from './suite-public';
+import { tokensSuite } from './suite-tokens';
 import type { Topology } from './topology';
 
 export { startCluster, startStandaloneProduct, suiteEnv, type Topology, type Channel } from './topology';
@@ -21,5 +23,7 @@ export function productSuite(topology: () => Topology): SuiteContext {
   agentsChannelSuite(ctx);
   dashboardChannelSuite(ctx);
   livenessSuite(ctx);
+  consistencySuite(ctx);
+  tokensSuite(ctx);
   return ctx;
 }

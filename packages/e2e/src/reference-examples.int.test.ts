@@ -107,6 +107,8 @@ describe('reference guide examples: JavaScript', () => {
     expect(run.stdout).toContain('Agent authentication successful');
     expect(run.stdout).toMatch(/Agent message: \[\s*\{/);
     expect(run.stdout).toContain(`agent_id: '${agent.agentId}'`);
+    // The agent registered just before is in the first list the example prints.
+    expect(run.stdout.slice(0, run.stdout.indexOf(agent.agentId)).split('Agent message:')).toHaveLength(2);
     expect(run.stdout + run.stderr).not.toContain('Authentication failed');
     expect(run.stopped).toBe(true);
   }, 20_000);
@@ -159,7 +161,9 @@ describePython(`reference guide examples: Python${python.ok ? '' : ` (${python.r
     expect(run.stdout).toContain('Agent registered successfully: my-agent-001');
     expect(run.stdout).toContain('Connecting to agent WebSocket...');
     expect(count(run.stdout, '  Received agent list with ')).toBe(5);
-    expect(run.stdout).toMatch(/ {4}- Agent: my-agent-001 \(alive\)/);
+    // The agent the example registered itself is in the first list it prints.
+    const firstList = run.stdout.slice(run.stdout.indexOf('  Received agent list with '));
+    expect(firstList.slice(0, firstList.indexOf('Agent message', 1))).toMatch(/ {4}- Agent: my-agent-001 \(alive\)/);
     expect(run.stdout).toMatch(/Agent message 5: \[/);
     expect(run.stdout).toContain('Received 5 agent messages');
   }, 30_000);

@@ -27,7 +27,8 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
     });
 
     it.each([
-      ['not json', 4000, 'Internal server error'],
+      ['not json', 4000, 'Auth frame is not valid JSON'],
+      ['[]', 4000, 'Auth frame must be a JSON object'],
       ['{"type":"ping"}', 4001, 'Auth frame required'],
       ['{"type":"auth"}', 4001, 'Authentication token required'],
       ['{"type":"auth","token":"forged"}', 4001, 'Invalid token'],
@@ -35,6 +36,15 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       const c = await ctx.open('dashboard');
       c.send(text);
       expect(await c.closedWith()).toEqual({ code, reason });
+      expect(c.frames).toEqual([]);
+    });
+
+    it('closes a socket that sends nothing within DASHBOARD_WS_TIMEOUT with 4000 "Authentication timeout"', async () => {
+      const c = await ctx.open('dashboard');
+      const opened = Date.now();
+      expect(await c.closedWith(6000)).toEqual({ code: 4000, reason: 'Authentication timeout' });
+      // The suite sets 2 s; the deadline is neither skipped nor stretched.
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(1900);
       expect(c.frames).toEqual([]);
     });
 

@@ -62,7 +62,14 @@ export function publicChannelSuite(ctx: SuiteContext): void {
       const c = await ctx.open('public');
       await c.nextType('welcome');
       c.send(JSON.stringify({ type: 'get_discovery', pad: 'x'.repeat(5000) }));
-      expect((await c.closedWith()).code).toBe(1009);
+      expect(await c.closedWith()).toEqual({ code: 1009, reason: 'Message too big' });
+    });
+
+    it('drops the connection without reading a frame over twice the limit (1006, as documented)', async () => {
+      const c = await ctx.open('public');
+      await c.nextType('welcome');
+      c.send(JSON.stringify({ type: 'get_discovery', pad: 'x'.repeat(9000) }));
+      expect((await c.closedWith()).code).toBe(1006);
     });
 
     it('answers a flood with an error frame, then closes it with 4008', async () => {

@@ -55,6 +55,9 @@ export function suiteEnv(): Record<string, string> {
     AGENT_WS_TIMEOUT: '2',
     DASHBOARD_WS_TIMEOUT: '2',
     DASHBOARD_WS_MAX_CONNECTIONS: '3',
+    // The read-your-writes suite makes hundreds of requests back to back from one address.
+    HTTP_RATE_PER_S: '200',
+    HTTP_RATE_BURST: '400',
     SHUTDOWN_TIMEOUT_S: '5',
   };
 }

@@ -1,6 +1,13 @@
 /**
- * `StoredAgent`: the JSON document the registry keeps per agent in the agents KV bucket, and the
- * lazy liveness rule every reader applies on top of the stored status.
+ * The agent directory as stored in the agents KV bucket, and the lazy liveness rule every reader
+ * applies on top of the stored status. One agent is three records, so that a heartbeat rewrites
+ * (and every reader receives) a few dozen bytes instead of the whole registration:
+ *   `reg.<agent_id>`      StoredRegistration: the normalised registration and `registered_at`;
+ *                         the agent exists exactly while this record does;
+ *   `live.<agent_id>`     StoredLiveness: `status` and `last_seen`;
+ *   `metrics.<agent_id>`  AgentMetrics (reference §4.3).
+ * `StoredAgent` is the three put together, the shape every view is built from. Buckets written
+ * before this layout hold one `StoredAgent` per agent under the bare id (legacy records).
  */
 import { z } from 'zod';
 import { AgentRegistrationSchema } from './agent';
@@ -26,6 +33,38 @@ export const StoredAgentSchema = AgentRegistrationSchema.extend({
 });
 
 export type StoredAgent = z.output<typeof StoredAgentSchema>;
+
+export const StoredRegistrationSchema = AgentRegistrationSchema.extend({ registered_at: ZonedIsoDateTime });
+export type StoredRegistration = z.output<typeof StoredRegistrationSchema>;
+
+export const StoredLivenessSchema = z.object({ status: AgentStatusSchema, last_seen: ZonedIsoDateTime });
+export type StoredLiveness = z.output<typeof StoredLivenessSchema>;
+
+/** Which record of an agent a key of the agents bucket holds. */
+export type DirectoryRecordKind = 'registration' | 'liveness' | 'metrics' | 'legacy';
+
+const RECORD_PREFIX = { registration: 'reg.', liveness: 'live.', metrics: 'metrics.' } as const;
+
+/** The key of one record of an agent (agent ids are [A-Za-z0-9_-], so keys stay KV-safe). */
+export function directoryKey(kind: Exclude<DirectoryRecordKind, 'legacy'>, agentId: string): string {
+  return RECORD_PREFIX[kind] + agentId;
+}
+
+/**
+ * What a key of the agents bucket holds, recognised from its prefix alone (no parsing);
+ * undefined for a key that is none of them.
+ */
+export function parseDirectoryKey(key: string): { kind: DirectoryRecordKind; agentId: string } | undefined {
+  const dot = key.indexOf('.');
+  if (dot < 0) return { kind: 'legacy', agentId: key };
+  const prefix = key.slice(0, dot + 1);
+  const agentId = key.slice(dot + 1);
+  if (agentId.length === 0 || agentId.includes('.')) return undefined;
+  if (prefix === RECORD_PREFIX.liveness) return { kind: 'liveness', agentId };
+  if (prefix === RECORD_PREFIX.registration) return { kind: 'registration', agentId };
+  if (prefix === RECORD_PREFIX.metrics) return { kind: 'metrics', agentId };
+  return undefined;
+}
 
 /**
  * Status as readers must report it: dead when stored dead, or when `last_seen` is not newer than

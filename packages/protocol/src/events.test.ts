@@ -1,9 +1,8 @@
 import { storedAgent } from './test-support/agents';
+import { decodeJson, encodeJson } from './json';
 import {
   DashboardCommandRequestSchema,
-  decodeEvent,
   DirectoryEventSchema,
-  encodeEvent,
   LogEntrySchema,
   logEntry,
   RevocationEventSchema,
@@ -12,16 +11,16 @@ import {
 
 const AT = '2025-09-07T21:28:48.934468Z';
 
-describe('encodeEvent / decodeEvent', () => {
+describe('encodeJson / decodeJson', () => {
   it('round-trips a directory event with its agent', () => {
     const event = { kind: 'registered', agent_id: 'demo-agent-001', agent_type: 'testing', at: AT, agent: storedAgent() };
-    expect(decodeEvent(DirectoryEventSchema, encodeEvent(event))).toEqual({ ok: true, value: event });
+    expect(decodeJson(DirectoryEventSchema, encodeJson(event))).toEqual({ ok: true, value: event });
   });
 
   it('never throws: bad UTF-8, bad JSON and bad shapes are errors', () => {
-    expect(decodeEvent(DirectoryEventSchema, new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false, error: expect.stringContaining('not JSON') });
-    expect(decodeEvent(DirectoryEventSchema, encodeEvent('x').subarray(0, 2))).toMatchObject({ ok: false });
-    const r = decodeEvent(DirectoryEventSchema, encodeEvent({ kind: 'exploded', agent_id: 'a', agent_type: 't', at: AT }));
+    expect(decodeJson(DirectoryEventSchema, new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false, error: expect.stringContaining('not JSON') });
+    expect(decodeJson(DirectoryEventSchema, encodeJson('x').subarray(0, 2))).toMatchObject({ ok: false });
+    const r = decodeJson(DirectoryEventSchema, encodeJson({ kind: 'exploded', agent_id: 'a', agent_type: 't', at: AT }));
     expect(r).toMatchObject({ ok: false, error: expect.stringContaining('kind') });
   });
 });

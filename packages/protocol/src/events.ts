@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { StoredAgentSchema } from './agent-stored';
+import { CHANNEL_NAMES, gatewayService, type GatewayService } from './channels';
 import { nowIso } from './time';
-import { formatIssues, type ParseResult, ZonedIsoDateTime } from './validation';
+import { ZonedIsoDateTime } from './validation';
 
 export const DIRECTORY_EVENT_KINDS = ['registered', 'unregistered', 'alive', 'dead', 'heartbeat', 'metrics'] as const;
 
@@ -23,7 +24,10 @@ export type DirectoryEvent = z.output<typeof DirectoryEventSchema>;
 export const RevocationEventSchema = z.object({
   kind: z.enum(['agent', 'admin']),
   subject: z.string().min(1),
+  /** One token by its id; */
   jti: z.string().min(1).optional(),
+  /** or one token without an id, by its subject and issue second; neither: every token of the subject. */
+  iat: z.number().int().optional(),
   until: z.number().positive(),
 });
 export type RevocationEvent = z.output<typeof RevocationEventSchema>;
@@ -52,15 +56,16 @@ export function logEntry(level: string, message: string, source: string, extra: 
   return { ...extra, timestamp: at, level: level.toUpperCase(), message: clampLogMessage(message), source };
 }
 
-export const SERVICE_ROLES = ['registry', 'metrics', 'gateway-public', 'gateway-agents', 'gateway-dashboard', 'standalone'] as const;
-export type ServiceRole = (typeof SERVICE_ROLES)[number];
+/** Every kind of service instance that beats telemetry: one gateway role per channel. */
+export const SERVICE_ROLES = Object.freeze(['registry', 'metrics', ...CHANNEL_NAMES.map(gatewayService), 'standalone'] as const);
+export type ServiceRole = 'registry' | 'metrics' | GatewayService | 'standalone';
 
 const gauge = z.number().min(0);
 
 /** One service instance's beat, every few seconds; counters are deltas over `interval_s`. */
 export const TelemetryEventSchema = z.object({
   instance: z.string().min(1),
-  role: z.enum(SERVICE_ROLES),
+  role: z.enum(SERVICE_ROLES as readonly [ServiceRole, ...ServiceRole[]]),
   at: ZonedIsoDateTime,
   cpu_percent: gauge,
   memory_bytes: gauge,
@@ -100,27 +105,3 @@ export type DashboardCommandRequest = z.output<typeof DashboardCommandRequestSch
 export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()), error: z.string().optional() });
 export type DashboardCommandReply = z.output<typeof DashboardCommandReplySchema>;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** JSON bytes of an event. */
-export function encodeEvent(obj: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(obj));
-}
-
-/** Decodes and validates an event; never throws (bad bytes, bad JSON and bad shape are errors). */
-export function decodeEvent<S extends z.ZodType>(schema: S, bytes: Uint8Array): ParseResult<z.output<S>> {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(bytes));
-  } catch (err) {
-    return { ok: false, error: `not JSON: ${(err as Error).message}` };
-  }
-  try {
-    const r = schema.safeParse(value);
-    return r.success ? { ok: true, value: r.data } : { ok: false, error: formatIssues(r.error) };
-  } catch (err) {
-    // A schema's own transform threw: still a bad event, never a crash in the NATS callback.
-    return { ok: false, error: `invalid event: ${(err as Error).message}` };
-  }
-}

@@ -31,6 +31,7 @@ export * from './frames/dashboard-data';
 export * from './frames/dashboard';
 export * from './events';
 export * from './encode';
+export * from './json';
 export * from './builders';
 export * from './discovery';
 export * from './subjects';

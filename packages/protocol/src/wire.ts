@@ -14,4 +14,4 @@ export {
   type CloseCodeInfo,
 } from './codes';
 export { PING_TEXT, PONG_TEXT } from './encode';
-export { CHANNEL_PATHS, type ChannelName } from './channels';
+export { CHANNELS, CHANNEL_NAMES, channelPath, type ChannelName } from './channels';

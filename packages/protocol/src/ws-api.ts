@@ -5,7 +5,7 @@
  * define and nothing hand-copied.
  */
 import { z } from 'zod';
-import { CHANNEL_PATHS, type ChannelName } from './channels';
+import { CHANNELS, type ChannelName } from './channels';
 import { PING_TEXT, PONG_TEXT } from './encode';
 import { AgentAuthFrameSchema, AgentListSchema, AuthErrorFrameSchema, AuthRequiredFrameSchema, AuthSuccessFrameSchema } from './frames/agents';
 import { PongFrameSchema } from './frames/common';
@@ -83,7 +83,7 @@ const fromUnion = (options: readonly z.ZodObject[]): WsMessage[] =>
 export const WS_API: readonly WsChannel[] = Object.freeze([
   {
     name: 'public',
-    path: CHANNEL_PATHS.public,
+    path: CHANNELS.public.path,
     summary: 'Anyone: directory statistics, agent updates and paginated discovery',
     auth: 'None. The server sends the welcome frame at once.',
     fromClient: [
@@ -106,7 +106,7 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
   },
   {
     name: 'agents',
-    path: CHANNEL_PATHS.agents,
+    path: CHANNELS.agents.path,
     summary: 'Registered agents: the list of every agent, alive and dead, on every change',
     auth: 'The server sends auth_required; answer {"token": "<agent access token>"} within AGENT_WS_TIMEOUT. Failures: auth_error, then close 1008.',
     fromClient: [
@@ -127,7 +127,7 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
   },
   {
     name: 'dashboard',
-    path: CHANNEL_PATHS.dashboard,
+    path: CHANNELS.dashboard.path,
     summary: 'Operators: monitoring, health, agents, logs and alerts, and commands',
     auth: 'Send {"type":"auth","token":"<admin token>"} first, within DASHBOARD_WS_TIMEOUT. No frame on failure: close 4000 (malformed), 4001 (no or invalid token) or 4003 (not admin).',
     fromClient: [

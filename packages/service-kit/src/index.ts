@@ -1,7 +1,8 @@
 /**
  * @arcp/service-kit: what every ARCP service shares — config loading, logging, metrics, the ops
- * server, graceful shutdown, telemetry beats, the Bus port with its NATS and memory engines, and
- * the transport-neutral HTTP types.
+ * server, graceful shutdown, telemetry beats, the Bus port with its NATS and memory engines,
+ * the transport-neutral HTTP types and listener port, and the process runtime (`runService`)
+ * that wires them together in a service's entry point.
  */
 export * from './config';
 export * from './logger';
@@ -15,4 +16,10 @@ export { type BusHooks } from './bus/handler-errors';
 export { subjectMatches } from './bus/subject-match';
 export { createMemoryBus, type MemoryBusOptions } from './bus/memory-bus';
 export { connectNatsBus, type NatsBusOptions } from './bus/nats-bus';
+export { followKv, mirrorKv, type KvMirror } from './bus/follow';
 export * from './http/types';
+export * from './http/server-port';
+export { httpMetrics, type HttpMetrics, type HttpTotals } from './http/metrics';
+export * from './run-service';
+export { LeaderLease, type LeaseOptions, type LeaseValue } from './lease';
+export * from './version';

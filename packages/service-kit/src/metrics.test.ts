@@ -1,4 +1,5 @@
-import { createMetricsRegistry } from './metrics';
+import { Counter, Registry } from 'prom-client';
+import { createMetricsRegistry, perRegistry } from './metrics';
 
 describe('createMetricsRegistry', () => {
   it('exposes build info and unprefixed default metrics', async () => {
@@ -26,5 +27,20 @@ describe('createMetricsRegistry', () => {
       expect(m.name).toMatch(/^arcp_[a-z]+_[a-z_]+$/);
       if (String(m.type) === 'counter') expect(m.name).toMatch(/_total$/);
     }
+  });
+});
+
+describe('perRegistry', () => {
+  it('creates once per registry and shares the result, separately for each registry', () => {
+    let made = 0;
+    const series = perRegistry((registry: Registry) => {
+      made++;
+      return new Counter({ name: 'arcp_test_made_total', help: 'test', registers: [registry] });
+    });
+    const a = new Registry();
+    const b = new Registry();
+    expect(series(a)).toBe(series(a));
+    expect(series(b)).not.toBe(series(a));
+    expect(made).toBe(2);
   });
 });

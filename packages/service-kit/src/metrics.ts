@@ -41,3 +41,21 @@ export function createMetricsRegistry(opts: MetricsOptions): ServiceMetrics {
   });
   return { registry, busHandlerErrors, busConnected };
 }
+
+/**
+ * The one way to create a set of series once per registry: `create` runs on the first call for a
+ * registry and its result is returned on every later call. Parts that are mounted several times
+ * on one registry (the three channels, or every service of the standalone process) share their
+ * series this way instead of failing on a duplicate registration.
+ */
+export function perRegistry<T>(create: (registry: Registry) => T): (registry: Registry) => T {
+  const made = new WeakMap<Registry, T>();
+  return (registry) => {
+    let value = made.get(registry);
+    if (value === undefined) {
+      value = create(registry);
+      made.set(registry, value);
+    }
+    return value;
+  };
+}

@@ -4,7 +4,7 @@
  * event-loop lag of the interval, open connections and the service's counters as per-beat deltas.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { encodeEvent, nowIso, type ServiceRole, type TelemetryEvent } from '@arcp/protocol';
+import { encodeJson, nowIso, type ServiceRole, type TelemetryEvent } from '@arcp/protocol';
 import { type Logger } from 'pino';
 import { type Bus } from './bus/bus';
 
@@ -120,7 +120,7 @@ export function startTelemetry(opts: TelemetryOptions): TelemetryPublisher {
     lastCounters = counters;
     maxLagMs = 0;
     try {
-      opts.bus.publish(opts.subject, encodeEvent(event));
+      opts.bus.publish(opts.subject, encodeJson(event));
     } catch (err) {
       opts.logger?.warn({ err }, 'telemetry publish failed');
     }

@@ -32,7 +32,8 @@ export interface CommandDeps {
   alerting: Alerting;
   producer: Producer;
   logger: Logger;
-  view: () => ClusterView;
+  /** The cluster as of now, after the directory's read-your-writes barrier. */
+  view: () => Promise<ClusterView>;
   logWindow: number;
   /** Counts outcomes by command (bounded label values). */
   onCommand?: (command: string, outcome: 'ok' | 'error' | 'invalid') => void;
@@ -67,32 +68,36 @@ export class CommandHandler {
 
   /** The frames answering one request, in send order. */
   async handle(req: CommandRequest): Promise<DashboardFrame[]> {
-    const view = this.deps.view();
+    const view = await this.deps.view();
     const ts = isoUtc(view.nowMs);
     return this.dispatch(req, view, ts);
   }
 
-  private async dispatch(req: CommandRequest, view: ClusterView, ts: string): Promise<DashboardFrame[]> {
-    switch (req.command) {
-      case 'snapshot':
-        return this.snapshot(view, ts);
-      case 'refresh_request':
-        return this.refresh(view, ts);
-      case 'agents_request':
-        return [frame('agents', view.agentsData, ts), ack('agents_ack', ts)];
-      case 'clear_logs':
-        await this.deps.logs.purge();
-        await this.note('WARN', 'Dashboard logs cleared', view.nowMs);
-        return [ack('clear_logs_ack', ts)];
-      case 'clear_alerts':
-        await this.deps.alerts.purge();
-        await this.note('WARN', 'Dashboard alerts cleared', view.nowMs);
-        return [ack('clear_alerts_ack', ts)];
-      case 'dashboard_log':
-        return this.dashboardLog(req.data, view.nowMs, ts);
-      case 'dashboard_alert':
-        return this.dashboardAlert(req.data, view.nowMs);
-    }
+  /**
+   * One handler per command, keyed by its name: a command without a handler does not compile.
+   * A handler that throws is answered `{frames: [], error}`, which the gateway turns into the
+   * command's error ack or an error frame (never silence).
+   */
+  private readonly handlers: { [C in CommandRequest['command']]: (req: CommandRequest, view: ClusterView, ts: string) => Promise<DashboardFrame[]> } = {
+    snapshot: (_req, view, ts) => this.snapshot(view, ts),
+    refresh_request: (_req, view, ts) => this.refresh(view, ts),
+    agents_request: async (_req, view, ts) => [frame('agents', view.agentsData, ts), ack('agents_ack', ts)],
+    clear_logs: async (_req, view, ts) => {
+      await this.deps.logs.purge();
+      await this.note('WARN', 'Dashboard logs cleared', view.nowMs);
+      return [ack('clear_logs_ack', ts)];
+    },
+    clear_alerts: async (_req, view, ts) => {
+      await this.deps.alerts.purge();
+      await this.note('WARN', 'Dashboard alerts cleared', view.nowMs);
+      return [ack('clear_alerts_ack', ts)];
+    },
+    dashboard_log: (req, view, ts) => this.dashboardLog(req.data, view.nowMs, ts),
+    dashboard_alert: (req, view) => this.dashboardAlert(req.data, view.nowMs),
+  };
+
+  private dispatch(req: CommandRequest, view: ClusterView, ts: string): Promise<DashboardFrame[]> {
+    return this.handlers[req.command](req, view, ts);
   }
 
   /** A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts. */
@@ -105,15 +110,11 @@ export class CommandHandler {
 
   /** Fresh state; alerts that fire right now are shown but neither persisted nor put in cooldown. */
   private async refresh(view: ClusterView, ts: string): Promise<DashboardFrame[]> {
-    try {
-      await this.note('INFO', 'Manual refresh requested', view.nowMs);
-      const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
-      const alerts = this.deps.alerting.current(view);
-      if (alerts.length > 0) frames.push(frame('alert', { alerts }, ts));
-      return [...frames, ack('refresh_ack', ts)];
-    } catch (err) {
-      return [ack('refresh_ack', ts, `Refresh failed: ${(err as Error).message}`)];
-    }
+    await this.note('INFO', 'Manual refresh requested', view.nowMs);
+    const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
+    const alerts = this.deps.alerting.current(view);
+    if (alerts.length > 0) frames.push(frame('alert', { alerts }, ts));
+    return [...frames, ack('refresh_ack', ts)];
   }
 
   private stateFrames(view: ClusterView, ts: string): DashboardFrame[] {

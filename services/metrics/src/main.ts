@@ -3,7 +3,7 @@
  * NATS bus, ops server, graceful shutdown). Stopping releases the producer lease first so a
  * standby takes over at once; the service publishes its own telemetry beat.
  */
-import { runService } from '@arcp/gateway-core';
+import { runService } from '@arcp/service-kit';
 import { MetricsEnv } from './config';
 import { createMetricsService } from './service';
 

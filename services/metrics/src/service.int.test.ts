@@ -2,8 +2,9 @@
  * The metrics service against a real nats-server (JetStream streams, KV leases): frame cadence,
  * durable logs across restarts, and one producer among replicas with failover.
  */
-import { encodeEvent, subjects as subjectsFor } from '@arcp/protocol';
+import { encodeJson, subjects as subjectsFor } from '@arcp/protocol';
 import { connectNatsBus, type Bus } from '@arcp/service-kit';
+import { connect } from 'nats';
 import { describeWithNats, natsUrl, uniquePrefix, waitFor } from '@arcp/testkit';
 import { collect, quietLogger, testConfig, testRegistry } from './test-support/fixtures';
 import { createMetricsService, type MetricsService } from './service';
@@ -29,7 +30,7 @@ async function replica(instance: string, b: Bus, env: Record<string, string> = {
 }
 
 async function command(b: Bus, command: string, data?: unknown): Promise<Frame[]> {
-  const reply = await b.request(s.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: 3000 });
+  const reply = await b.request(s.dashboardCommands, encodeJson({ command, data }), { timeoutMs: 3000 });
   return (JSON.parse(new TextDecoder().decode(reply.data)) as { frames: Frame[] }).frames;
 }
 
@@ -61,7 +62,7 @@ describeWithNats('metrics service on NATS', () => {
   it('logs survive a restart of the service and are gone after clear_logs', async () => {
     const b1 = await bus();
     const first = await replica('int-logs-1', b1);
-    b1.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'durable entry', source: 'auth' }));
+    b1.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'durable entry', source: 'auth' }));
     await waitFor(async () => (await logMessages(b1)).includes('durable entry'), { timeoutMs: 5000, what: 'stored log' });
     await first.stop();
     running.splice(running.indexOf(first), 1);
@@ -103,5 +104,26 @@ describeWithNats('metrics service on NATS', () => {
     await (standby === a ? ba : bb).close();
     await waitFor(() => c.isLeader(), { timeoutMs: 6000, what: 'takeover after crash' });
     await waitFor(() => !standby.isLeader(), { timeoutMs: 3000, what: 'old leader steps down' });
+  });
+});
+
+describeWithNats('metrics service commands when a store is gone', () => {
+  it('answers clear_logs and clear_alerts with an error, not with silence, while their streams are unavailable', async () => {
+    const b = await bus();
+    await replica('int-store-gone', b);
+    const nc = await connect({ servers: natsUrl(), name: 'metrics-int-admin' });
+    try {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(s.logsStream);
+      await jsm.streams.delete(s.alertsStream);
+      for (const cmd of ['clear_logs', 'clear_alerts']) {
+        const reply = await b.request(s.dashboardCommands, encodeJson({ command: cmd }), { timeoutMs: 3000 });
+        const body = JSON.parse(new TextDecoder().decode(reply.data)) as { frames: unknown[]; error?: string };
+        expect(body.frames).toEqual([]);
+        expect(body.error).toMatch(new RegExp(`^${cmd} failed: `));
+      }
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { encodeEvent, subjects as subjectsFor, type Subjects } from '@arcp/protocol';
+import { encodeJson, subjects as subjectsFor, type Subjects } from '@arcp/protocol';
 import { createMemoryBus, type Bus } from '@arcp/service-kit';
 import { waitFor } from '@arcp/testkit';
 import { beat, collect, putAgent, quietLogger, storedAgent, T0, testConfig, testRegistry } from './test-support/fixtures';
@@ -18,11 +18,11 @@ const env = { DASHBOARD_WS_INTERVAL: '3600', TELEMETRY_INTERVAL_S: '3600' };
 const config = testConfig(env);
 
 async function command(command: string, data?: unknown): Promise<Reply> {
-  const reply = await bus.request(s.dashboardCommands, encodeEvent({ command, data }), { timeoutMs: 2000 });
+  const reply = await bus.request(s.dashboardCommands, encodeJson({ command, data }), { timeoutMs: 2000 });
   return JSON.parse(new TextDecoder().decode(reply.data)) as Reply;
 }
 
-const log = (message: string, level = 'INFO') => bus.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level, message, source: 'auth' }));
+const log = (message: string, level = 'INFO') => bus.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level, message, source: 'auth' }));
 const types = (frames: Frame[]) => frames.map((f) => f.type);
 
 beforeEach(async () => {
@@ -43,7 +43,7 @@ afterEach(async () => {
 describe('metrics service on the memory bus', () => {
   it('publishes monitoring, health and agents every round, encoded on per-type subjects', async () => {
     await putAgent(bus, s.agentsBucket, storedAgent('agent-a', 'testing', T0 - 1000, { total_requests: 12 }));
-    bus.publish(s.telemetry, encodeEvent(beat('pub-1', 'gateway-public', { connections: 4 })));
+    bus.publish(s.telemetry, encodeJson(beat('pub-1', 'gateway-public', { connections: 4 })));
     const frames = collect<Frame>(bus, s.dashboardFrames);
     await waitFor(async () => (await command('agents_request')).frames[0]?.data.total_count === 1, { what: 'the agent in the read model' });
     await service.produce();
@@ -195,7 +195,7 @@ describe('metrics service on the memory bus', () => {
 
     it('applies a limit above 2048 instead of the protocol clamp, keeping extra keys', async () => {
       await restartWith('3000');
-      bus.publish(s.logEvents, encodeEvent({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'a'.repeat(2500), source: 'auth', agent_id: 'agent-a' }));
+      bus.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'a'.repeat(2500), source: 'auth', agent_id: 'agent-a' }));
       log('b'.repeat(4000));
       await dashboardLog('c'.repeat(2600));
       const logs = await storedMessages(3);

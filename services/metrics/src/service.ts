@@ -4,14 +4,13 @@
  * The standalone process and `main.ts` both build it through `createMetricsService`.
  */
 import { subjects as subjectsFor, isoUtc, type ServiceRole } from '@arcp/protocol';
-import { startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
-import { AgentsSource } from './agents-source';
+import { LeaderLease, startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
+import { createDirectoryReader } from '@arcp/directory';
 import { Alerting } from './alerts/alerting';
 import { createClusterMetrics, countFrame } from './cluster-metrics';
 import { CommandHandler } from './commands';
 import { type MetricsConfig } from './config';
 import { readClusterView, type ClusterView } from './frames/view';
-import { LeaderLease } from './leader/lease';
 import { startLogIngest } from './logs/ingest';
 import { Producer } from './producer';
 import { AlertStore } from './stores/alert-store';
@@ -52,7 +51,14 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
   const subjects = subjectsFor(config.ARCP_BUS_PREFIX);
   const metrics = createClusterMetrics(deps.metricsRegistry);
   const telemetry = new TelemetryAggregator(config.TELEMETRY_TIMEOUT_S * 1000, now);
-  const agents = new AgentsSource(bus, subjects.agentsBucket, logger);
+  const agents = createDirectoryReader({
+    bus,
+    bucket: subjects.agentsBucket,
+    logger,
+    heartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT * 1000,
+    registry: deps.metricsRegistry.registry,
+    now,
+  });
   const subs: Subscription[] = [];
   let parts: Awaited<ReturnType<typeof openParts>> | undefined;
   let publisher: TelemetryPublisher | undefined;
@@ -60,8 +66,10 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
   let takeover: Promise<void> = Promise.resolve();
   let running: Promise<void> | undefined;
 
-  const view = (): ClusterView =>
-    readClusterView(
+  /** Every frame reflects what the registry acknowledged before it was built (read-your-writes). */
+  const view = async (): Promise<ClusterView> => {
+    await agents.sync();
+    return readClusterView(
       {
         agents: () => agents.all(),
         telemetry,
@@ -71,6 +79,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
       },
       now(),
     );
+  };
 
   async function openParts() {
     const maxMsgs = config.DASHBOARD_LOG_BUFFER_MAXLEN;
@@ -86,6 +95,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
       ttlMs: config.LEADER_LEASE_TTL_S * 1000,
       now,
       logger,
+      role: 'dashboard producer',
       state: () => ({ logs_cursor: producer.logCursor() }),
       onChange: (leader, previous) => {
         metrics.leader.set(leader ? 1 : 0);
@@ -97,7 +107,7 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
 
   async function round(): Promise<void> {
     if (!parts) return;
-    const current = view();
+    const current = await view();
     metrics.observe(current);
     if (!parts.lease.isLeader()) return;
     await takeover;

@@ -8,8 +8,8 @@ import {
   TelemetryEventSchema,
   ackFrame,
   dashboardFrame,
-  decodeEvent,
-  encodeEvent,
+  decodeJson,
+  encodeJson,
   encodeFrame,
   errorAckData,
   type AckType,
@@ -31,13 +31,13 @@ export type CommandRequest = DashboardCommandRequest;
  */
 const IncomingLogEntrySchema = LogEntrySchema.extend({ message: z.string() });
 
-export const decodeTelemetry = (data: Uint8Array) => decodeEvent(TelemetryEventSchema, data);
-export const decodeLogEntry = (data: Uint8Array) => decodeEvent(IncomingLogEntrySchema, data);
-export const decodeCommand = (data: Uint8Array) => decodeEvent(DashboardCommandRequestSchema, data);
+export const decodeTelemetry = (data: Uint8Array) => decodeJson(TelemetryEventSchema, data);
+export const decodeLogEntry = (data: Uint8Array) => decodeJson(IncomingLogEntrySchema, data);
+export const decodeCommand = (data: Uint8Array) => decodeJson(DashboardCommandRequestSchema, data);
 
 export function encodeReply(frames: DashboardFrame[], error?: string): Uint8Array {
   const reply: DashboardCommandReply = error === undefined ? { frames } : { frames, error };
-  return encodeEvent(reply);
+  return encodeJson(reply);
 }
 
 export type { DashboardFrame, LogEntry };

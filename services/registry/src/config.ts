@@ -2,6 +2,7 @@
  * The registry's environment: reference variable names and defaults (§5) where they exist, plus
  * our own listen address. Parsed once by `loadConfig(RegistryEnv)` at the entry point.
  */
+import { JwtEnv } from '@arcp/auth';
 import { BaseServiceEnv, envList, envNumber, envSeconds } from '@arcp/service-kit';
 import { z } from 'zod';
 
@@ -23,10 +24,8 @@ export const RegistryEnv = BaseServiceEnv.extend({
   AGENT_HEARTBEAT_TIMEOUT: envSeconds({ min: 0.1, max: 86_400, default: 60 }),
   // Upper bound of the liveness sweep period; the sweep also runs at least every timeout/4.
   AGENT_CLEANUP_INTERVAL: envSeconds({ min: 0.05, max: 86_400, default: 60 }),
-  // HMAC key of every token; shared with the gateways, which verify agent and admin tokens.
-  JWT_SECRET: z.preprocess(blank, z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional()),
-  // Pinned signing algorithm; tokens signed any other way (or unsigned) are rejected.
-  JWT_ALGORITHM: z.preprocess(blank, z.enum(['HS256', 'HS384', 'HS512']).default('HS256')),
+  // JWT_SECRET and JWT_ALGORITHM: shared with the gateways, which verify agent and admin tokens.
+  ...JwtEnv.shape,
   // Lifetime of agent access tokens.
   JWT_EXPIRE_MINUTES: envNumber({ min: 1, max: 525_600, default: 60 }),
   // Lifetime of the temporary registration token; `expires_in` reports exactly this (§9.5).
@@ -52,11 +51,3 @@ export const RegistryEnv = BaseServiceEnv.extend({
 });
 
 export type RegistryConfig = z.infer<typeof RegistryEnv>;
-
-/** The registry's own process must sign tokens, so its secret is mandatory there. */
-export const RegistryMainEnv = RegistryEnv.extend({
-  JWT_SECRET: z.preprocess(
-    blank,
-    z.string({ error: 'JWT_SECRET is required (at least 32 characters)' }).min(32, 'JWT_SECRET must be at least 32 characters'),
-  ),
-});

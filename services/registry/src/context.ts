@@ -3,17 +3,21 @@
  * first use (and eagerly in `start()`), so routes can be mounted before the bus is reachable.
  */
 import { createKvRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
-import { type Subjects } from '@arcp/protocol';
+import { type StoredAgent, type Subjects } from '@arcp/protocol';
+import { createDirectoryReader, createDirectoryWriter, type DirectoryReader, type DirectoryWriter } from '@arcp/directory';
 import { type Bus, type KvStore, type Logger } from '@arcp/service-kit';
 import { type RegistryConfig } from './config';
 import { type RegistryEvents } from './events';
 import { type RegistryMetrics } from './metrics';
-import { AgentStore } from './store/agent-store';
 import { KeyBindings } from './store/key-bindings';
 import { LoginLockout } from './store/lockout';
 
 export interface Stores {
-  readonly agents: AgentStore;
+  /** The local model of the agents bucket (listings); `agents()` reads it after the barrier. */
+  readonly directory: DirectoryReader;
+  /** Authoritative reads and every write of the agents bucket. */
+  readonly writer: DirectoryWriter;
+  readonly agentsKv: KvStore;
   readonly keys: KeyBindings;
   readonly lockout: LoginLockout;
   readonly revocations: RevocationList;
@@ -38,6 +42,17 @@ export interface RegistryContext {
   stores(): Promise<Stores>;
 }
 
+/**
+ * Every agent of the directory, after the read-your-writes barrier: a listing reflects every
+ * registration acknowledged before it was asked for, by any registry replica. When the bus
+ * cannot tell (disconnected), the last known state is served.
+ */
+export async function listAgents(ctx: RegistryContext): Promise<readonly StoredAgent[]> {
+  const { directory } = await ctx.stores();
+  await directory.sync();
+  return directory.all();
+}
+
 /** The longest token lifetime bounds how long the revoked bucket must keep an entry. */
 export function revokedTtlMs(config: RegistryConfig): number {
   return Math.max(config.JWT_EXPIRE_MINUTES, config.SESSION_TIMEOUT) * 60_000 + 60_000;
@@ -58,7 +73,9 @@ export async function openStores(
     bus.kv(names.leasesBucket),
   ]);
   return {
-    agents: new AgentStore(agentsKv, (key) => logger.warn({ agent_id: key }, 'skipping unreadable agent record')),
+    directory: createDirectoryReader({ bus, bucket: names.agentsBucket, logger, heartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT * 1000, now }),
+    writer: createDirectoryWriter(agentsKv),
+    agentsKv,
     keys: new KeyBindings(registryKv),
     lockout: new LoginLockout(registryKv, {
       maxFailures: config.RATE_LIMIT_BURST,

@@ -3,7 +3,7 @@
  * `dir.changed`, and LogEntry records (security and lifecycle) on `events.log`. Publishing is
  * fire-and-forget after the durable KV write, so a bus hiccup never fails an HTTP request.
  */
-import { DirectoryEventSchema, encodeEvent, isoUtc, LogEntrySchema, type StoredAgent, type Subjects } from '@arcp/protocol';
+import { DirectoryEventSchema, encodeJson, isoUtc, LogEntrySchema, type StoredAgent, type Subjects } from '@arcp/protocol';
 import { type Bus, type Logger } from '@arcp/service-kit';
 import { type z } from 'zod';
 
@@ -13,6 +13,8 @@ export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'CRIT';
 
 export interface RegistryEvents {
   directory(kind: DirectoryEventKind, agent: StoredAgent): void;
+  /** A plain heartbeat: only liveness moved, so the event names the agent without its document. */
+  heartbeat(agentId: string, agentType: string | undefined): void;
   log(level: LogLevel, source: LogSource, message: string, extra?: Record<string, unknown>): void;
 }
 
@@ -24,7 +26,7 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
       return;
     }
     try {
-      bus.publish(subject, encodeEvent(parsed.data));
+      bus.publish(subject, encodeJson(parsed.data));
     } catch (err) {
       logger.warn({ err, subject }, 'event not published');
     }
@@ -32,8 +34,6 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
 
   return {
     directory(kind, agent) {
-      // Plain heartbeats are announced too (counted by the metrics service) but without the
-      // agent document: they only move last_seen, and they are the most frequent event.
       const withAgent = kind !== 'heartbeat' && kind !== 'unregistered';
       send(names.directoryChanged, DirectoryEventSchema, {
         kind,
@@ -42,6 +42,11 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
         at: isoUtc(now()),
         ...(withAgent ? { agent } : {}),
       });
+    },
+    // Plain heartbeats are announced too, for bus subscribers that count them, but without the
+    // agent document: they only move last_seen, and they are the most frequent event.
+    heartbeat(agentId, agentType) {
+      send(names.directoryChanged, DirectoryEventSchema, { kind: 'heartbeat', agent_id: agentId, agent_type: agentType ?? '', at: isoUtc(now()) });
     },
     log(level, source, message, extra = {}) {
       send(names.logEvents, LogEntrySchema, { ...extra, timestamp: isoUtc(now()), level, message, source });

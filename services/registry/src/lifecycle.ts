@@ -1,47 +1,61 @@
 /**
- * Directory mutations shared by the HTTP routes and the liveness sweeper: compare-and-set
- * updates with retry, and unregistration (delete, revoke the agent's tokens, free its key,
- * announce once).
+ * Directory mutations shared by the HTTP routes and the liveness sweeper: compare-and-set updates
+ * of an agent's liveness or metrics with retry, and unregistration (delete, revoke the agent's
+ * tokens, free its key, announce once).
  */
 import { revoke } from '@arcp/auth';
-import { type StoredAgent } from '@arcp/protocol';
+import { type VersionedAgent } from '@arcp/directory';
+import { type AgentMetrics, type StoredLiveness } from '@arcp/protocol';
 import { KvConflictError } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from './context';
-import { type VersionedAgent } from './store/agent-store';
 
 const MAX_CAS_ATTEMPTS = 8;
 
-export interface Mutation {
-  readonly before: StoredAgent;
-  readonly after: StoredAgent;
+export interface Change<T> {
+  readonly before: T;
+  readonly after: T;
 }
 
-/**
- * Applies `change` to the current record until the compare-and-set wins (a concurrent heartbeat
- * or sweep just means another round). Resolves null when the agent does not exist.
- */
-export async function mutateAgent(
-  stores: Stores,
-  agentId: string,
-  change: (current: StoredAgent) => StoredAgent,
-): Promise<Mutation | null> {
-  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-    const current = await stores.agents.get(agentId);
-    if (current === null) return null;
-    const next = change(current.agent);
+/** Retries `attempt` while a concurrent writer wins the compare-and-set; null when the record is absent. */
+async function withRetry<T>(key: string, attempt: () => Promise<T | null>): Promise<T | null> {
+  for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
     try {
-      await stores.agents.update(next, current.revision);
-      return { before: current.agent, after: next };
+      return await attempt();
     } catch (err) {
       if (!(err instanceof KvConflictError)) throw err;
     }
   }
-  throw new KvConflictError('agents', agentId);
+  throw new KvConflictError('agents', key);
 }
 
 /**
- * Removes an agent seen at `current.revision`. Resolves false when someone else changed or
- * removed it first (so exactly one caller announces the unregistration).
+ * Applies `change` to an agent's liveness (a heartbeat rewrites this small record only).
+ * Resolves null when the agent has no liveness record (it is not registered).
+ */
+export function mutateLiveness(stores: Stores, agentId: string, change: (current: StoredLiveness) => StoredLiveness): Promise<Change<StoredLiveness> | null> {
+  return withRetry(agentId, async () => {
+    const current = await stores.writer.readLiveness(agentId);
+    if (current === null) return null;
+    const next = change(current.liveness);
+    await stores.writer.setLiveness(agentId, next, current.revision);
+    return { before: current.liveness, after: next };
+  });
+}
+
+/** Applies `change` to a registered agent's metrics; null when the agent is not registered. */
+export function mutateMetrics(stores: Stores, agentId: string, change: (current: AgentMetrics) => AgentMetrics): Promise<Change<VersionedAgent> | null> {
+  return withRetry(agentId, async () => {
+    const current = await stores.writer.read(agentId);
+    if (current === null) return null;
+    const metrics = change(current.agent.metrics);
+    await stores.writer.setMetrics(agentId, metrics, current.revisions.metrics);
+    return { before: current, after: { ...current, agent: { ...current.agent, metrics } } };
+  });
+}
+
+/**
+ * Removes an agent seen at `current`. Resolves false when someone else changed or removed its
+ * registration first (so exactly one caller announces the unregistration).
  */
 export async function unregisterAgent(
   ctx: RegistryContext,
@@ -51,7 +65,7 @@ export async function unregisterAgent(
 ): Promise<boolean> {
   const { agent } = current;
   try {
-    await stores.agents.remove(agent.agent_id, current.revision);
+    await stores.writer.remove(agent.agent_id, current.revisions.registration);
   } catch (err) {
     if (err instanceof KvConflictError) return false;
     throw err;

@@ -5,6 +5,7 @@
  */
 import { createTokenService } from '@arcp/auth';
 import { effectiveStatus, subjects } from '@arcp/protocol';
+import { migrateLegacyRecords } from '@arcp/directory';
 import { type Bus, type Logger, type RouteDef } from '@arcp/service-kit';
 import { type Registry } from 'prom-client';
 import { type RegistryConfig } from './config';
@@ -35,7 +36,6 @@ export interface RegistryService {
 
 export function createRegistry(deps: RegistryDeps): RegistryService {
   const { config, bus, logger } = deps;
-  if (config.JWT_SECRET === undefined) throw new Error('JWT_SECRET is required to run the registry');
   const now = deps.now ?? Date.now;
   const names = subjects(config.ARCP_BUS_PREFIX);
   const timeoutMs = config.AGENT_HEARTBEAT_TIMEOUT * 1000;
@@ -80,17 +80,19 @@ export function createRegistry(deps: RegistryDeps): RegistryService {
     routes: registryRoutes(ctx),
     async start() {
       const s = await stores();
-      await s.agents.start();
+      const migrated = await migrateLegacyRecords(s.agentsKv, s.writer);
+      if (migrated > 0) logger.info({ migrated }, 'moved agents stored by an earlier version to the current record layout');
+      await s.directory.start();
       sweeper ??= createSweeper(ctx, s);
       sweeper.start();
       isReady = true;
-      logger.info({ agents: s.agents.list().length, bus: bus.engine }, 'registry started');
+      logger.info({ agents: s.directory.all().length, bus: bus.engine }, 'registry started');
     },
     async stop() {
       isReady = false;
       await sweeper?.stop();
       sweeper = null;
-      loaded?.agents.stop();
+      loaded?.directory.stop();
     },
     ready: () => isReady && bus.status() === 'connected',
   };
@@ -99,7 +101,7 @@ export function createRegistry(deps: RegistryDeps): RegistryService {
 function countAgents(stores: Stores | null, nowMs: number, timeoutMs: number): { alive: number; dead: number } {
   let alive = 0;
   let dead = 0;
-  for (const a of stores?.agents.list() ?? []) {
+  for (const a of stores?.directory.all() ?? []) {
     if (effectiveStatus(a, nowMs, timeoutMs) === 'alive') alive++;
     else dead++;
   }

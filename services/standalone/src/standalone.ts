@@ -4,13 +4,20 @@
  * distributed services, so behaviour is the same; only the transport between them differs.
  */
 import { createTokenService } from '@arcp/auth';
-import { createAgentsGateway } from '@arcp/gateway-agents';
-import { ARCP_VERSION, createUwsApp, listen, mountNotFound, mountRoutes, telemetryCounters } from '@arcp/gateway-core';
-import { createDashboardGateway } from '@arcp/gateway-dashboard';
-import { createPublicGateway } from '@arcp/gateway-public';
+import { mountGateways } from '@arcp/gateway';
 import { createMetricsService } from '@arcp/metrics';
 import { createRegistry } from '@arcp/registry';
-import { createLogger, createMemoryBus, createMetricsRegistry, loadConfig, startOpsServer, type Logger } from '@arcp/service-kit';
+import {
+  ARCP_VERSION,
+  createLogger,
+  createMemoryBus,
+  createMetricsRegistry,
+  loadConfig,
+  startOpsServer,
+  telemetryCounters,
+  type Logger,
+} from '@arcp/service-kit';
+import { createUwsServer } from '@arcp/ws-engine';
 import { StandaloneEnv, type StandaloneConfig } from './config';
 import { fillSecrets, type GeneratedSecret } from './secrets';
 
@@ -37,10 +44,10 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
   const metrics = createMetricsRegistry({ service: 'standalone', version: ARCP_VERSION });
   const registry = metrics.registry;
   const bus = createMemoryBus({ logger });
-  const app = createUwsApp();
+  const server = createUwsServer();
   // The registry issues tokens with this config; the gateways verify with the same secret.
   const tokens = createTokenService({
-    secret: config.JWT_SECRET as string,
+    secret: config.JWT_SECRET,
     algorithm: config.JWT_ALGORITHM,
     agentTtlS: config.JWT_EXPIRE_MINUTES * 60,
     adminTtlS: config.SESSION_TIMEOUT * 60,
@@ -49,11 +56,7 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
 
   const registrySvc = createRegistry({ config, bus, logger, metricsRegistry: registry });
   const trustProxy = config.TRUST_PROXY;
-  const gateways = [
-    createPublicGateway({ app, bus, config, logger, registry, trustProxy }),
-    createAgentsGateway({ app, bus, config, tokens, logger, registry, trustProxy }),
-    createDashboardGateway({ app, bus, config, tokens, logger, registry, trustProxy }),
-  ];
+  const gateways = mountGateways({ app: server.app, bus, config, logger, registry, tokens });
   const connections = () => gateways.reduce((n, g) => n + g.handle.count(), 0);
   const metricsSvc = createMetricsService({
     config,
@@ -63,19 +66,19 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
     role: 'standalone',
     telemetryCounters: telemetryCounters(registry, { connections }),
   });
-  mountRoutes(app, registrySvc.routes, {
+  server.mountRoutes(registrySvc.routes, {
     service: 'standalone',
     registry,
     logger,
     trustProxy,
     rateLimit: { perSecond: config.HTTP_RATE_PER_S, burst: config.HTTP_RATE_BURST },
   });
-  mountNotFound(app);
+  server.mountFallback();
 
   await registrySvc.start();
   await metricsSvc.start();
   for (const gw of gateways) await gw.start();
-  const listening = await listen(app, config.ARCP_HOST, config.ARCP_PORT);
+  const listening = await server.listen(config.ARCP_HOST, config.ARCP_PORT);
   let stopping = false;
   const ready = () => !stopping && registrySvc.ready() && gateways.every((g) => g.ready());
   const ops = await startOpsServer({

@@ -18,8 +18,9 @@
  */
 import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { createAgentDirectory, createCredentialGate, verifyingTokenService, type GatewayLogger } from '@arcp/gateway-core';
-import { createPublicView } from '@arcp/gateway-public';
+import { verifyingTokenService } from '@arcp/auth';
+import { createDirectoryReader } from '@arcp/directory';
+import { createCoalescer, createCredentialGate, createPublicView, directoryCache } from '@arcp/gateway';
 import {
   AGENT_AUTH_CLOSE_CODE,
   AUTH_REQUIRED_FRAME,
@@ -29,14 +30,13 @@ import {
   WELCOME_FRAME,
   agentsUpdateFrame,
   authErrorFrame,
-  effectiveStatus,
   encodeFrame,
   parseAgentAuth,
   pongFrame,
   subjects,
   toWsAgent,
 } from '@arcp/protocol';
-import { connectNatsBus } from '@arcp/service-kit';
+import { connectNatsBus, type LoggerLike } from '@arcp/service-kit';
 
 const env = process.env;
 const channel = env.BASELINE_CHANNEL === 'agents' ? 'agents' : 'public';
@@ -45,7 +45,7 @@ const num = (name: string, dflt: number) => Number(env[name] ?? dflt);
 const timeoutMs = num('AGENT_HEARTBEAT_TIMEOUT', 60) * 1000;
 const backpressure = num(`${P}_WS_MAX_BACKPRESSURE_BYTES`, 1024 * 1024);
 const quiet = () => {};
-const logger: GatewayLogger = { debug: quiet, info: quiet, warn: (o, m) => console.error('warn', m, o), error: (o, m) => console.error('error', m, o) };
+const logger: LoggerLike = { debug: quiet, info: quiet, warn: (o, m) => console.error('warn', m, o), error: (o, m) => console.error('error', m, o) };
 
 const counters = new Map<string, number>();
 const inc = (key: string, by = 1) => counters.set(key, (counters.get(key) ?? 0) + by);
@@ -64,23 +64,24 @@ async function main(): Promise<void> {
   const bus = await connectNatsBus({ servers: (env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','), name: `ws-baseline-${channel}` });
   const prefix = env.ARCP_BUS_PREFIX ?? 'arcp';
   const coalesceMs = num(`${P}_WS_COALESCE_MS`, 50);
-  const directory = createAgentDirectory({ bus, bucket: subjects(prefix).agentsBucket, logger, heartbeatTimeoutMs: timeoutMs, coalesceMs });
-  const view = createPublicView(directory, timeoutMs);
-  let list: Buffer | undefined;
-  const agentList = () => (list ??= encodeFrame(directory.all().map((a) => toWsAgent(a, effectiveStatus(a, Date.now(), timeoutMs)))));
-  directory.onChange(() => {
-    if (channel === 'public') {
-      view.invalidate();
-      broadcast(encodeFrame(agentsUpdateFrame([...view.alive()], Date.now())), 'agents_update');
-    } else {
-      list = undefined;
-      broadcast(agentList(), 'agent_list');
-    }
+  const directory = createDirectoryReader({ bus, bucket: subjects(prefix).agentsBucket, logger, heartbeatTimeoutMs: timeoutMs });
+  const view = createPublicView(directory);
+  const list = directoryCache(directory, () => encodeFrame(directory.all().map((a) => toWsAgent(a, a.status))));
+  const agentList = () => list.get();
+  const updates = createCoalescer({
+    windowMs: coalesceMs,
+    run: async () => {
+      await directory.sync();
+      if (channel === 'public') broadcast(encodeFrame(agentsUpdateFrame([...view.alive()], Date.now())), 'agents_update');
+      else broadcast(agentList(), 'agent_list');
+    },
+    onError: (err) => logger.error({ err }, 'broadcast failed'),
   });
+  directory.onChange(() => updates.signal());
   const gate = channel === 'agents' ? await createCredentialGate({ bus, prefix, tokens: verifyingTokenService({ JWT_SECRET: env.JWT_SECRET ?? '', JWT_ALGORITHM: 'HS256' }), logger }) : undefined;
   await directory.start();
   // The fanout benchmark's engine-forward feed: ready-made frames from a bus subject, as the
-  // product's `ChannelHandle.forward` takes them.
+  // product's `EndpointHandle.forward` takes them.
   const forward = env.BENCH_FORWARD_SUBJECT;
   if (forward) bus.subscribe(forward, (msg) => broadcast(Buffer.from(msg.data), 'agents_update'));
 
@@ -127,7 +128,9 @@ async function main(): Promise<void> {
       clearTimeout(timer);
       if (!parsed.ok) return fail(parsed.failure);
       gate!.verify(parsed.token, ['agent', 'admin']).then(
-        () => {
+        async () => {
+          // The same read-your-writes barrier as the product before the first list.
+          await directory.sync();
           if (ws.readyState !== WebSocket.OPEN) return;
           phase = 'ready';
           ws.send(authSuccess);

@@ -1,9 +1,10 @@
 /**
- * The agent document the benchmarks write into the agents KV bucket: a valid `StoredAgent`
- * (the gateways' directory validates every entry) sized so that a one-agent `agents_update`
- * frame is ~750 bytes. Built once as a template; each write only splices in `name` and
- * `last_seen`, so the feeder spends microseconds per write. `agentsUpdateDocument` is the
- * `agents_update` frame the gateway would build from it (for the engine-forward feed).
+ * The records the benchmarks write into the agents KV bucket, in the registry's layout: a valid
+ * registration (the gateways' directory validates it) sized so that a one-agent `agents_update`
+ * frame is ~750 bytes, its liveness record (what a heartbeat rewrites) and its metrics. Built
+ * once as templates; each write only splices in `name` or `last_seen`, so the feeder spends
+ * microseconds per write. `agentsUpdateDocument` is the `agents_update` frame the gateway would
+ * build from them (for the engine-forward feed).
  */
 import { StoredAgentSchema, agentsUpdateFrame, toWsAgent } from '@arcp/protocol';
 export function isoMicros(ms: number): string {
@@ -50,12 +51,22 @@ export function storedAgent(agentId: string, name: string, registeredAt: string,
   };
 }
 
-/** Returns `(name, lastSeen) => JSON` for one agent id. */
-export function agentDocument(agentId: string, registeredAt: string): (name: string, lastSeen: string) => string {
-  const text = JSON.stringify(storedAgent(agentId, NAME, registeredAt, SEEN));
-  const [a, rest] = text.split(JSON.stringify(NAME)) as [string, string];
-  const [b, c] = rest.split(JSON.stringify(SEEN)) as [string, string];
-  return (name, lastSeen) => `${a}"${name}"${b}"${lastSeen}"${c}`;
+/** Returns `name => JSON` of one agent's registration record (`reg.<id>`). */
+export function registrationDocument(agentId: string, registeredAt: string): (name: string) => string {
+  const { status: _s, last_seen: _l, metrics: _m, ...registration } = storedAgent(agentId, NAME, registeredAt, registeredAt);
+  const [a, b] = JSON.stringify(registration).split(JSON.stringify(NAME)) as [string, string];
+  return (name) => `${a}"${name}"${b}`;
+}
+
+/** Returns `lastSeen => JSON` of an alive agent's liveness record (`live.<id>`): a heartbeat. */
+export function livenessDocument(): (lastSeen: string) => string {
+  const [a, b] = JSON.stringify({ status: 'alive', last_seen: SEEN }).split(JSON.stringify(SEEN)) as [string, string];
+  return (lastSeen) => `${a}"${lastSeen}"${b}`;
+}
+
+/** The metrics record (`metrics.<id>`) of a fresh agent. */
+export function metricsDocument(agentId: string, registeredAt: string): string {
+  return JSON.stringify(storedAgent(agentId, NAME, registeredAt, registeredAt).metrics);
 }
 
 /** Returns `(name, epochSeconds) => agents_update JSON` with one agent, as the public gateway encodes it. */

@@ -6,18 +6,20 @@
  * not limited by one round trip per write.
  *
  * Modes (FEED_MODE):
- *   change     one agent whose `name` is rewritten on every write with `t<epoch µs>`: every write
- *              is a registration change, so the gateway broadcasts agents_update, and the name
- *              is the end-to-end marker wsload reads (-M '"name":"t')
- *   heartbeat  FEED_KEYS agents, written round-robin with only `last_seen` moving: the gateway
- *              absorbs them without broadcasting (bus ingress cost)
+ *   change     one agent whose registration `name` is rewritten on every write with
+ *              `t<epoch µs>`: every write is a registration change, so the gateway broadcasts
+ *              agents_update, and the name is the end-to-end marker wsload reads (-M '"name":"t')
+ *   heartbeat  FEED_KEYS agents whose liveness records are written round-robin with only
+ *              `last_seen` moving (what a heartbeat writes): the gateway absorbs them without
+ *              broadcasting (bus ingress cost)
  *   frames     no KV: ready-made `agents_update` frames (same bytes the gateway would build, same
  *              marker) published on FEED_SUBJECT, for the gateway's engine `forward` path
  * stdin: `RATE <writes/s>` (0 stops), `REPORT` (prints {"sent","secs","rate"}), `QUIT`.
  * Exits by itself after FEED_MAX_S seconds.
  */
+import { directoryKey } from '@arcp/protocol';
 import { connect } from 'nats';
-import { agentDocument, agentsUpdateDocument, isoMicros } from './agent-doc';
+import { agentsUpdateDocument, isoMicros, livenessDocument, metricsDocument, registrationDocument } from './agent-doc';
 
 const servers = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const bucket = process.env.FEED_BUCKET ?? 'arcp_agents';
@@ -35,14 +37,21 @@ async function main(): Promise<void> {
   const nc = await connect({ servers, name: 'bench-feeder' });
   const registeredAt = isoMicros(Date.now());
   const ids = Array.from({ length: keys }, (_, i) => `bench-${i}`);
-  const subjectOf = ids.map((id) => (mode === 'frames' ? frameSubject : `$KV.${bucket}.${id}`));
-  const docs = ids.map((id) => agentDocument(id, registeredAt));
+  const record = mode === 'heartbeat' ? 'liveness' : 'registration';
+  const subjectOf = ids.map((id) => (mode === 'frames' ? frameSubject : `$KV.${bucket}.${directoryKey(record, id)}`));
+  const registrations = ids.map((id) => registrationDocument(id, registeredAt));
+  const liveness = livenessDocument();
   const frame = agentsUpdateDocument(ids[0]!, registeredAt);
   if (mode !== 'frames') {
     // Same options as the product's bus (history 1, no TTL), so whoever creates it first wins.
     const kv = await nc.jetstream().views.kv(bucket, { history: 1, ttl: 0 });
-    // Seed every key once, acknowledged, so the directory starts with the full set.
-    for (let i = 0; i < keys; i++) await kv.put(ids[i]!, docs[i]!(`seed${i}`, registeredAt));
+    // Seed every agent once, acknowledged and in the registry's order, so the directory starts
+    // with the full set.
+    for (let i = 0; i < keys; i++) {
+      await kv.put(directoryKey('liveness', ids[i]!), liveness(registeredAt));
+      await kv.put(directoryKey('metrics', ids[i]!), metricsDocument(ids[i]!, registeredAt));
+      await kv.put(directoryKey('registration', ids[i]!), registrations[i]!(`seed${i}`));
+    }
   }
 
   let rate = 0;
@@ -71,7 +80,7 @@ async function main(): Promise<void> {
         const us = nowMicros();
         nc.publish(subjectOf[i]!, frame(`t${us}`, Math.floor(us / 1000) / 1000));
       } else {
-        nc.publish(subjectOf[i]!, docs[i]!(mode === 'change' ? `t${nowMicros()}` : `hb${i}`, seen));
+        nc.publish(subjectOf[i]!, mode === 'change' ? registrations[i]!(`t${nowMicros()}`) : liveness(seen));
       }
       sent++;
       windowSent++;

@@ -6,8 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoredAgentSchema } from '@arcp/protocol';
-import { agentDocument, isoMicros } from '../feeder/agent-doc';
+import { decodeLiveness } from '@arcp/directory';
+import { AgentMetricsSchema, StoredRegistrationSchema } from '@arcp/protocol';
+import { isoMicros, livenessDocument, metricsDocument, registrationDocument } from '../feeder/agent-doc';
 import { parsePerfReport } from './perf';
 import { moduleOf, summarize } from './profile';
 import { appendResults, BEGIN, END, renderReport } from './results';
@@ -42,12 +43,13 @@ describe('bench harness helpers', () => {
     expect(promSum(text, 'arcp_gateway_drops_total')).toBe(0);
   });
 
-  it('writes agent documents the gateway accepts, with the marker as name', () => {
+  it('writes the records the gateway accepts, with the marker as name', () => {
     const now = isoMicros(Date.now());
-    const doc = JSON.parse(agentDocument('bench-0', now)('t1795527369102345', now)) as unknown;
-    const parsed = StoredAgentSchema.safeParse(doc);
-    expect(parsed.success).toBe(true);
-    expect(parsed.data?.name).toBe('t1795527369102345');
+    const reg = StoredRegistrationSchema.safeParse(JSON.parse(registrationDocument('bench-0', now)('t1795527369102345')));
+    expect(reg.success).toBe(true);
+    expect(reg.data?.name).toBe('t1795527369102345');
+    expect(decodeLiveness(Buffer.from(livenessDocument()(now)))).toMatchObject({ status: 'alive', last_seen: now });
+    expect(AgentMetricsSchema.safeParse(JSON.parse(metricsDocument('bench-0', now))).success).toBe(true);
   });
 
   it('reads perf report lines', () => {

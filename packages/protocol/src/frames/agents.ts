@@ -76,3 +76,20 @@ export function parseAgentAuth(text: string): AgentAuthParse {
   if (typeof token !== 'string') return { ok: false, failure: 'invalid_token' };
   return { ok: true, token };
 }
+
+/**
+ * A client frame after auth (pings are answered before this). The reference ignores everything
+ * else; we keep ignoring JSON objects, and answer text that is not JSON, or JSON that is not an
+ * object, with an error frame (CONTRACT "Do better" 5).
+ */
+export type AgentsInbound = { ok: true } | { ok: false; reason: 'invalid_json' | 'not_object'; message: string };
+
+export function parseAgentsInbound(text: string): AgentsInbound {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'invalid_json', message: 'Invalid JSON format' };
+  }
+  return isPlainObject(value) ? { ok: true } : { ok: false, reason: 'not_object', message: 'Message must be a JSON object' };
+}

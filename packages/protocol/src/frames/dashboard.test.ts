@@ -8,8 +8,8 @@ const TS = '2025-01-07T10:30:00.000000Z';
 describe('parseDashboardAuth', () => {
   it.each([
     ['{"type":"auth","token":"t","fingerprint":"f"}', { ok: true, token: 't' }],
-    ['ping', { ok: false, failure: 'malformed' }],
-    ['[1]', { ok: false, failure: 'malformed' }],
+    ['ping', { ok: false, failure: 'invalid_json' }],
+    ['[1]', { ok: false, failure: 'not_object' }],
     ['{"type":"ping"}', { ok: false, failure: 'auth_frame_required' }],
     ['{"token":"t"}', { ok: false, failure: 'auth_frame_required' }],
     ['{"type":"auth"}', { ok: false, failure: 'token_required' }],
@@ -20,7 +20,7 @@ describe('parseDashboardAuth', () => {
   });
 
   it('maps failures to the contract close codes', () => {
-    expect(DashboardAuthFailures.malformed).toEqual({ code: 4000, reason: 'Internal server error' });
+    expect(DashboardAuthFailures.timeout).toEqual({ code: 4000, reason: 'Authentication timeout' });
     expect(DashboardAuthFailures.auth_frame_required.code).toBe(CloseCodes.DASHBOARD_UNAUTHORIZED);
     expect(DashboardAuthFailures.forbidden).toEqual({ code: 4003, reason: 'Admin role required' });
   });

@@ -78,7 +78,11 @@ export type DashboardOutboundFrame = z.output<typeof DashboardOutboundFrameSchem
 
 /** Close codes and reasons of the dashboard handshake; no error frame is ever sent. */
 export const DashboardAuthFailures = Object.freeze({
-  malformed: { code: CloseCodes.DASHBOARD_MALFORMED, reason: 'Internal server error' },
+  // 4000 as in the reference, whose reason was "Internal server error" for all of these; ours
+  // says what happened.
+  timeout: { code: CloseCodes.DASHBOARD_MALFORMED, reason: 'Authentication timeout' },
+  invalid_json: { code: CloseCodes.DASHBOARD_MALFORMED, reason: 'Auth frame is not valid JSON' },
+  not_object: { code: CloseCodes.DASHBOARD_MALFORMED, reason: 'Auth frame must be a JSON object' },
   auth_frame_required: { code: CloseCodes.DASHBOARD_UNAUTHORIZED, reason: 'Auth frame required' },
   token_required: { code: CloseCodes.DASHBOARD_UNAUTHORIZED, reason: 'Authentication token required' },
   invalid_token: { code: CloseCodes.DASHBOARD_UNAUTHORIZED, reason: 'Invalid token' },
@@ -91,16 +95,16 @@ export type DashboardAuthFrame = z.output<typeof DashboardAuthFrameSchema>;
 
 /**
  * Reads the first client message of `/dashboard/ws` (raw text): not JSON or not an object →
- * malformed (4000); `type` ≠ auth → 4001; no truthy token → 4001; non-string token → invalid.
+ * 4000; `type` ≠ auth → 4001; no truthy token → 4001; non-string token → invalid.
  */
 export function parseDashboardAuth(text: string): { ok: true; token: string } | { ok: false; failure: DashboardAuthFailure } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, failure: 'malformed' };
+    return { ok: false, failure: 'invalid_json' };
   }
-  if (!isPlainObject(value)) return { ok: false, failure: 'malformed' };
+  if (!isPlainObject(value)) return { ok: false, failure: 'not_object' };
   if (value.type !== 'auth') return { ok: false, failure: 'auth_frame_required' };
   if (!pyTruthy(value.token)) return { ok: false, failure: 'token_required' };
   if (typeof value.token !== 'string') return { ok: false, failure: 'invalid_token' };

@@ -48,6 +48,14 @@ export interface KvWatchOptions {
 }
 
 export interface KvWatch {
+  /**
+   * The bucket revision this watch has caught up with: every change up to it (deleted keys
+   * included) has been handed to the callback. With `lastRevision()` this is the read-your-writes
+   * barrier: a reader that waits until `revision >= await kv.lastRevision()` has seen every write
+   * acknowledged before it asked. Meaningful for a watch of every key (a filtered watch never
+   * sees the revisions of other keys).
+   */
+  readonly revision: number;
   stop(): void;
 }
 
@@ -72,6 +80,8 @@ export interface KvStore {
   delete(key: string, revision?: number): Promise<void>;
   /** Keys that currently hold a value. */
   keys(): Promise<string[]>;
+  /** The bucket's newest revision (0 when nothing was ever written): one server round trip. */
+  lastRevision(): Promise<number>;
   watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch>;
 }
 

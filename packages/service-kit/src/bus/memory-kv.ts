@@ -16,6 +16,8 @@ interface KvRecord {
 
 interface Watcher {
   active: boolean;
+  /** Revision of the last delivered change (deliveries are asynchronous, in write order). */
+  revision: number;
   readonly filter: string;
   readonly onEntry: (entry: KvEntry) => void;
 }
@@ -83,19 +85,31 @@ export class MemoryKv implements KvStore {
     return out;
   }
 
+  async lastRevision(): Promise<number> {
+    this.ctx.assertOpen();
+    return this.revision;
+  }
+
   async watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
     this.ctx.assertOpen();
-    const watcher: Watcher = { active: true, filter: opts.key ?? '>', onEntry };
+    const watcher: Watcher = { active: true, revision: 0, filter: opts.key ?? '>', onEntry };
     if (opts.initial !== false) {
       for (const key of [...this.records.keys()]) {
         const rec = this.current(key);
         if (rec?.operation === 'PUT' && subjectMatches(watcher.filter, key)) this.notify(watcher, key, rec);
       }
     }
-    const onInitialDone = opts.onInitialDone;
-    if (onInitialDone) this.ctx.schedule(this.bucket, () => watcher.active && onInitialDone());
+    // Everything written so far is covered once the initial set is out (skipped deletions too).
+    const caughtUp = this.revision;
+    this.ctx.schedule(this.bucket, () => {
+      watcher.revision = Math.max(watcher.revision, caughtUp);
+      if (watcher.active) opts.onInitialDone?.();
+    });
     this.watchers.add(watcher);
     return {
+      get revision() {
+        return watcher.revision;
+      },
       stop: () => {
         watcher.active = false;
         this.watchers.delete(watcher);
@@ -123,7 +137,10 @@ export class MemoryKv implements KvStore {
 
   private notify(watcher: Watcher, key: string, rec: KvRecord): void {
     const entry = toEntry(key, rec);
-    this.ctx.schedule(this.bucket, () => watcher.active && watcher.onEntry(entry));
+    this.ctx.schedule(this.bucket, () => {
+      watcher.revision = Math.max(watcher.revision, rec.revision);
+      if (watcher.active) watcher.onEntry(entry);
+    });
   }
 
   /** The key's latest record, dropping it first if the bucket TTL expired it. */

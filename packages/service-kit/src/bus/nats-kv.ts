@@ -53,6 +53,11 @@ class NatsKv implements KvStore {
     await this.run(key, () => this.kv.delete(key, revision === undefined ? undefined : { previousSeq: revision }));
   }
 
+  async lastRevision(): Promise<number> {
+    const status = await this.run('>', () => this.kv.status());
+    return status.streamInfo.state.last_seq;
+  }
+
   async keys(): Promise<string[]> {
     const out: string[] = [];
     const iter = await this.run('>', () => this.kv.keys());
@@ -69,6 +74,7 @@ class NatsKv implements KvStore {
     let target = -1;
     let returned = false;
     let early = false;
+    let revision = 0;
     const finishInitial = (): void => {
       if (initialDone) return;
       initialDone = true;
@@ -90,11 +96,17 @@ class NatsKv implements KvStore {
     void (async () => {
       for await (const e of iter) {
         consumed += 1;
+        revision = Math.max(revision, e.revision);
         if (!filtering || e.operation === 'PUT') this.guard(() => onEntry(toEntry(e)));
         if (!initialDone && target > 0 && consumed >= target) finishInitial();
       }
     })().catch((err: unknown) => this.report(err, `kv ${this.bucket} watch`));
-    return { stop: () => iter.stop() };
+    return {
+      get revision() {
+        return revision;
+      },
+      stop: () => iter.stop(),
+    };
   }
 
   private guard(fn: () => void): void {

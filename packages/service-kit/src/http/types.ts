@@ -1,5 +1,5 @@
 /**
- * Transport-neutral HTTP types. Services write handlers against these; gateway-core mounts them
+ * Transport-neutral HTTP types. Services write handlers against these; `@arcp/ws-engine` mounts them
  * on a uWebSockets.js app (its own port per service, or one shared app in the standalone
  * process). Handlers never see uWS objects, so they are unit-testable with plain objects.
  */

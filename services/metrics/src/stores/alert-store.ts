@@ -4,11 +4,8 @@
  * (`{id, title, message, severity, type, timestamp}`).
  */
 import { randomBytes } from 'node:crypto';
-import { HydratedAlertSchema, type HydratedAlert } from '@arcp/protocol';
+import { HydratedAlertSchema, decodeJsonOr, encodeJson, type HydratedAlert } from '@arcp/protocol';
 import { type StreamStore } from '@arcp/service-kit';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** The reference's id form, `<epoch_ms>:<6 hex>`: sortable, and unique enough per alert. */
 export function alertId(nowMs: number): string {
@@ -22,7 +19,7 @@ export class AlertStore {
   ) {}
 
   append(alert: HydratedAlert): Promise<number> {
-    return this.stream.append(this.subject, encoder.encode(JSON.stringify(alert)));
+    return this.stream.append(this.subject, encodeJson(alert));
   }
 
   /** The newest `limit` alerts, newest first. */
@@ -41,12 +38,7 @@ export class AlertStore {
   }
 }
 
+/** An unreadable record is skipped, never fatal to the dashboard. */
 function parse(data: Uint8Array): HydratedAlert | null {
-  try {
-    const r = HydratedAlertSchema.safeParse(JSON.parse(decoder.decode(data)));
-    return r.success ? r.data : null;
-  } catch {
-    // An unreadable record is skipped, never fatal to the dashboard.
-    return null;
-  }
+  return decodeJsonOr(HydratedAlertSchema, data) ?? null;
 }

@@ -4,7 +4,8 @@
  * record wraps the entry with `broadcast` when a command already sent it to every dashboard,
  * so the producer's periodic frame does not send it twice.
  */
-import { type LogEntry } from '@arcp/protocol';
+import { decodeJsonOr, encodeJson, type LogEntry } from '@arcp/protocol';
+import { z } from 'zod';
 import { type StoredMessage, type StreamStore } from '@arcp/service-kit';
 import { boundEntry } from '../logs/entries';
 
@@ -26,9 +27,6 @@ export interface NewLogs {
   cursor: number;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 export class LogStore {
   constructor(
     private readonly stream: StreamStore,
@@ -41,7 +39,7 @@ export class LogStore {
   async append(entry: LogEntry, opts: { broadcast?: boolean } = {}): Promise<LogEntry> {
     const bounded = boundEntry(entry, this.maxMessage);
     const record: StoredLog = opts.broadcast ? { entry: bounded, broadcast: true } : { entry: bounded };
-    await this.stream.append(this.subject, encoder.encode(JSON.stringify(record)));
+    await this.stream.append(this.subject, encodeJson(record));
     return bounded;
   }
 
@@ -94,12 +92,10 @@ export class LogStore {
   }
 }
 
+/** The stored shape; entries were validated before they were stored, so the envelope is checked. */
+const StoredLogSchema = z.looseObject({ entry: z.looseObject({}), broadcast: z.boolean().optional() });
+
+/** A record this version cannot read is skipped rather than breaking every dashboard. */
 function decodeStored(m: StoredMessage): StoredLog | null {
-  try {
-    const record = JSON.parse(decoder.decode(m.data)) as StoredLog;
-    return record && typeof record === 'object' && record.entry ? record : null;
-  } catch {
-    // A record this version cannot read is skipped rather than breaking every dashboard.
-    return null;
-  }
+  return (decodeJsonOr(StoredLogSchema, m.data) as StoredLog | undefined) ?? null;
 }

@@ -1,4 +1,5 @@
 /** Shared test data for the metrics service: agents, telemetry beats, config, a quiet logger. */
+import { seedAgents } from '@arcp/directory/testing';
 import { Writable } from 'node:stream';
 import { AgentRegistrationSchema, defaultMetrics, isoUtc, type AgentMetrics, type StoredAgent, type TelemetryEvent } from '@arcp/protocol';
 import { createLogger, createMetricsRegistry, loadConfig, type Bus, type Logger } from '@arcp/service-kit';
@@ -58,9 +59,9 @@ export function testConfig(env: Record<string, string> = {}): MetricsConfig {
 
 export const testRegistry = () => createMetricsRegistry({ service: 'metrics-test', version: 'test' });
 
+/** Stores an agent as the registry does. */
 export async function putAgent(bus: Bus, bucket: string, agent: StoredAgent): Promise<void> {
-  const kv = await bus.kv(bucket);
-  await kv.put(agent.agent_id, new TextEncoder().encode(JSON.stringify(agent)));
+  await seedAgents(bus, bucket, [agent]);
 }
 
 /** Collects decoded JSON published on `subject`. */

@@ -5,10 +5,9 @@
  * announce every change exactly once.
  */
 import { effectiveStatus, parseIso, type StoredAgent } from '@arcp/protocol';
-import { KvConflictError } from '@arcp/service-kit';
+import { KvConflictError, LeaderLease } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from '../context';
 import { unregisterAgent } from '../lifecycle';
-import { Lease } from './lease';
 
 export const SWEEPER_LEASE = 'registry-sweeper';
 
@@ -16,6 +15,8 @@ export interface SweepResult {
   leader: boolean;
   dead: number;
   removed: number;
+  /** Leftover records of agents without a registration that were deleted. */
+  orphans: number;
 }
 
 export interface Sweeper {
@@ -35,18 +36,29 @@ export function removeAfterMs(ctx: RegistryContext): number {
 
 export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
   const intervalMs = sweepIntervalMs(ctx);
-  const lease = new Lease(stores.leasesKv, SWEEPER_LEASE, ctx.config.INSTANCE_ID, Math.max(3 * intervalMs, 1000), ctx.now);
+  // Renewed by every sweep (TTL/3 apart), so a standby takes over within one TTL of a dead holder.
+  const lease = new LeaderLease({
+    kv: stores.leasesKv,
+    key: SWEEPER_LEASE,
+    instance: ctx.config.INSTANCE_ID,
+    ttlMs: 3 * intervalMs,
+    now: ctx.now,
+    logger: ctx.logger,
+    role: 'liveness sweeper',
+  });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> = Promise.resolve();
 
   async function sweep(): Promise<SweepResult> {
-    const result: SweepResult = { leader: await lease.acquire(), dead: 0, removed: 0 };
+    await lease.tick();
+    const result: SweepResult = { leader: lease.isLeader(), dead: 0, removed: 0, orphans: 0 };
     if (!result.leader) return result;
-    for (const cached of stores.agents.list()) {
+    for (const cached of stores.directory.all()) {
       const outcome = await settle(ctx, stores, cached);
       if (outcome === 'dead') result.dead++;
       if (outcome === 'removed') result.removed++;
     }
+    result.orphans = await removeOrphans(ctx, stores);
     return result;
   }
 
@@ -68,7 +80,7 @@ export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
       if (timer !== null) clearTimeout(timer);
       timer = null;
       await running;
-      await lease.release().catch((err: unknown) => ctx.logger.warn({ err }, 'lease release failed'));
+      await lease.stop();
     },
     sweep,
   };
@@ -80,26 +92,48 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
   const expired = now - seenMs(cached) >= removeAfterMs(ctx);
   const dying = cached.status === 'alive' && effectiveStatus(cached, now, ctx.timeoutMs) === 'dead';
   if (!expired && !dying) return null;
-  const current = await stores.agents.get(cached.agent_id);
+  const current = await stores.writer.read(cached.agent_id);
   if (current === null) return null;
   const { agent } = current;
   if (now - seenMs(agent) >= removeAfterMs(ctx)) {
     return (await unregisterAgent(ctx, stores, current, 'timeout')) ? 'removed' : null;
   }
   if (agent.status !== 'alive' || effectiveStatus(agent, now, ctx.timeoutMs) === 'alive') return null;
-  const dead: StoredAgent = { ...agent, status: 'dead' };
+  // Only the liveness record changes: a heartbeat racing us wins the compare-and-set.
   try {
-    await stores.agents.update(dead, current.revision);
+    await stores.writer.setLiveness(agent.agent_id, { status: 'dead', last_seen: agent.last_seen }, current.revisions.liveness);
   } catch (err) {
     if (err instanceof KvConflictError) return null;
     throw err;
   }
+  const dead: StoredAgent = { ...agent, status: 'dead' };
   ctx.events.directory('dead', dead);
   ctx.events.log('WARN', 'agents', `Agent ${agent.agent_id} missed its heartbeats and is now dead`, {
     agent_id: agent.agent_id,
     agent_type: agent.agent_type,
   });
   return 'dead';
+}
+
+/**
+ * Deletes liveness and metrics records whose agent has no registration (a removal interrupted
+ * between its writes). A registration in progress writes those records first, so only records
+ * whose last heartbeat is older than the removal delay are treated as leftovers.
+ */
+async function removeOrphans(ctx: RegistryContext, stores: Stores): Promise<number> {
+  let removed = 0;
+  for (const orphan of stores.directory.leftovers()) {
+    const lastSeen = orphan.lastSeenMs ?? 0;
+    if (ctx.now() - lastSeen < removeAfterMs(ctx)) continue;
+    try {
+      await stores.writer.removeOrphan(orphan.agentId);
+      removed++;
+    } catch (err) {
+      if (!(err instanceof KvConflictError)) throw err;
+    }
+  }
+  if (removed > 0) ctx.logger.info({ removed }, 'removed leftover directory records of unregistered agents');
+  return removed;
 }
 
 function seenMs(agent: StoredAgent): number {

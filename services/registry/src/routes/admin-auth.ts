@@ -54,7 +54,13 @@ export async function logout(req: HttpRequest, ctx: RegistryContext): Promise<Ht
   const stores = await ctx.stores();
   await revoke(
     { kv: stores.revokedKv, bus: ctx.bus, busSubject: ctx.names.revocations, now: ctx.now },
-    { kind: 'admin', subject: caller.claims.sub, jti: caller.claims.jti, untilMs: caller.claims.exp * 1000 + 60_000 },
+    {
+      kind: 'admin',
+      subject: caller.claims.sub,
+      // A token minted elsewhere has no id: it is revoked by its subject and issue second.
+      ...(caller.claims.jti !== undefined ? { jti: caller.claims.jti } : { iat: caller.claims.iat }),
+      untilMs: caller.claims.exp * 1000 + 60_000,
+    },
   );
   ctx.events.log('INFO', 'auth', `Admin logged out: ${caller.claims.sub}`, { event_type: 'admin_logout', client_ip: req.ip });
   return json({ status: 'success', message: 'Logged out and session PIN cleared' });

@@ -2,18 +2,13 @@
  * What an agent does to its own record (reference §2.4): heartbeat, unregister, and metrics.
  * Agents act on themselves, admins on anyone; temp registration tokens are refused here.
  */
-import {
-  AgentMetricsUpdateSchema,
-  effectiveStatus,
-  isoUtc,
-  type StoredAgent,
-} from '@arcp/protocol';
+import { AgentMetricsUpdateSchema, effectiveStatus, isoUtc } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { type RegistryContext } from '../context';
 import { parseBody } from '../http/body';
 import { authenticate, mayActOn } from '../http/guard';
 import { fail, HttpFailure, json } from '../http/responses';
-import { mutateAgent, unregisterAgent } from '../lifecycle';
+import { mutateLiveness, mutateMetrics, unregisterAgent } from '../lifecycle';
 
 const AGENT_CALLERS = ['agent', 'admin'] as const;
 
@@ -34,18 +29,23 @@ export async function heartbeat(req: HttpRequest, ctx: RegistryContext): Promise
   }
   const stores = await ctx.stores();
   const seenAt = isoUtc(ctx.now());
-  let revived = false;
-  const result = await mutateAgent(stores, agentId, (current) => {
-    revived = effectiveStatus(current, ctx.now(), ctx.timeoutMs) === 'dead';
-    return { ...current, status: 'alive', last_seen: seenAt };
-  });
+  // A heartbeat rewrites the agent's small liveness record only, never its registration.
+  const result = await mutateLiveness(stores, agentId, () => ({ status: 'alive', last_seen: seenAt }));
   if (result === null) {
     ctx.metrics.heartbeats.inc({ result: 'not_found' });
     throw notFound(req, agentId);
   }
+  const revived = effectiveStatus(result.before, ctx.now(), ctx.timeoutMs) === 'dead';
   ctx.metrics.heartbeats.inc({ result: revived ? 'revived' : 'ok' });
-  ctx.events.directory(revived ? 'alive' : 'heartbeat', result.after);
-  if (revived) ctx.events.log('INFO', 'agents', `Agent ${agentId} is alive again`, { agent_id: agentId, agent_type: result.after.agent_type });
+  if (revived) {
+    const agent = (await stores.writer.read(agentId))?.agent;
+    if (agent) {
+      ctx.events.directory('alive', agent);
+      ctx.events.log('INFO', 'agents', `Agent ${agentId} is alive again`, { agent_id: agentId, agent_type: agent.agent_type });
+    }
+  } else {
+    ctx.events.heartbeat(agentId, stores.directory.get(agentId)?.agent_type);
+  }
   return json({ agent_id: agentId, status: 'success', last_seen: seenAt, metrics: null });
 }
 
@@ -55,7 +55,7 @@ export async function unregister(req: HttpRequest, ctx: RegistryContext): Promis
   if (!mayActOn(caller, agentId)) throw forbidden(req, 'Agents can only unregister themselves', caller.claims.agent_id, agentId);
   const stores = await ctx.stores();
   for (let attempt = 0; attempt < 8; attempt++) {
-    const current = await stores.agents.get(agentId);
+    const current = await stores.writer.read(agentId);
     if (current === null) throw notFound(req, agentId);
     if (await unregisterAgent(ctx, stores, current, 'request')) {
       const by = caller.kind === 'admin' ? `admin (${caller.claims.sub})` : 'agent (self)';
@@ -72,19 +72,16 @@ export async function postMetrics(req: HttpRequest, ctx: RegistryContext): Promi
   const update = parseBody(req, AgentMetricsUpdateSchema, ctx.config.MAX_JSON_SIZE);
   const stores = await ctx.stores();
   const at = isoUtc(ctx.now());
-  const result = await mutateAgent(stores, agentId, (current): StoredAgent => ({
-    ...current,
-    metrics: { ...current.metrics, ...update, agent_id: agentId, last_active: at },
-  }));
+  const result = await mutateMetrics(stores, agentId, (current) => ({ ...current, ...update, agent_id: agentId, last_active: at }));
   if (result === null) throw notFound(req, agentId);
-  ctx.events.directory('metrics', result.after);
-  return json({ status: 'success', message: 'Metrics updated successfully', metrics: result.after.metrics });
+  ctx.events.directory('metrics', result.after.agent);
+  return json({ status: 'success', message: 'Metrics updated successfully', metrics: result.after.agent.metrics });
 }
 
 export async function getMetrics(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const agentId = req.params['agent_id'] ?? '';
   await authenticate(ctx, req, 'agent', AGENT_CALLERS);
-  const found = await (await ctx.stores()).agents.get(agentId);
+  const found = await (await ctx.stores()).writer.read(agentId);
   if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `No metrics found for agent ${agentId}`, { agent_id: agentId }));
   return json(found.agent.metrics);
 }

@@ -5,7 +5,7 @@
  */
 import { effectiveStatus, toHttpAgent } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
-import { type RegistryContext } from '../context';
+import { listAgents as allAgents, type RegistryContext } from '../context';
 import { queryBool } from '../http/body';
 import { authenticate } from '../http/guard';
 import { fail, HttpFailure, json } from '../http/responses';
@@ -23,7 +23,7 @@ export async function listAgents(req: HttpRequest, ctx: RegistryContext): Promis
   const includeMetrics = queryBool(req, 'include_metrics', false);
   const now = ctx.now();
   const out = [];
-  for (const agent of (await ctx.stores()).agents.list()) {
+  for (const agent of await allAgents(ctx)) {
     const s = effectiveStatus(agent, now, ctx.timeoutMs);
     if (status && s !== status) continue;
     if (type !== null && agent.agent_type !== type) continue;
@@ -37,7 +37,7 @@ export async function listAgents(req: HttpRequest, ctx: RegistryContext): Promis
 export async function getAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   await authenticate(ctx, req, 'agent', CALLERS);
   const agentId = req.params['agent_id'] ?? '';
-  const found = await (await ctx.stores()).agents.get(agentId);
+  const found = await (await ctx.stores()).writer.read(agentId);
   if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
   const s = effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs);
   return json(toHttpAgent(found.agent, s, { includeMetrics: queryBool(req, 'include_metrics', false) }));

@@ -5,7 +5,7 @@
 import { effectiveStatus, isoUtc, toHttpAgent } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { z } from 'zod';
-import { type RegistryContext } from '../context';
+import { listAgents, type RegistryContext } from '../context';
 import { validate } from '../http/body';
 import { fail, HttpFailure, json } from '../http/responses';
 
@@ -20,8 +20,7 @@ export async function discover(req: HttpRequest, ctx: RegistryContext): Promise<
   const type = req.query.get('agent_type') || null;
   const caps = req.query.getAll('capabilities').filter((c) => c !== '');
   const now = ctx.now();
-  const alive = (await ctx.stores()).agents
-    .list()
+  const alive = (await listAgents(ctx))
     .filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive')
     .filter((a) => type === null || a.agent_type === type)
     .filter((a) => caps.every((c) => a.capabilities.includes(c)));
@@ -30,7 +29,7 @@ export async function discover(req: HttpRequest, ctx: RegistryContext): Promise<
 
 export async function publicAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const agentId = req.params['agent_id'] ?? '';
-  const found = await (await ctx.stores()).agents.get(agentId);
+  const found = await (await ctx.stores()).writer.read(agentId);
   if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
   if (effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) !== 'alive') {
     throw new HttpFailure(fail(req, 'agent-not-available', `Agent '${agentId}' is not available for connections`, { agent_id: agentId }));
@@ -40,7 +39,7 @@ export async function publicAgent(req: HttpRequest, ctx: RegistryContext): Promi
 
 export async function publicStats(_req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const now = ctx.now();
-  const agents = (await ctx.stores()).agents.list();
+  const agents = await listAgents(ctx);
   const alive = agents.filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive').length;
   const types = [...new Set(agents.map((a) => a.agent_type))].sort();
   return json({

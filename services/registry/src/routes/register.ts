@@ -4,6 +4,7 @@
  * with its access token and announce the change once.
  */
 import { type VerifiedToken } from '@arcp/auth';
+import { type VersionedAgent } from '@arcp/directory';
 import {
   defaultMetrics,
   effectiveStatus,
@@ -17,7 +18,6 @@ import { KvConflictError, type HttpRequest, type HttpResponse } from '@arcp/serv
 import { type RegistryContext, type Stores } from '../context';
 import { parseBody } from '../http/body';
 import { authenticate } from '../http/guard';
-import { type VersionedAgent } from '../store/agent-store';
 import { fail, HttpFailure, json } from '../http/responses';
 
 export function registerHandler(ctx: RegistryContext) {
@@ -34,7 +34,7 @@ export function registerHandler(ctx: RegistryContext) {
     assertMayRegister(ctx, req, token, registration.agent_id);
     const stores = await ctx.stores();
     // The duplicate check comes before the key binding so a refused attempt binds nothing.
-    const existing = await stores.agents.get(registration.agent_id);
+    const existing = await stores.writer.read(registration.agent_id);
     if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive') throw duplicate(ctx, req, registration.agent_id);
     if (token.kind === 'temp') await bindKey(ctx, req, stores, token, registration.agent_id);
     const agent = await store(ctx, req, stores, registration, existing);
@@ -71,7 +71,7 @@ function assertMayRegister(ctx: RegistryContext, req: HttpRequest, token: Verifi
 async function bindKey(ctx: RegistryContext, req: HttpRequest, stores: Stores, token: VerifiedToken, agentId: string): Promise<void> {
   const hash = token.claims.agent_key_hash ?? '';
   const isLive = async (id: string) => {
-    const found = await stores.agents.get(id);
+    const found = await stores.writer.read(id);
     return found !== null && effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) === 'alive';
   };
   const holder = await stores.keys.bind(hash, agentId, isLive);
@@ -104,8 +104,7 @@ async function store(
     metrics: defaultMetrics(registration.agent_id, at),
   });
   try {
-    if (existing === null) await stores.agents.create(agent);
-    else await stores.agents.update(agent, existing.revision);
+    await stores.writer.register(agent, existing);
   } catch (err) {
     if (err instanceof KvConflictError) throw duplicate(ctx, req, agent.agent_id);
     throw err;

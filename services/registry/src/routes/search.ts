@@ -5,7 +5,7 @@
  */
 import { effectiveStatus, SearchRequestSchema, type StoredAgent } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
-import { type RegistryContext } from '../context';
+import { listAgents, type RegistryContext } from '../context';
 import { parseBody } from '../http/body';
 import { json } from '../http/responses';
 
@@ -30,8 +30,7 @@ export async function search(req: HttpRequest, ctx: RegistryContext): Promise<Ht
   if (TEXT_MATCH_SIMILARITY < body.min_similarity) return json([]);
   const words = body.query.toLowerCase().split(/\s+/).filter((w) => w.length > 2);
   const now = ctx.now();
-  const hits = (await ctx.stores()).agents
-    .list()
+  const hits = (await listAgents(ctx))
     .filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive')
     .filter((a) => body.agent_type === null || a.agent_type === body.agent_type)
     .filter((a) => body.capabilities === null || body.capabilities.every((c) => a.capabilities.includes(c)))

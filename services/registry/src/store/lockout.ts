@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { KvConflictError, type KvStore } from '@arcp/service-kit';
 import { z } from 'zod';
-import { decodeJson, encodeJson } from './codec';
+import { decodeJsonOr, encodeJson } from '@arcp/protocol';
 
 const MAX_LOCKOUT_S = 3600;
 const MAX_BACKOFF_S = 60;
@@ -37,8 +37,8 @@ export class LoginLockout {
   /** Whether `client` may attempt now; when not, how many seconds to wait. */
   async check(client: string): Promise<LockoutVerdict> {
     const entry = await this.kv.get(this.key(client));
-    const state = entry === null ? null : decodeJson(StateSchema, entry.value);
-    if (state === null) return { allowed: true };
+    const state = entry === null ? undefined : decodeJsonOr(StateSchema, entry.value);
+    if (state === undefined) return { allowed: true };
     const now = this.opts.now();
     if (state.locked_until_ms > now) return { allowed: false, retryAfterS: secondsUntil(state.locked_until_ms, now), lockedOut: true };
     if (state.failures >= 2) {
@@ -70,7 +70,7 @@ export class LoginLockout {
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.get(key);
       const live = entry !== null && entry.operation === 'PUT';
-      const prev = (live ? decodeJson(StateSchema, entry.value) : null) ?? { failures: 0, lockouts: 0, last_failure_ms: 0, locked_until_ms: 0 };
+      const prev = (live ? decodeJsonOr(StateSchema, entry.value) : null) ?? { failures: 0, lockouts: 0, last_failure_ms: 0, locked_until_ms: 0 };
       const next = step(prev);
       try {
         if (live) await this.kv.update(key, encodeJson(next), entry.revision);

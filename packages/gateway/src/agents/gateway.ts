@@ -1,0 +1,74 @@
+/**
+ * Wires the agents channel: the directory read model → the bare list of every agent (encoded
+ * once per change, sent on auth and published to every authenticated socket through the
+ * leading- and trailing-edge coalescer), jose verification with the revocation bucket, and the
+ * closing of an unregistered agent's sockets.
+ */
+import type { DirectoryReader } from '@arcp/directory';
+import { Topics, encodeFrame, toWsAgent } from '@arcp/protocol';
+import type { Subscription } from '@arcp/service-kit';
+import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
+import { createCoalescer } from '../coalesce';
+import { createCredentialGate } from '../credentials';
+import { gatewayDirectory, requireTokens, type Gateway, type GatewayDeps } from '../kit';
+import { directoryCache } from '../view-cache';
+import { claimsOf, createAgentsChannel } from './channel';
+import type { AgentsChannelConfig } from './config';
+
+export type AgentsGatewayDeps = GatewayDeps<AgentsChannelConfig>;
+
+export interface AgentsGateway extends Gateway {
+  readonly directory: DirectoryReader;
+}
+
+export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const directory = gatewayDirectory(deps);
+  const list = directoryCache(directory, () => encodeFrame(directory.all().map((a) => toWsAgent(a, a.status))), now);
+  const gatePromise = createCredentialGate({ bus: deps.bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'agents'), logger: deps.logger, now });
+  const metrics = socketMetrics(deps.registry);
+  const channel = createAgentsChannel({
+    limits: deps.limits,
+    // A temp registration token is not accepted here (CONTRACT "Do better" 4).
+    verify: async (token) => (await gatePromise).verify(token, ['agent', 'admin']),
+    sync: () => directory.sync(),
+    currentList: () => list.get(),
+    badFrame: (reason) => metrics.badFrames.inc({ channel: 'agents', reason }),
+  });
+  const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus: deps.bus, trustProxy: deps.trustProxy });
+  let published = -1;
+  const listUpdates = createCoalescer({
+    windowMs: config.AGENT_WS_COALESCE_MS,
+    run: async () => {
+      await directory.sync();
+      if (directory.version === published) return;
+      published = directory.version;
+      handle.publish(Topics.agentsList, list.get(), 'agent_list');
+    },
+    onError: (err) => deps.logger.error({ err, channel: 'agents' }, 'agent list broadcast failed'),
+  });
+  let revocations: Subscription | undefined;
+  let started = false;
+
+  return {
+    handle,
+    directory,
+    async start() {
+      directory.onChange(() => listUpdates.signal());
+      revocations = (await gatePromise).closeRevoked(handle, claimsOf);
+      await directory.start();
+      published = directory.version;
+      started = true;
+    },
+    ready: () => started && !handle.draining,
+    drain: () => handle.drain(),
+    async stop() {
+      revocations?.unsubscribe();
+      listUpdates.stop();
+      handle.stop();
+      directory.stop();
+      (await gatePromise).stop();
+    },
+  };
+}

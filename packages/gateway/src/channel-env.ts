@@ -1,0 +1,56 @@
+/**
+ * The per-channel limit variables every gateway reads, named after the reference server's
+ * `<PREFIX>_WS_*` settings, and their mapping onto the engine's `EndpointLimits`. The prefix of
+ * each channel comes from the channel catalog (`channels.ts`).
+ */
+import { envNumber, envSeconds } from '@arcp/service-kit';
+import type { EndpointLimits } from '@arcp/ws-engine';
+import type { z } from 'zod';
+
+export type ChannelEnvPrefix = string;
+
+export interface ChannelEnvDefaults {
+  maxConnections: number;
+  maxPayloadBytes: number;
+}
+
+type Num = z.ZodType<number, unknown>;
+export type ChannelEnvFields<P extends ChannelEnvPrefix> = {
+  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
+};
+
+/** zod fields for one channel's limits; spread them into the service's env schema. */
+export function channelEnvFields<P extends ChannelEnvPrefix>(prefix: P, d: ChannelEnvDefaults): ChannelEnvFields<P> {
+  return {
+    // Open sockets per replica; over it the upgrade is refused with 503 + Retry-After.
+    [`${prefix}_WS_MAX_CONNECTIONS`]: envNumber({ min: 1, max: 1_000_000, default: d.maxConnections }),
+    // Time allowed for the first (auth) message, as in the reference.
+    [`${prefix}_WS_TIMEOUT`]: envSeconds({ min: 0.05, max: 3600, default: 30 }),
+    // A socket silent this long gets a text `ping` (the reference's application keep-alive).
+    [`${prefix}_WS_PING_INTERVAL`]: envSeconds({ min: 0.05, max: 3600, default: 30 }),
+    // Largest client frame; larger ones close the socket with 1009.
+    [`${prefix}_WS_MAX_PAYLOAD_BYTES`]: envNumber({ min: 64, max: 16 * 1024 * 1024, default: d.maxPayloadBytes }),
+    // Send buffer per socket; a consumer that stays above it is dropped with 4201, so memory is
+    // bounded by connections × this figure.
+    [`${prefix}_WS_MAX_BACKPRESSURE_BYTES`]: envNumber({ min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024 }),
+    // Inbound frames per second per socket (token bucket), and the burst allowed above it.
+    [`${prefix}_WS_RATE_PER_S`]: envNumber({ min: 1, max: 100_000, default: 50 }),
+    [`${prefix}_WS_RATE_BURST`]: envNumber({ min: 1, max: 100_000, default: 100 }),
+    // Transport idle timeout: uWS sends protocol pings before it and drops dead peers after it.
+    [`${prefix}_WS_IDLE_TIMEOUT`]: envNumber({ min: 0, max: 960, default: 120 }),
+  } as ChannelEnvFields<P>;
+}
+
+/** Reads the parsed variables of one channel back as engine limits. */
+export function channelLimitsFrom<P extends ChannelEnvPrefix>(prefix: P, config: { [K in keyof ChannelEnvFields<P>]: number }): EndpointLimits {
+  const get = (name: string): number => (config as Record<string, number>)[`${prefix}_WS_${name}`] as number;
+  return {
+    maxConnections: get('MAX_CONNECTIONS'),
+    maxPayloadBytes: get('MAX_PAYLOAD_BYTES'),
+    authTimeoutMs: get('TIMEOUT') * 1000,
+    idleTimeoutS: get('IDLE_TIMEOUT'),
+    maxBackpressureBytes: get('MAX_BACKPRESSURE_BYTES'),
+    messageRate: { perSecond: get('RATE_PER_S'), burst: get('RATE_BURST') },
+    idlePingMs: get('PING_INTERVAL') * 1000,
+  };
+}

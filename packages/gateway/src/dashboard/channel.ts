@@ -1,0 +1,86 @@
+/**
+ * `/dashboard/ws` handlers: the `{"type":"auth"}` handshake with the contract's close codes
+ * (4000 malformed, 4001 unauthorized, 4003 not admin; no error frame), the initial burst from
+ * the metrics service, and the commands. Plain functions over the neutral Connection.
+ */
+import { AuthError, type TokenClaims, type VerifiedToken } from '@arcp/auth';
+import type { AuthResult, Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
+import { DashboardAuthFailures, Topics, errorFrame, parseDashboardAuth, parseDashboardCommand, type DashboardAuthFailure } from '@arcp/protocol';
+import { runCommand, sendFrames, type CommandDeps } from './commands';
+
+export interface DashboardChannelDeps extends CommandDeps {
+  limits: EndpointLimits;
+  /** Verifies an admin token (signature, expiry, revocation); any role is returned for the 4003 check. */
+  verify(token: string): Promise<VerifiedToken>;
+  /** Open authenticated dashboards on this replica (for the connection log line). */
+  authenticatedCount(): number;
+  /** Counts a rejected client frame. */
+  badFrame(reason: string): void;
+}
+
+function failure(kind: DashboardAuthFailure): AuthResult {
+  const { code, reason } = DashboardAuthFailures[kind];
+  return { ok: false, code, reason };
+}
+
+export function claimsOf(conn: Connection): TokenClaims | undefined {
+  return (conn.principal as VerifiedToken | undefined)?.claims;
+}
+
+export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefinition {
+  return {
+    name: 'dashboard',
+    path: '/dashboard/ws',
+    limits: deps.limits,
+    textPing: 'exact',
+    jsonPing: true,
+    auth: {
+      async onFirstMessage(_conn, text) {
+        const parsed = parseDashboardAuth(text);
+        if (!parsed.ok) return failure(parsed.failure);
+        let verified: VerifiedToken;
+        try {
+          verified = await deps.verify(parsed.token);
+        } catch (err) {
+          return failure(err instanceof AuthError && err.reason === 'wrong_role' ? 'forbidden' : 'invalid_token');
+        }
+        return verified.kind === 'admin' ? { ok: true, principal: verified } : failure('forbidden');
+      },
+      timeoutCloseCode: DashboardAuthFailures.timeout.code,
+      timeoutReason: DashboardAuthFailures.timeout.reason,
+    },
+    async onOpen(conn) {
+      conn.state.paused = false;
+      conn.subscribe(Topics.dashboardAlways);
+      conn.subscribe(Topics.dashboardPausable);
+      deps.log('INFO', `New dashboard connection established (${deps.authenticatedCount()} total)`);
+      try {
+        sendFrames(conn, await deps.relay('snapshot'));
+      } catch {
+        // The metrics service is unreachable: the socket stays open and gets the next periodic
+        // frames once it is back, rather than being closed like the reference's 4000.
+      }
+    },
+    async onMessage(conn, text) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        deps.badFrame('invalid_json');
+        return void conn.send(JSON.stringify(errorFrame('Invalid JSON format')), false, 'error');
+      }
+      const parsed = parseDashboardCommand(value);
+      if (!parsed.ok) {
+        deps.badFrame(parsed.reason);
+        // Unknown types are ignored as in the reference. Non-object JSON gets an error frame
+        // instead of ending the connection, and a command with an invalid body (dashboard_log,
+        // dashboard_alert) one saying what was wrong instead of the reference's silence.
+        if (parsed.reason === 'not_object') conn.send(JSON.stringify(errorFrame(parsed.error)), false, 'error');
+        if (parsed.reason === 'invalid') conn.send(JSON.stringify(errorFrame(`Invalid ${parsed.type}: ${parsed.error}`)), false, 'error');
+        return;
+      }
+      await runCommand(conn, parsed.command, deps);
+    },
+    onClose() {},
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Wires the public channel: directory read model → view → `agents_update` on every change
+ * (leading- and trailing-edge coalesced) and `stats_update` every PUBLIC_WS_INTERVAL, each frame
+ * encoded once and handed to uWS `publish`, each built after the read-your-writes barrier.
+ */
+import type { DirectoryReader } from '@arcp/directory';
+import { Topics, agentsUpdateFrame, encodeFrame, statsUpdateFrame } from '@arcp/protocol';
+import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
+import { createCoalescer } from '../coalesce';
+import { gatewayDirectory, type Gateway, type GatewayDeps } from '../kit';
+import { createPublicChannel } from './channel';
+import type { PublicChannelConfig } from './config';
+import { createPublicView } from './view';
+
+export type PublicGatewayDeps = GatewayDeps<PublicChannelConfig>;
+
+export interface PublicGateway extends Gateway {
+  readonly directory: DirectoryReader;
+}
+
+export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const directory = gatewayDirectory(deps);
+  const view = createPublicView(directory, now);
+  const metrics = socketMetrics(deps.registry);
+  const channel = createPublicChannel({
+    view,
+    sync: () => directory.sync(),
+    limits: deps.limits,
+    now,
+    badFrame: (reason) => metrics.badFrames.inc({ channel: 'public', reason }),
+  });
+  const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus: deps.bus, trustProxy: deps.trustProxy });
+  let statsTimer: NodeJS.Timeout | undefined;
+  let started = false;
+  let published = -1;
+
+  const agentsUpdates = createCoalescer({
+    windowMs: config.PUBLIC_WS_COALESCE_MS,
+    run: async () => {
+      await directory.sync();
+      // Changes that arrived while syncing are in this frame already; do not send it twice.
+      if (directory.version === published) return;
+      published = directory.version;
+      handle.publish(Topics.publicAgents, encodeFrame(agentsUpdateFrame([...view.alive()], now())), 'agents_update');
+    },
+    onError: (err) => deps.logger.error({ err, channel: 'public' }, 'agents_update broadcast failed'),
+  });
+  const broadcastStats = async () => {
+    await directory.sync();
+    // Stats come from one snapshot, so total_agents = alive_agents + dead_agents.
+    handle.publish(Topics.publicStats, encodeFrame(statsUpdateFrame(view.stats(), now())), 'stats_update');
+  };
+
+  return {
+    handle,
+    directory,
+    async start() {
+      directory.onChange(() => agentsUpdates.signal());
+      await directory.start();
+      published = directory.version;
+      statsTimer = setInterval(() => void broadcastStats().catch((err: unknown) => deps.logger.error({ err }, 'stats_update broadcast failed')), config.PUBLIC_WS_INTERVAL * 1000);
+      statsTimer.unref();
+      started = true;
+    },
+    ready: () => started && !handle.draining,
+    drain: () => handle.drain(),
+    async stop() {
+      if (statsTimer) clearInterval(statsTimer);
+      agentsUpdates.stop();
+      handle.stop();
+      directory.stop();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The one way to keep a local copy of a KV bucket: watch every key, deliver the current content
+ * first and resolve once it is loaded, then follow live changes. Readers of the agent directory,
+ * the revocation list and every other "KV watch into a map" go through here.
+ */
+import type { KvEntry, KvStore, KvWatch } from './bus';
+
+/** Watches every key of `kv`; resolves once the bucket's current content has been delivered. */
+export async function followKv(kv: KvStore, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
+  let loaded!: () => void;
+  const initial = new Promise<void>((resolve) => (loaded = resolve));
+  const watch = await kv.watch({ initial: true, onInitialDone: () => loaded() }, onEntry);
+  await initial;
+  return watch;
+}
+
+export interface KvMirror {
+  /** Current values by key (deleted keys absent). */
+  readonly entries: ReadonlyMap<string, Uint8Array>;
+  readonly watch: KvWatch;
+}
+
+/** A local copy of a bucket's values, kept current by `followKv`; resolves once loaded. */
+export async function mirrorKv(kv: KvStore): Promise<KvMirror> {
+  const entries = new Map<string, Uint8Array>();
+  const watch = await followKv(kv, (entry) => {
+    if (entry.operation === 'PUT') entries.set(entry.key, entry.value);
+    else entries.delete(entry.key);
+  });
+  return { entries, watch };
+}

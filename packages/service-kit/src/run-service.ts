@@ -1,0 +1,138 @@
+/**
+ * The process runtime every distributed service shares: config → logger → metrics → NATS bus →
+ * service parts → public listener → ops server, and the one graceful shutdown in reverse. A
+ * service's `main.ts` is a call to `runService` with its env schema and a `build` function.
+ *
+ * The public listener is a port (`ServerPort`): services with an HTTP API or WebSocket
+ * endpoints pass the uWebSockets.js implementation from `@arcp/ws-engine`; a service without
+ * one (metrics) passes none and never loads the native module.
+ */
+import { subjects, type ServiceRole } from '@arcp/protocol';
+import type { Registry } from 'prom-client';
+import type { z } from 'zod';
+import { connectNatsBus } from './bus/nats-bus';
+import type { Bus } from './bus/bus';
+import { ConfigError, loadConfig, type BaseServiceConfig } from './config';
+import { httpMetrics } from './http/metrics';
+import type { ListenHandle, RateLimit, ServerPort } from './http/server-port';
+import type { RouteDef } from './http/types';
+import { createLogger, type Logger } from './logger';
+import { createMetricsRegistry, type ServiceMetrics } from './metrics';
+import { startOpsServer } from './ops-server';
+import { createShutdown } from './shutdown';
+import { startTelemetry } from './telemetry';
+import { ARCP_VERSION } from './version';
+
+/** What a service contributes to its process (and to the standalone process). */
+export interface ServiceParts {
+  routes?: RouteDef[];
+  /** Resolves when the service can take traffic (directory loaded, subscriptions in place). */
+  start(): Promise<void>;
+  ready(): boolean;
+  /** Closes client connections gracefully (gateways); runs before `stop`. */
+  drain?(): Promise<void>;
+  stop(): Promise<void>;
+  /** Open client connections, for telemetry. */
+  connections?(): number;
+}
+
+export interface ServiceContext<C, Srv extends ServerPort | undefined = undefined> {
+  config: C;
+  bus: Bus;
+  logger: Logger;
+  registry: Registry;
+  /** The whole metrics bundle (bus gauges, build info) for services that need more than the registry. */
+  metrics: ServiceMetrics;
+  /** The public listener, when the service has one. */
+  server: Srv;
+}
+
+/** The public listener of a service and where it listens. */
+export interface ListenerSpec<C, Srv extends ServerPort> {
+  create(): Srv;
+  listenOn(config: C): { host: string; port: number };
+  /** Per-client request rate of the service's HTTP routes. */
+  rateLimit?(config: C): RateLimit;
+}
+
+export interface RunServiceOptions<S extends z.ZodType, Srv extends ServerPort | undefined = undefined> {
+  service: ServiceRole;
+  envSchema: S;
+  listener?: Srv extends ServerPort ? ListenerSpec<z.infer<S>, Srv> : undefined;
+  build(ctx: ServiceContext<z.infer<S>, Srv>): ServiceParts | Promise<ServiceParts>;
+  env?: NodeJS.ProcessEnv;
+  /** Publish the telemetry beat from here (default); false for a service that beats itself. */
+  telemetry?: boolean;
+}
+
+export async function runService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(opts: RunServiceOptions<S, Srv>): Promise<void> {
+  let config: z.infer<S> & BaseServiceConfig;
+  try {
+    config = loadConfig(opts.envSchema, opts.env) as z.infer<S> & BaseServiceConfig;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`${opts.service}: ${err.message}`);
+    process.exit(2);
+  }
+  const logger = createLogger({ service: opts.service, level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID, version: ARCP_VERSION } });
+  const metrics = createMetricsRegistry({ service: opts.service, version: ARCP_VERSION });
+  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 });
+  shutdown.installSignalHandlers();
+  const bus = await connectNatsBus({
+    servers: config.NATS_URL,
+    name: `${opts.service}:${config.INSTANCE_ID}`,
+    logger,
+    onHandlerError: () => metrics.busHandlerErrors.inc({ engine: 'nats' }),
+  });
+  const spec = opts.listener as ListenerSpec<z.infer<S>, ServerPort> | undefined;
+  const server = spec?.create();
+  const parts = await opts.build({ config, bus, logger, registry: metrics.registry, metrics, server: server as Srv });
+  if (server && parts.routes) {
+    const rateLimit = spec?.rateLimit?.(config);
+    server.mountRoutes(parts.routes, { service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY, ...(rateLimit ? { rateLimit } : {}) });
+  }
+  server?.mountFallback();
+  await parts.start();
+  let listening: ListenHandle | undefined;
+  if (server && spec) {
+    const at = spec.listenOn(config);
+    listening = await server.listen(at.host, at.port);
+    logger.info({ host: at.host, port: listening.port }, `${opts.service} listening`);
+  }
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    registry: metrics.registry,
+    logger,
+    readiness: () => {
+      if (shutdown.isShuttingDown()) return { ready: false, reason: 'shutting down' };
+      const status = bus.status();
+      metrics.busConnected.set(status === 'connected' ? 1 : 0);
+      if (status !== 'connected') return { ready: false, reason: `nats ${status}` };
+      return parts.ready() ? { ready: true } : { ready: false, reason: 'starting' };
+    },
+  });
+  logger.info({ port: ops.port }, 'ops server listening');
+  if (opts.telemetry !== false) {
+    const telemetry = startTelemetry({
+      bus,
+      subject: subjects(config.ARCP_BUS_PREFIX).telemetry,
+      instance: config.INSTANCE_ID,
+      role: opts.service,
+      logger,
+      counters: telemetryCounters(metrics.registry, parts),
+    });
+    shutdown.onShutdown('stop telemetry', () => telemetry.stop());
+  }
+  if (parts.drain) shutdown.onShutdown('drain connections', () => parts.drain?.());
+  shutdown.onShutdown('close listen socket', () => listening?.close());
+  shutdown.onShutdown('stop service', () => parts.stop());
+  shutdown.onShutdown('drain bus', () => bus.drain());
+  shutdown.onShutdown('close ops server', () => ops.close());
+}
+
+/** What a service reports in its telemetry beat: open sockets and its HTTP request totals. */
+export function telemetryCounters(registry: Registry, parts: Pick<ServiceParts, 'connections'>) {
+  const http = httpMetrics(registry).totals;
+  return () => ({ connections: parts.connections?.() ?? 0, requests: http.requests, errors: http.errors, responseTimeSumS: http.durationSumS });
+}

@@ -1,0 +1,60 @@
+/**
+ * The first-message authentication step: the channel verifies the frame, the engine enforces the
+ * deadline, closes failures with the channel's code, and on success replays held frames.
+ */
+import { CloseCodes, CloseReasons } from '@arcp/protocol';
+import type { AuthResult } from './endpoint';
+import { reasonLabel } from './socket-metrics';
+import type { UwsConnection } from './uws-connection';
+import { guard, type InboundContext } from './context';
+
+export const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
+
+type Dispatch = (ctx: InboundContext, conn: UwsConnection, text: string) => void;
+
+/** Starts the auth deadline and lets the channel greet the socket (e.g. `auth_required`). */
+export function startAuth(ctx: InboundContext, conn: UwsConnection): void {
+  const auth = ctx.def.auth!;
+  const ms = ctx.def.limits.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+  conn.authTimer = setTimeout(() => {
+    if (!conn.isOpen || conn.phase === 'ready') return;
+    ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: 'timeout' });
+    conn.cork(() => {
+      if (auth.timeoutFrame !== undefined) conn.send(auth.timeoutFrame, false, 'auth_error');
+      conn.close(auth.timeoutCloseCode, auth.timeoutReason);
+    });
+  }, ms);
+  if (auth.onOpen) guard(ctx, conn, () => auth.onOpen!(conn));
+}
+
+export async function authenticate(ctx: InboundContext, conn: UwsConnection, text: string, dispatch: Dispatch): Promise<void> {
+  conn.phase = 'verifying';
+  let result: AuthResult;
+  try {
+    result = await ctx.def.auth!.onFirstMessage(conn, text);
+  } catch (err) {
+    ctx.logger.error({ err, channel: ctx.def.name, conn: conn.id }, 'auth step failed');
+    result = { ok: false, code: CloseCodes.INTERNAL_ERROR, reason: CloseReasons[CloseCodes.INTERNAL_ERROR] };
+  }
+  if (!conn.isOpen) return; // Deadline passed or the client left while verifying.
+  clearTimeout(conn.authTimer);
+  conn.authTimer = undefined;
+  const outcome = result;
+  conn.cork(() => (outcome.ok ? accept(ctx, conn, outcome.principal, dispatch) : reject(ctx, conn, outcome)));
+}
+
+function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, dispatch: Dispatch): void {
+  conn.principal = principal;
+  conn.phase = 'ready';
+  guard(ctx, conn, () => ctx.def.onOpen(conn));
+  for (const text of conn.takeHeld()) {
+    if (!conn.isOpen) return;
+    dispatch(ctx, conn, text);
+  }
+}
+
+function reject(ctx: InboundContext, conn: UwsConnection, result: Extract<AuthResult, { ok: false }>): void {
+  ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: reasonLabel(result.reason) });
+  if (result.frame !== undefined) conn.send(result.frame, false, 'auth_error');
+  conn.close(result.code, result.reason);
+}

@@ -1,0 +1,89 @@
+import type { Socket } from 'node:net';
+import { Registry } from 'prom-client';
+import { createMemoryBus } from '@arcp/service-kit';
+import { mountEndpoint, type EndpointHandle } from './engine';
+import type { ListenHandle } from '@arcp/service-kit';
+import { createUwsApp, listen } from './server';
+import { createRecordingLogger } from './testing';
+import { echoChannel, testLimits } from './test-support/endpoints';
+import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
+
+const registry = new Registry();
+const logger = createRecordingLogger();
+const bus = createMemoryBus();
+const drained = echoChannel('/drain');
+const slow = echoChannel('/slow', { name: 'dashboard', limits: testLimits({ maxBackpressureBytes: 64 * 1024 }) }, 'slow/topic');
+const handles: EndpointHandle[] = [];
+let server: ListenHandle;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  const app = createUwsApp();
+  handles.push(mountEndpoint(app, drained.def, { logger, registry, bus }));
+  handles.push(mountEndpoint(app, slow.def, { logger, registry, backpressureCheckMs: 50 }));
+  server = await listen(app, '127.0.0.1', 0);
+});
+afterAll(async () => {
+  for (const c of clients) c.ws.terminate();
+  for (const h of handles) h.stop();
+  server.close();
+  await bus.close();
+  await pause(20);
+});
+
+async function open(path: string): Promise<TestClient> {
+  const c = await connect(`ws://127.0.0.1:${server.port}${path}`);
+  clients.push(c);
+  expect(await c.next()).toBe('welcome');
+  return c;
+}
+
+test('forward relays a bus subject to the topic subscribers unchanged', async () => {
+  const c = await open('/drain');
+  handles[0]!.forward('t.frames', 'test/topic', 'stats_update');
+  bus.publish('t.frames', Buffer.from('{"type":"stats_update"}'));
+  expect(await c.next()).toBe('{"type":"stats_update"}');
+  c.ws.terminate();
+});
+
+test('a socket whose send buffer stays over the limit is closed 4201 and counted', async () => {
+  const stalled = await open('/slow');
+  const healthy = await open('/slow');
+  (stalled.ws as unknown as { _socket: Socket })._socket.pause();
+  const frame = Buffer.alloc(32 * 1024, 'x');
+  const slowHandle = handles[1]!;
+  // Fill the kernel buffers of the stalled socket; uWS then queues up to maxBackpressure and skips it.
+  for (let i = 0; i < 800 && slow.rec.closed.length === 0; i++) {
+    slowHandle.publish('slow/topic', frame, 'monitoring');
+    if (i % 50 === 0) await pause(5);
+  }
+  for (let i = 0; i < 40 && slow.rec.closed.length === 0; i++) await pause(25);
+  expect(slow.rec.closed.map((r) => r.code)).toEqual([4201]);
+  expect(slow.rec.closed[0]!.conn.bufferedAmount()).toBe(0);
+  const text = await registry.metrics();
+  expect(text).toMatch(/arcp_gateway_drops_total\{channel="dashboard",reason="backpressure"\} [1-9]/);
+  healthy.send('alive?');
+  let reply: string | Buffer;
+  do reply = await healthy.next(); while (reply !== 'echo:alive?');
+  (stalled.ws as unknown as { _socket: Socket })._socket.resume();
+  // The close frame only reaches the client if it fits behind the full buffer; else it sees 1006.
+  expect([4201, 1006]).toContain((await stalled.closed).code);
+}, 15000);
+
+test('drain refuses upgrades and closes sockets with 4200 in bounded batches', async () => {
+  const socks = await Promise.all([1, 2, 3, 4, 5].map(() => open('/drain')));
+  const closedAt: number[] = [];
+  const codes = socks.map((s) => s.closed.then((c) => (closedAt.push(Date.now()), c.code)));
+  const handle = handles[0]!;
+  const done = handle.drain({ batchSize: 2, intervalMs: 60 });
+  expect(handle.draining).toBe(true);
+  const refused = await refusedUpgrade(`ws://127.0.0.1:${server.port}/drain`);
+  expect(refused.status).toBe(503);
+  expect(refused.headers['retry-after']).toBe('5');
+  await done;
+  expect(await Promise.all(codes)).toEqual([4200, 4200, 4200, 4200, 4200]);
+  expect(handle.count()).toBe(0);
+  // Three batches (2 + 2 + 1) separated by two pauses.
+  expect(Math.max(...closedAt) - Math.min(...closedAt)).toBeGreaterThanOrEqual(100);
+  expect(await registry.metrics()).toMatch(/arcp_gateway_connections_rejected_total\{channel="public",reason="draining"\} 1/);
+});

@@ -1,0 +1,67 @@
+/**
+ * WebSocket gateway metrics. Created once per registry and shared by every channel on it (the
+ * standalone process mounts three); series differ by the `channel` label.
+ */
+import { perRegistry } from '@arcp/service-kit';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export type DropReason = 'backpressure' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
+
+export interface SocketMetrics {
+  connections: Gauge<'channel'>;
+  opened: Counter<'channel'>;
+  closed: Counter<'channel' | 'code'>;
+  received: Counter<'channel' | 'type'>;
+  sent: Counter<'channel' | 'type'>;
+  receivedBytes: Counter<'channel'>;
+  sentBytes: Counter<'channel'>;
+  authFailures: Counter<'channel' | 'reason'>;
+  drops: Counter<'channel' | 'reason'>;
+  fanout: Histogram<'channel'>;
+  rejected: Counter<'channel' | 'reason'>;
+  /** Client frames a channel rejected after auth (invalid JSON, not an object, unknown type...). */
+  badFrames: Counter<'channel' | 'reason'>;
+}
+
+
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+function create(registry: Registry): SocketMetrics {
+  return {
+    connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Open WebSocket connections', labelNames: ['channel'], registers: [registry] }),
+    opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
+    closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
+    received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
+    sent: counter(registry, 'arcp_gateway_messages_sent_total', 'Frames sent (fan-out counts each subscriber)', ['channel', 'type']),
+    receivedBytes: counter(registry, 'arcp_gateway_received_bytes_total', 'Client frame payload bytes received', ['channel']),
+    sentBytes: counter(registry, 'arcp_gateway_sent_bytes_total', 'Frame payload bytes sent', ['channel']),
+    authFailures: counter(registry, 'arcp_gateway_auth_failures_total', 'Failed first-message authentications', ['channel', 'reason']),
+    drops: counter(registry, 'arcp_gateway_drops_total', 'Frames or sockets dropped by a limit', ['channel', 'reason']),
+    fanout: new Histogram({
+      name: 'arcp_gateway_fanout_duration_seconds',
+      help: 'Time to hand one frame to every subscriber of a topic',
+      labelNames: ['channel'],
+      buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
+      registers: [registry],
+    }),
+    rejected: counter(registry, 'arcp_gateway_connections_rejected_total', 'Upgrades refused (cap, draining)', ['channel', 'reason']),
+    badFrames: counter(registry, 'arcp_gateway_bad_frames_total', 'Client frames rejected by the channel after auth, by reason', ['channel', 'reason']),
+  };
+}
+
+/** The socket series of a registry, shared by every endpoint mounted on it. */
+export const socketMetrics = perRegistry(create);
+
+/** Close codes kept as label values; anything else a client sends becomes `other`. */
+const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201]);
+
+export function closeCodeLabel(code: number): string {
+  return KNOWN_CODES.has(code) ? String(code) : 'other';
+}
+
+/** Bounded label for an auth failure reason text (`Invalid token` → `invalid_token`). */
+export function reasonLabel(reason: string): string {
+  return reason.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40) || 'unknown';
+}

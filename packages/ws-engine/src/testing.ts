@@ -1,0 +1,81 @@
+/**
+ * Test doubles for channel handlers and engine users: a fake connection that records what the
+ * handler sent and how it closed the socket, and a logger that keeps its lines.
+ */
+import type { Connection, SendStatus } from './connection';
+import type { LoggerLike } from '@arcp/service-kit';
+
+export interface FakeConnection extends Connection {
+  /** Every frame sent, in order, text frames as strings. */
+  readonly sent: Array<string | Buffer>;
+  /** Text frames parsed as JSON (non-JSON text is skipped). */
+  json(): unknown[];
+  readonly closed: { code: number; reason: string } | undefined;
+  readonly topics: Set<string>;
+  /** Makes the next sends report this status (simulates a slow consumer). */
+  nextStatus: SendStatus;
+}
+
+let nextId = 0;
+
+export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.1'): FakeConnection {
+  const sent: Array<string | Buffer> = [];
+  const topics = new Set<string>();
+  let closed: { code: number; reason: string } | undefined;
+  const conn: FakeConnection = {
+    id: `fake-${++nextId}`,
+    channel,
+    remoteAddress,
+    state: {},
+    principal: undefined,
+    sent,
+    topics,
+    nextStatus: 'ok',
+    get closed() {
+      return closed;
+    },
+    get isOpen() {
+      return closed === undefined;
+    },
+    send(data) {
+      if (closed) return 'closed';
+      if (conn.nextStatus !== 'dropped') sent.push(data);
+      return conn.nextStatus;
+    },
+    close(code, reason = '') {
+      if (!closed) closed = { code, reason };
+    },
+    subscribe(topic) {
+      topics.add(topic);
+    },
+    unsubscribe(topic) {
+      topics.delete(topic);
+    },
+    bufferedAmount() {
+      return 0;
+    },
+    json() {
+      return sent.flatMap((f) => {
+        try {
+          return typeof f === 'string' ? [JSON.parse(f) as unknown] : [];
+        } catch {
+          return [];
+        }
+      });
+    },
+  };
+  return conn;
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string | undefined;
+}
+
+/** A logger keeping every line in `lines`. */
+export function createRecordingLogger(): LoggerLike & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
