@@ -30,6 +30,6 @@ describe('docs/deployment.md', () => {
   it('names the root script that starts cluster mode', () => {
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(docs).toContain('pnpm start:cluster');
-    expect(pkg.scripts['start:cluster']).toContain('scripts/cluster.ts');
+    expect(pkg.scripts['start:cluster']).toContain('packages/cluster/src/main.ts');
   });
 });

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EdgeTargets, renderEdgeConfig, writeEdgeConfig } from '../../../scripts/cluster-edge';
+import { renderEdgeConfig, upstreamName, writeEdgeConfig, type EdgeTargets } from '@arcp/cluster';
 import { NGINX_DIR, nginxTestCompose, nginxTestFile, routingPolicy } from './nginx-check';
 import { ROOT, describeWithTool, readYaml, repoPath } from './repo';
 
@@ -14,7 +14,12 @@ const locationsConf = readFileSync(join(NGINX_DIR, 'arcp-locations.conf'), 'utf8
 const composeConf = readFileSync(join(NGINX_DIR, 'compose.conf'), 'utf8');
 const services = Object.keys(readYaml<{ services: Record<string, unknown> }>(repoPath('docker-compose.yml')).services);
 const NGINX = { requiredInCi: true, install: 'apt-get install nginx' };
-const targets: EdgeTargets = { registry: ['127.0.0.1:1'], gatewayPublic: ['127.0.0.1:2', '127.0.0.1:3'], gatewayAgents: ['127.0.0.1:4'], gatewayDashboard: ['127.0.0.1:5'] };
+const targets: EdgeTargets = {
+  [upstreamName('registry')]: ['127.0.0.1:1'],
+  [upstreamName('gateway-public')]: ['127.0.0.1:2', '127.0.0.1:3'],
+  [upstreamName('gateway-agents')]: ['127.0.0.1:4'],
+  [upstreamName('gateway-dashboard')]: ['127.0.0.1:5'],
+};
 
 describe('edge routing (ops/nginx)', () => {
   it('routes each channel to its gateway with upgrade headers and long timeouts, the rest to the registry', () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
-import { findBinary } from '../../../scripts/cluster-procs';
+import { findBinary } from '@arcp/cluster';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const repoPath = (...parts: string[]): string => join(ROOT, ...parts);

@@ -7,7 +7,7 @@ import { describeWithNats, natsUrl } from '@arcp/testkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { idsOf, productSuite, startCluster, type Topology } from './index';
-import { ROOT } from './processes';
+import { ROOT } from '@arcp/cluster';
 
 let topo: Topology;
 

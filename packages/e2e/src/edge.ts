@@ -1,13 +1,12 @@
 /**
  * The distributed topology behind its nginx edge, as cluster mode runs it (`pnpm start:cluster`,
- * scripts/cluster.ts): two replicas of each gateway, the registry and the metrics service as
+ * @arcp/cluster): two replicas of each gateway, the registry and the metrics service as
  * separate processes, and nginx routing one port with compose's routing file. Every URL the
  * suite gets is the edge's, so each test goes through the proxy's upgrade, routing and
  * round-robin. Needs Debian's nginx binary: skipped without it, except under CI=true.
  */
 import { uniquePrefix } from '@arcp/testkit';
-import { startLocalCluster, type LocalCluster } from '../../../scripts/cluster';
-import { findNginx } from '../../../scripts/cluster-edge';
+import { findNginx, startLocalCluster, type LocalCluster } from '@arcp/cluster';
 import { perReplicaCap, suiteEnv, type Channel, type Topology } from './topology';
 
 export interface EdgeTopology extends Topology {
@@ -33,25 +32,27 @@ export function describeWithEdge(name: string, fn: () => void): void {
 export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<EdgeTopology> {
   const env = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('edge') };
   const cluster = await startLocalCluster({ replicas, natsUrl, env, edgePort: 0 });
-  const ws = cluster.edgeUrl.replace(/^http/, 'ws');
+  const ws = cluster.http.replace(/^http/, 'ws');
   const url = (channel: Channel) => [`${ws}/${channel}/ws`];
   return {
     kind: 'cluster',
     cluster,
     replicas,
-    http: cluster.edgeUrl,
+    http: cluster.http,
     ws: { public: url('public'), agents: url('agents'), dashboard: url('dashboard') },
     env: cluster.env,
     agentKeys: cluster.env.AGENT_KEYS!.split(','),
     // The edge takes turns over the replicas, so the cap is reached on all of them at once.
     capacity: (channel) => perReplicaCap(cluster.env, channel) * replicas,
     async killGateway(channel, index, signal = 'SIGKILL') {
-      const proc = cluster.gateways[channel][index];
-      if (!proc) throw new Error(`no ${channel} replica ${index}`);
-      await proc.stop(signal);
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index}`);
+      await gateway.proc.stop(signal);
     },
-    restartGateway() {
-      return Promise.reject(new Error('restartGateway is not supported behind the edge (cluster mode owns its processes)'));
+    async restartGateway(channel, index) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index}`);
+      await gateway.restart();
     },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
@@ -60,7 +61,7 @@ export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<E
 
 /** `arcp_gateway_connections{channel}` as one replica's /metrics reports it. */
 export async function replicaConnections(topo: EdgeTopology, channel: Channel, index: number): Promise<number> {
-  const res = await fetch(`${topo.cluster.ops[`gateway-${channel}-${index}`]}/metrics`);
+  const res = await fetch(`${topo.cluster.gateways[channel][index]!.ops}/metrics`);
   const line = (await res.text()).split('\n').find((l) => l.startsWith(`arcp_gateway_connections{channel="${channel}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -4,17 +4,18 @@
  * standalone product (one process, one port). Both expose the same `Topology` to the suite.
  */
 import { randomBytes } from 'node:crypto';
-import { freePort, uniquePrefix } from '@arcp/testkit';
-import { spawnService, waitReady, type Proc } from './processes';
+import { freePort, serviceEntry, spawnEntry, startLocalCluster, waitHttpOk, type ManagedProc } from '@arcp/cluster';
+import { CHANNEL_NAMES, channelPath, type ChannelName } from '@arcp/protocol';
+import { uniquePrefix } from '@arcp/testkit';
 
-export type Channel = 'public' | 'agents' | 'dashboard';
+export type Channel = ChannelName;
 
 export interface Topology {
   readonly kind: 'cluster' | 'standalone';
   /** Base URL of the registry HTTP API. */
   readonly http: string;
   /** WebSocket URLs per channel, one per replica (the standalone has one of each). */
-  readonly ws: Readonly<Record<Channel, string[]>>;
+  readonly ws: Readonly<Record<Channel, readonly string[]>>;
   readonly env: Readonly<Record<string, string>>;
   readonly agentKeys: readonly string[];
   /**
@@ -74,97 +75,64 @@ export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Ch
   return env[name] ? Number(env[name]) : fallback;
 }
 
-/** How a gateway replica was started, so it can be started again the same way. */
-interface GatewaySpec {
-  name: string;
-  entry: string;
-  env: Record<string, string>;
-  opsPort: number;
-}
-
-function topologyFrom(
-  kind: Topology['kind'],
-  procs: Proc[],
-  http: string,
-  ws: Topology['ws'],
-  env: Record<string, string>,
-  gatewaysOf: Record<Channel, Proc[]>,
-  specsOf: Record<Channel, GatewaySpec[]> = { public: [], agents: [], dashboard: [] },
-): Topology {
+/** The distributed topology as separate processes (nats-server given), no edge: clients talk to each replica. */
+export async function startCluster(natsUrl: string, replicas = 2): Promise<Topology> {
+  const env = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('e2e') };
+  const cluster = await startLocalCluster({ replicas, natsUrl, env, edge: false });
   return {
-    kind,
-    http,
-    ws,
-    env,
-    agentKeys: env.AGENT_KEYS!.split(','),
-    capacity: (channel) => perReplicaCap(env, channel),
+    kind: 'cluster',
+    http: cluster.http,
+    ws: cluster.replicaUrls,
+    env: cluster.env,
+    agentKeys: cluster.env.AGENT_KEYS!.split(','),
+    capacity: (channel) => perReplicaCap(cluster.env, channel),
     async killGateway(channel, index, signal = 'SIGKILL') {
-      const proc = kind === 'cluster' ? gatewaysOf[channel][index] : undefined;
-      if (!proc) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
-      await proc.kill(signal);
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      await gateway.proc.stop(signal);
     },
     async restartGateway(channel, index) {
-      const spec = specsOf[channel][index];
-      const old = gatewaysOf[channel][index];
-      if (!spec || !old) throw new Error(`no ${channel} replica ${index} in a ${kind} topology`);
-      await old.kill('SIGTERM');
-      const fresh = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
-      procs[procs.indexOf(old)] = fresh;
-      // The standalone process is every channel's gateway: replace it wherever it stands.
-      for (const list of Object.values(gatewaysOf)) list.forEach((p, i) => p === old && (list[i] = fresh));
-      await launch([fresh]);
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      await gateway.restart();
     },
-    output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
-    async stop() {
-      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-    },
+    output: () => cluster.output(),
+    stop: () => cluster.stop(),
   };
-}
-
-async function launch(procs: Proc[]): Promise<void> {
-  try {
-    await Promise.all(procs.map((p) => waitReady(p)));
-  } catch (err) {
-    await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-    throw err;
-  }
-}
-
-export async function startCluster(natsUrl: string, replicas = 2): Promise<Topology> {
-  const env = { ...suiteEnv(), NATS_URL: natsUrl, ARCP_BUS_PREFIX: uniquePrefix('e2e') };
-  const registryPort = await freePort();
-  const procs: Proc[] = [
-    spawnService('registry', 'services/registry/src/main.ts', { ...env, REGISTRY_PORT: String(registryPort), REGISTRY_HOST: '127.0.0.1' }, await freePort()),
-    spawnService('metrics', 'services/metrics/src/main.ts', env, await freePort()),
-  ];
-  const ws: Record<Channel, string[]> = { public: [], agents: [], dashboard: [] };
-  const gateways: Record<Channel, Proc[]> = { public: [], agents: [], dashboard: [] };
-  const specs: Record<Channel, GatewaySpec[]> = { public: [], agents: [], dashboard: [] };
-  for (const channel of ['public', 'agents', 'dashboard'] as const) {
-    for (let i = 0; i < replicas; i++) {
-      const port = await freePort();
-      const spec = { name: `gateway-${channel}-${i}`, entry: `services/gateway-${channel}/src/main.ts`, env: { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' }, opsPort: await freePort() };
-      const proc = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
-      procs.push(proc);
-      gateways[channel].push(proc);
-      specs[channel].push(spec);
-      ws[channel].push(`ws://127.0.0.1:${port}/${channel}/ws`);
-    }
-  }
-  await launch(procs);
-  return topologyFrom('cluster', procs, `http://127.0.0.1:${registryPort}`, ws, env, gateways, specs);
 }
 
 /** `overrides` adjusts the suite env for one run (e.g. an extra agent key, a shorter interval). */
 export async function startStandaloneProduct(overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
-  const port = await freePort();
-  const spec: GatewaySpec = { name: 'standalone', entry: 'services/standalone/src/main.ts', env: { ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1' }, opsPort: await freePort() };
-  const proc = spawnService(spec.name, spec.entry, spec.env, spec.opsPort);
-  await launch([proc]);
-  const ws = { public: [`ws://127.0.0.1:${port}/public/ws`], agents: [`ws://127.0.0.1:${port}/agents/ws`], dashboard: [`ws://127.0.0.1:${port}/dashboard/ws`] };
-  // Only restarts reach the standalone process through the channel lists; kills stay cluster-only.
-  const specs = { public: [spec], agents: [spec], dashboard: [spec] };
-  return topologyFrom('standalone', [proc], `http://127.0.0.1:${port}`, ws, env, { public: [proc], agents: [proc], dashboard: [proc] }, specs);
+  const [port, opsPort] = [await freePort(), await freePort()];
+  const spawnIt = (): ManagedProc =>
+    spawnEntry('standalone', serviceEntry('standalone'), {
+      env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
+    });
+  let proc = spawnIt();
+  try {
+    await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
+  } catch (err) {
+    await proc.stop('SIGKILL', 1000);
+    throw err;
+  }
+  const ws = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, [`ws://127.0.0.1:${port}${channelPath(c)}`]])) as Record<Channel, string[]>;
+  return {
+    kind: 'standalone',
+    http: `http://127.0.0.1:${port}`,
+    ws,
+    env,
+    agentKeys: env.AGENT_KEYS!.split(','),
+    capacity: (channel) => perReplicaCap(env, channel),
+    killGateway: () => Promise.reject(new Error('a standalone topology has no gateway replicas')),
+    // The standalone process is every channel's gateway: restarting one restarts the product.
+    async restartGateway() {
+      await proc.stop('SIGTERM');
+      proc = spawnIt();
+      await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
+    },
+    output: () => `--- standalone\n${proc.output()}`,
+    stop: async () => void (await proc.stop('SIGTERM')),
+  };
 }

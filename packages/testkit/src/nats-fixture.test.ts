@@ -1,6 +1,6 @@
 import { startNatsFixture } from './nats-fixture';
 import { uniquePrefix, waitFor } from './helpers';
-import { findNatsServerBinary, startNatsServer } from './nats-server';
+import { findNatsServerBinary, startNatsServer } from '@arcp/cluster';
 import { createConnection } from 'node:net';
 
 const connects = (port: number) =>

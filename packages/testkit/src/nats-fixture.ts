@@ -3,7 +3,7 @@
  * testcontainers NATS container when a Docker engine answers, a nats-server spawned from PATH.
  * Under CI=true a missing NATS is an error; locally the integration tests skip with one message.
  */
-import { startNatsServer, findNatsServerBinary } from './nats-server';
+import { startNatsServer, findNatsServerBinary } from '@arcp/cluster';
 
 export type NatsSource = 'env' | 'testcontainers' | 'nats-server' | 'unavailable';
 

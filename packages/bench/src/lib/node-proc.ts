@@ -3,10 +3,11 @@
  * --conditions=@arcp/source --import tsx <entry>`, one node process, no tsx CLI fork), pinned to
  * a CPU, optionally with the probe preloaded (memory readings and CPU profiles on request).
  */
-import { join, resolve } from 'node:path';
-import { spawnPinned, withTimeout, sleep, type Proc } from './procs';
+import { resolve } from 'node:path';
+import { ROOT, spawnEntry, waitHttpOk as waitReady } from '@arcp/cluster';
+import { sleep, track, type Proc } from './procs';
 
-export const ROOT = resolve(__dirname, '../../../..');
+export { ROOT };
 export const PROBE = resolve(__dirname, '../probe/preload.ts');
 
 export interface NodeEntryOptions {
@@ -19,31 +20,21 @@ export interface NodeEntryOptions {
 }
 
 export function spawnNodeEntry(name: string, entry: string, opts: NodeEntryOptions = {}): Proc {
-  const args = ['--conditions=@arcp/source', '--import', 'tsx'];
-  const env: NodeJS.ProcessEnv = { ...opts.env };
-  if (opts.probeFile) {
-    args.unshift('--expose-gc');
-    args.push('--import', PROBE);
-    env.BENCH_PROBE_FILE = opts.probeFile;
-  }
-  args.push(entry.startsWith('/') ? entry : join(ROOT, entry));
-  return spawnPinned(name, process.execPath, args, { cpu: opts.cpu, env, cwd: ROOT, stdin: opts.stdin, onLine: opts.onLine });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, ...(opts.probeFile ? { BENCH_PROBE_FILE: opts.probeFile } : {}) };
+  return track(
+    spawnEntry(name, entry, {
+      env,
+      cpu: opts.cpu,
+      stdin: opts.stdin,
+      onLine: opts.onLine,
+      ...(opts.probeFile ? { nodeFlags: ['--expose-gc'], preload: [PROBE] } : {}),
+    }),
+  );
 }
 
 /** Polls an HTTP URL until it answers 200; fails with the process output when it dies or times out. */
-export async function waitHttpOk(proc: Proc, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.exited()) throw new Error(`${proc.name} exited before ${url} answered:\n${proc.output().slice(-3000)}`);
-    try {
-      const res = await withTimeout(fetch(url), 2000, url);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${proc.name}: ${url} not ready within ${timeoutMs} ms:\n${proc.output().slice(-3000)}`);
+export function waitHttpOk(proc: Proc, url: string, timeoutMs = 60_000): Promise<void> {
+  return waitReady(proc.managed, url, timeoutMs);
 }
 
 /** Waits for a stdout line matching `re` (the line-callback must push lines into `lines`). */

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { spawnManaged, type ManagedProc } from '@arcp/cluster';
 
 const live = new Set<ChildProcess>();
 const adopted = new Set<number>();
@@ -60,6 +61,8 @@ export interface Proc {
   readonly name: string;
   readonly pid: number;
   readonly child: ChildProcess;
+  /** The process as @arcp/cluster manages it. */
+  readonly managed: ManagedProc;
   /** The last ~20 kB of stdout+stderr. */
   output(): string;
   exited(): boolean;
@@ -81,45 +84,24 @@ export interface SpawnOptions {
 }
 
 export function spawnPinned(name: string, cmd: string, args: string[], opts: SpawnOptions = {}): Proc {
+  return track(spawnManaged(name, cmd, args, { cpu: opts.cpu, env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdin: opts.stdin, onLine: opts.onLine }));
+}
+
+/** Registers a spawned process so it dies with the run, and gives it the benchmarks' interface. */
+export function track(managed: ManagedProc): Proc {
   hookExit();
-  const [file, argv] = opts.cpu === undefined ? [cmd, args] : ['taskset', ['-c', opts.cpu, cmd, ...args]];
-  const child = spawn(file, argv, {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error(`cannot spawn ${name} (${cmd})`);
-  live.add(child);
-  let out = '';
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    out = (out + text).slice(-20_000);
-    if (!opts.onLine) return;
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) opts.onLine(line);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-20_000);
-  });
-  child.stdin?.on('error', () => {}); // writing to a child that just exited
-  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => live.delete(child));
+  if (managed.pid < 0) throw new Error(`cannot spawn ${managed.name}`);
+  live.add(managed.child);
+  void managed.exited.then(() => live.delete(managed.child));
   return {
-    name,
-    pid: child.pid,
-    child,
-    output: () => out,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    waitExit: (timeoutMs) => withTimeout(done.then(() => true), timeoutMs, name).catch(() => false),
-    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await done;
-      clearTimeout(timer);
-    },
+    name: managed.name,
+    pid: managed.pid,
+    child: managed.child,
+    managed,
+    output: () => managed.output(),
+    exited: () => managed.isExited(),
+    waitExit: (timeoutMs) => withTimeout(managed.exited.then(() => true), timeoutMs, managed.name).catch(() => false),
+    stop: async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) => void (await managed.stop(signal, graceMs)),
   };
 }
 

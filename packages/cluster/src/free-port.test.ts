@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { freePort } from './nats-server';
+import { freePort } from './process';
 
 describe('freePort', () => {
   it('hands out distinct bindable ports below the ephemeral range', async () => {

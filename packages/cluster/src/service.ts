@@ -1,0 +1,29 @@
+/**
+ * Spawning the product's own entry points as separate processes, exactly as `pnpm start` runs the
+ * standalone one: `node --conditions=@arcp/source --import tsx services/<name>/src/main.ts`, in one
+ * node process (not the tsx CLI, which forks a child), so a signal really reaches the server.
+ */
+import { join, resolve } from 'node:path';
+import { spawnManaged, type ManagedProc, type SpawnOptions } from './process';
+
+/** The repository root (this file is packages/cluster/src/service.ts). */
+export const ROOT = resolve(__dirname, '../../..');
+
+/** The entry point of a service directory under services/. */
+export function serviceEntry(service: string): string {
+  return join(ROOT, 'services', service, 'src', 'main.ts');
+}
+
+export interface ServiceSpawnOptions extends Omit<SpawnOptions, 'cwd'> {
+  /** Node flags before the loader (e.g. `--expose-gc`). */
+  nodeFlags?: string[];
+  /** Modules imported after the TypeScript loader (e.g. a probe). */
+  preload?: string[];
+}
+
+/** Runs a TypeScript entry point of the workspace (absolute, or relative to the repository root). */
+export function spawnEntry(name: string, entry: string, opts: ServiceSpawnOptions = {}): ManagedProc {
+  const args = [...(opts.nodeFlags ?? []), '--conditions=@arcp/source', '--import', 'tsx', ...(opts.preload ?? []).flatMap((p) => ['--import', p])];
+  args.push(entry.startsWith('/') ? entry : join(ROOT, entry));
+  return spawnManaged(name, process.execPath, args, { ...opts, cwd: ROOT });
+}
