@@ -64,8 +64,11 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
     await until(() => seen.some((f) => f.at > restartedAt && f.type === 'agents'), 'frames after the restart, same iterator');
     await until(() => lists.some((l) => l.at > restartedAt && l.ids.includes(session.agentId)), 'the agent in a list after the restart', 15_000);
     // The public stream goes on: a new registration shows up in an agents_update.
-    const late = await AgentSession.start({ http, agentKey: topo.agentKeys[1]!, registration: registration(`sdk-late-${Date.now().toString(36)}`), retry: fast });
-    await pub.channel.waitFor((f) => f.type === 'agents_update' && f.data.agents.some((a) => a.agent_id === late.agentId), 10_000);
+    // Listen before registering: the broadcast can arrive before the registration call returns.
+    const lateId = `sdk-late-${Date.now().toString(36)}`;
+    const update = pub.channel.waitFor((f) => f.type === 'agents_update' && f.data.agents.some((a) => a.agent_id === lateId), 15_000);
+    const late = await AgentSession.start({ http, agentKey: topo.agentKeys[1]!, registration: registration(lateId), retry: fast });
+    await update;
     await late.stop();
   } finally {
     await session.stop().catch(() => {});
