@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The project's test command: typecheck, lint, build, unit tests (parallel), integration tests (in band,
+// The project's test command: typecheck, lint, dependency rules, dead code, build, unit tests (parallel), integration tests (in band,
 // real nats-server), then one plain closing line `N passed, N failed, N skipped` computed from
 // Jest's JSON reports. Exits non-zero when any step fails. Extra args are passed to both Jest runs.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,9 @@ function run(label, cmd, args) {
 const steps = [];
 steps.push(['typecheck', run('typecheck', bin('tsc'), ['-p', 'tsconfig.json'])]);
 steps.push(['lint', run('lint', bin('eslint'), ['--max-warnings=0', '.'])]);
+// The dependency rules of the tree (.dependency-cruiser.cjs) and no unused files, exports or dependencies.
+steps.push(['dependencies', run('dependencies', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'packages', 'services'])]);
+steps.push(['dead code', run('dead code', bin('knip'), ['--no-progress'])]);
 // The images run compiled output, so the project-reference build must keep working too.
 steps.push(['build', run('build', bin('tsc'), ['-b', 'tsconfig.build.json'])]);
 const jest = (project, more) =>

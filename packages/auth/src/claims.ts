@@ -1,5 +1,5 @@
 /**
- * The claims our tokens carry (reference §3) and the schema a verified payload must satisfy.
+ * The claims our tokens carry (as in the original ARCP server) and the schema a verified payload must satisfy.
  * Three kinds share one shape: `agent` (access token), `admin` (login) and `temp` (registration
  * only, `temp_registration: true`).
  */

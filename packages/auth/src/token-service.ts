@@ -1,6 +1,6 @@
 /**
  * Issues and verifies the registry's JWTs with jose: temp registration, agent access and admin
- * tokens (claims of reference §3 plus a random `jti`). The algorithm is pinned to the configured
+ * tokens (the original ARCP server's claims plus a random `jti`). The algorithm is pinned to the configured
  * one, so `alg: none` or another HMAC variant never verifies. Verification is stateless;
  * revocation is checked separately (`revocation.ts`).
  */

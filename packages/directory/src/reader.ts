@@ -12,6 +12,7 @@ import { effectiveStatus, parseDirectoryKey, type AgentMetrics, type AgentStatus
 import { followKv, type Bus, type KvEntry, type KvStore, type KvWatch, type LoggerLike } from '@arcp/service-kit';
 import type { Registry } from 'prom-client';
 import { directoryMetrics, type DirectoryMetrics } from './metrics';
+import { singleFlightAfterCall, withTimeout } from './barrier';
 import { assemble, decodeLegacy, decodeLiveness, decodeMetrics, decodeRegistration, type Liveness } from './records';
 
 export type DirectoryChangeKind = 'registered' | 'updated' | 'status' | 'unregistered';
@@ -327,50 +328,3 @@ function legacySignature(agent: StoredAgent): string {
   const { last_seen: _seen, metrics: _metrics, status: _status, ...registration } = agent;
   return JSON.stringify(registration);
 }
-
-/**
- * One query in flight at a time, shared by every caller that arrives before it is sent; a caller
- * arriving while one is in flight waits for the next (the one in flight may have left before the
- * caller's own write was acknowledged). At most two queries per round trip, whatever the load.
- */
-function singleFlightAfterCall<T>(query: () => Promise<T>): () => Promise<T> {
-  let inflight: Promise<T> | undefined;
-  let next: Promise<T> | undefined;
-  const run = (): Promise<T> => {
-    if (!inflight) {
-      const p = query();
-      inflight = p;
-      const clear = () => {
-        if (inflight === p) inflight = undefined;
-      };
-      p.then(clear, clear);
-      return p;
-    }
-    next ??= inflight.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      next = undefined;
-      return run();
-    });
-    return next;
-  };
-  return run;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}
-

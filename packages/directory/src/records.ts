@@ -62,9 +62,6 @@ export function decodeLiveness(bytes: Uint8Array): Liveness | undefined {
   return { status, last_seen, lastSeenMs: parseIso(last_seen) };
 }
 
-export function livenessOf(value: StoredLiveness): Liveness {
-  return { status: value.status, last_seen: value.last_seen, lastSeenMs: parseIso(value.last_seen) };
-}
 
 /** The three records of an agent. */
 export function splitAgent(agent: StoredAgent): { registration: StoredRegistration; liveness: StoredLiveness; metrics: AgentMetrics } {

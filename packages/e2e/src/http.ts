@@ -1,5 +1,5 @@
 /**
- * The registry HTTP calls the suite needs, as an ARCP client makes them (reference §2.2, §2.6):
+ * The registry HTTP calls the suite needs, as an ARCP client makes them (as the original ARCP client does):
  * temp token → register → heartbeat/unregister, and admin login/logout.
  */
 export interface Json {

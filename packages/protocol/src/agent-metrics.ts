@@ -1,7 +1,7 @@
 /**
- * `AgentMetrics` (reference-behaviour §4.3): per-agent request statistics with their ranges,
+ * `AgentMetrics` (as in the original ARCP server): per-agent request statistics with their ranges,
  * the zeroed record created at registration, and the partial update body of
- * `POST /agents/{id}/metrics` (validated here, unlike the reference's poison-pill, §9.15).
+ * `POST /agents/{id}/metrics` (validated here, unlike the reference's poison-pill).
  */
 import { z } from 'zod';
 import { IsoDateTime } from './validation';

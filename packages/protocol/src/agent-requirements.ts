@@ -1,5 +1,5 @@
 /**
- * `AgentRequirements` (reference-behaviour §4.1, `requirements` row): what an agent needs from
+ * `AgentRequirements` (the original ARCP server's model): what an agent needs from
  * its host. Registration accepts it as an object, as JSON text, or null.
  */
 import { z } from 'zod';

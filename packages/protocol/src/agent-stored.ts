@@ -5,7 +5,7 @@
  *   `reg.<agent_id>`      StoredRegistration: the normalised registration and `registered_at`;
  *                         the agent exists exactly while this record does;
  *   `live.<agent_id>`     StoredLiveness: `status` and `last_seen`;
- *   `metrics.<agent_id>`  AgentMetrics (reference §4.3).
+ *   `metrics.<agent_id>`  AgentMetrics (as in the original ARCP server).
  * `StoredAgent` is the three put together, the shape every view is built from. Buckets written
  * before this layout hold one `StoredAgent` per agent under the bare id (legacy records).
  */
@@ -23,7 +23,7 @@ export type AgentStatus = z.output<typeof AgentStatusSchema>;
  * The normalised registration plus liveness bookkeeping. Normalisation is idempotent, so a
  * stored record re-parses to itself. `agent_type` is deliberately not checked against
  * `ALLOWED_AGENT_TYPES` here: a record stored under an older configuration must stay readable
- * (the reference breaks every listing in that case, §9.16).
+ * (the reference breaks every listing in that case).
  */
 export const StoredAgentSchema = AgentRegistrationSchema.extend({
   status: AgentStatusSchema,

@@ -1,7 +1,7 @@
 /**
  * The three public shapes of a stored agent (the reference's AgentInfo dict): WebSocket view
  * (exclude_none, Python datetimes), HTTP view (nulls kept, ISO datetimes) and dashboard view
- * (exclude_none, ISO datetimes). Key order is the reference's (reference-behaviour §1.2).
+ * (exclude_none, ISO datetimes). Key order is the original ARCP server's.
  */
 import type { AgentMetadata } from './agent';
 import type { AgentMetrics } from './agent-metrics';

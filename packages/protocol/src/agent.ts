@@ -1,6 +1,6 @@
 /**
- * `AgentRegistration`: the request body of `POST /agents/register` with every rule of
- * reference-behaviour §4.1. Strings are trimmed before checks, lists are normalised, unknown keys
+ * `AgentRegistration`: the request body of `POST /agents/register` with every rule of the
+ * original ARCP server. Strings are trimmed before checks, lists are normalised, unknown keys
  * are ignored. The output is the normalised record the registry stores.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * Directory arithmetic shared by gateways and the metrics service: the discovery page of
- * `get_discovery` (reference-behaviour §1.2), the `stats_update` numbers and the dashboard
+ * `get_discovery` (as in the original ARCP server), the `stats_update` numbers and the dashboard
  * `agents` summary.
  */
 import type { AgentStatus } from './agent-stored';

@@ -39,4 +39,3 @@ export * from './channels';
 export * from './http-bodies';
 export * from './http-api';
 export * from './ws-api';
-export { REFERENCE_EXAMPLES, type ReferenceExample, type Channel as ReferenceChannel } from './fixtures/reference-examples';

@@ -1,6 +1,6 @@
 /**
  * HTTP error bodies: RFC 9457 problem details with the reference's type URLs, slugs and default
- * statuses (reference-behaviour §0.2), plus the few slugs we add for behaviour we do better.
+ * statuses (as in the original ARCP server), plus the few slugs we add for behaviour we do better.
  */
 import { nowIso } from './time';
 

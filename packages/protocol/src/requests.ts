@@ -1,6 +1,6 @@
 /**
- * HTTP request bodies other than registration: the shared `LoginRequest` model (admin login and
- * temp-token requests, reference-behaviour §2.2 step 1 and §2.6) and `SearchRequest` (§2.5).
+ * HTTP request bodies other than registration: the `LoginRequest` model that the original ARCP
+ * server shares between admin login and temp-token requests, and `SearchRequest`.
  */
 import { z } from 'zod';
 
@@ -30,7 +30,7 @@ export const LoginRequestSchema = z.object({
 export type LoginRequest = z.output<typeof LoginRequestSchema>;
 
 /** `POST /auth/agent/request_temp_token` body: the same model, read for its agent fields. */
-export const TempTokenRequestSchema = LoginRequestSchema;
+export const TempTokenRequestSchema = LoginRequestSchema.extend({});
 export type TempTokenRequest = LoginRequest;
 
 /** Minimum agent key length checked after the format rules (400, not 422). */

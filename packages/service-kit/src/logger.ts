@@ -1,6 +1,8 @@
 /**
  * The process logger: JSON on stdout with `service` in every line, ISO timestamps, and secrets
- * (tokens, passwords, keys, authorization headers, cookies) censored wherever they appear.
+ * (tokens, passwords, keys, authorization headers, cookies) censored under the field names of
+ * `REDACT_PATHS`, at the top level and one level down. Code never logs a secret under another
+ * name: auth frames are logged as their outcome, never their content.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { type LogLevel } from './config';

@@ -1,5 +1,5 @@
 /**
- * The one graceful shutdown sequence (STYLE.md §6): on SIGTERM/SIGINT (or `trigger`), readiness
+ * The one graceful shutdown sequence: on SIGTERM/SIGINT (or `trigger`), readiness
  * turns false, the registered steps run in registration order (stop upgrades, close sockets,
  * drain the bus, close the ops server...), then the process exits. A watchdog exits with code 1
  * if the whole sequence outlives its deadline, so we always beat the orchestrator's SIGKILL.

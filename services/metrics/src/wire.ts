@@ -1,6 +1,7 @@
 /**
- * Every byte this service reads from or writes to the bus goes through here: bus events are
- * checked against the protocol schemas at the edge, dashboard frames are built and encoded once.
+ * The messages this service exchanges with other services: the bus events it consumes (checked
+ * against the protocol schemas at the edge), command replies, and the dashboard frames it builds
+ * and encodes once. Its own streams (logs, alerts) encode their records in `stores/`.
  */
 import {
   DashboardCommandRequestSchema,
@@ -18,7 +19,6 @@ import {
   type DashboardDataMap,
   type DashboardFrame,
   type DashboardFrameTopic,
-  type LogEntry,
 } from '@arcp/protocol';
 import { z } from 'zod';
 import { type HealthData } from './frames/health';
@@ -40,7 +40,7 @@ export function encodeReply(frames: DashboardFrame[], error?: string): Uint8Arra
   return encodeJson(reply);
 }
 
-export type { DashboardFrame, LogEntry };
+export type { DashboardFrame };
 
 /** Frame data as this service builds it: the protocol's types, and our own health type. */
 export type FrameData = Omit<DashboardDataMap, 'health'> & { health: HealthData };

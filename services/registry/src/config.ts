@@ -1,5 +1,5 @@
 /**
- * The registry's environment: reference variable names and defaults (§5) where they exist, plus
+ * The registry's environment: reference variable names and defaults where they exist, plus
  * our own listen address. Parsed once by `loadConfig(RegistryEnv)` at the entry point.
  */
 import { JwtEnv } from '@arcp/auth';
@@ -28,7 +28,7 @@ export const RegistryEnv = BaseServiceEnv.extend({
   ...JwtEnv.shape,
   // Lifetime of agent access tokens.
   JWT_EXPIRE_MINUTES: envNumber({ min: 1, max: 525_600, default: 60 }),
-  // Lifetime of the temporary registration token; `expires_in` reports exactly this (§9.5).
+  // Lifetime of the temporary registration token; `expires_in` reports exactly this (the original server reported another figure).
   ARCP_TPR_TOKEN_TTL_TEMP: envNumber({ min: 10, max: 86_400, default: 900 }),
   // The one operator account; without a password admin login answers 503.
   ADMIN_USERNAME: z.preprocess(blank, z.string().max(255).default('ARCP')),

@@ -1,6 +1,6 @@
 /**
  * The registry's Prometheus series. Labels are bounded enums (result, reason, status), never
- * agent ids or addresses. HTTP latency is recorded by gateway-core's route mounting.
+ * agent ids or addresses. HTTP latency is recorded where ws-engine mounts the routes.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 

@@ -65,13 +65,13 @@ describe('bench harness helpers', () => {
     try {
       const file = join(dir, 'p.cpuprofile');
       const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
-      const nodes = [frame(1, '(idle)', ''), frame(2, 'apply', 'file:///r/packages/gateway-core/src/directory.ts'), frame(3, 'parse', 'file:///r/node_modules/.pnpm/zod@4/node_modules/zod/x.cjs')];
+      const nodes = [frame(1, '(idle)', ''), frame(2, 'apply', 'file:///r/packages/ws-engine/src/engine.ts'), frame(3, 'parse', 'file:///r/node_modules/.pnpm/zod@4/node_modules/zod/x.cjs')];
       writeFileSync(file, JSON.stringify({ nodes, samples: [1, 2, 2, 2, 3] }));
       const s = summarize(file);
       expect(s.busy_samples).toBe(4);
       expect(s.idle_pct).toBeCloseTo(20);
       expect(s.by_module).toEqual([
-        { name: 'packages/gateway-core', pct: 75 },
+        { name: 'packages/ws-engine', pct: 75 },
         { name: 'zod', pct: 25 },
       ]);
       expect(s.top_functions[0]!.name).toContain('apply');

@@ -36,7 +36,7 @@ export interface ProfileSummary {
   native?: PerfSummary;
 }
 
-/** `packages/gateway-core`, `nats`, `node:internal`, `(garbage collector)`… for a frame's url. */
+/** `packages/ws-engine`, `nats`, `node:internal`, `(garbage collector)`… for a frame's url. */
 export function moduleOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pnpm = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);

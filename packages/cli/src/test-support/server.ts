@@ -1,11 +1,7 @@
-/** The standalone product in-process on a free port, with the e2e suite's fast settings. */
-import { suiteEnv } from '@arcp/e2e';
-import { startStandalone } from '@arcp/standalone';
-import { freePort } from '@arcp/testkit';
+/** The standalone product as its own process, with the e2e suite's fast settings. */
+import { startStandaloneProduct } from '@arcp/e2e';
 
-export async function startServer(): Promise<{ url: string; env: Record<string, string>; stop(): Promise<void> }> {
-  const port = await freePort();
-  const env: Record<string, string> = { ...suiteEnv(), LOG_LEVEL: 'fatal', ARCP_HOST: '127.0.0.1', ARCP_PORT: String(port), OPS_HOST: '127.0.0.1', OPS_PORT: '0' };
-  const product = await startStandalone({ env });
-  return { url: `http://127.0.0.1:${port}`, env, stop: () => product.stop() };
+export async function startServer(): Promise<{ url: string; env: Readonly<Record<string, string>>; stop(): Promise<void> }> {
+  const topo = await startStandaloneProduct();
+  return { url: topo.http, env: topo.env, stop: () => topo.stop() };
 }

@@ -1,11 +1,8 @@
 /**
- * The real product for the SDK's tests: the standalone product in-process on a free port, with
- * the e2e suite's fast settings. Restart tests use real processes instead (@arcp/e2e topologies),
- * so a restart closes every connection the way a redeploy does.
+ * The real product for the SDK's tests: the standalone product as its own process (as `pnpm
+ * start` runs it, with the e2e suite's fast settings). Packages never load a service in-process.
  */
-import { suiteEnv } from '@arcp/e2e';
-import { startStandalone, type Standalone } from '@arcp/standalone';
-import { freePort } from '@arcp/testkit';
+import { startStandaloneProduct } from '@arcp/e2e';
 import WebSocket from 'ws';
 import { ArcpHttp } from '../http';
 
@@ -21,17 +18,14 @@ export interface TestServer {
 export { WebSocket };
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const port = await freePort();
-  const env: Record<string, string> = { ...suiteEnv(), LOG_LEVEL: 'fatal', ARCP_HOST: '127.0.0.1', ARCP_PORT: String(port), OPS_HOST: '127.0.0.1', OPS_PORT: '0', ...overrides };
-  const product: Standalone = await startStandalone({ env });
-  const base = `http://127.0.0.1:${port}`;
+  const topo = await startStandaloneProduct(() => overrides);
   return {
-    env,
-    base,
-    http: new ArcpHttp(base),
-    url: (channel) => `ws://127.0.0.1:${port}/${channel}/ws`,
-    agentKey: (i) => env.AGENT_KEYS!.split(',')[i]!,
-    stop: () => product.stop(),
+    env: topo.env,
+    base: topo.http,
+    http: new ArcpHttp(topo.http),
+    url: (channel) => topo.ws[channel][0]!,
+    agentKey: (i) => topo.agentKeys[i]!,
+    stop: () => topo.stop(),
   };
 }
 

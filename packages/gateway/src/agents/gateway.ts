@@ -30,7 +30,7 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
   const metrics = socketMetrics(deps.registry);
   const channel = createAgentsChannel({
     limits: deps.limits,
-    // A temp registration token is not accepted here (CONTRACT "Do better" 4).
+    // A temp registration token is not accepted here (README, protocol notes).
     verify: async (token) => (await gatePromise).verify(token, ['agent', 'admin']),
     sync: () => directory.sync(),
     currentList: () => list.get(),

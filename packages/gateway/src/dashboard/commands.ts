@@ -3,7 +3,7 @@
  * handled here; everything that needs the shared dashboard state (refresh, agents, clearing,
  * client logs and alerts) is relayed to the metrics service and its reply frames are sent back.
  *
- * Every command is answered: with its documented acknowledgement (reference §1.4), with that
+ * Every command is answered: with its documented acknowledgement (as in the original ARCP server), with that
  * ack carrying `status: "error"` when the metrics service could not do it, or, for the commands
  * the reference never acknowledges (dashboard_log, dashboard_alert), with an error frame when
  * they fail. The handler table is keyed by command type, so a command without a handler does
@@ -32,7 +32,7 @@ export function sendFrames(conn: Connection, frames: readonly unknown[]): void {
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Relays a command with an ack; a failure is answered with that ack carrying the error (reference §1.4 texts). */
+/** Relays a command with an ack; a failure is answered with that ack carrying the error (as in the original ARCP server). */
 function relayWithAck(command: DashboardServiceCommand, ack: AckType, failurePrefix: string): Handler<DashboardCommand> {
   return async (conn, _cmd, deps) => {
     try {

@@ -1,5 +1,5 @@
 /**
- * `/agents/ws` frames (reference-behaviour §1.3): the auth handshake with its exact messages and
+ * `/agents/ws` frames (as in the original ARCP server): the auth handshake with its exact messages and
  * close reasons, the inbound `{token}` frame, and the bare agent list sent after auth.
  */
 import { z } from 'zod';
@@ -80,7 +80,7 @@ export function parseAgentAuth(text: string): AgentAuthParse {
 /**
  * A client frame after auth (pings are answered before this). The reference ignores everything
  * else; we keep ignoring JSON objects, and answer text that is not JSON, or JSON that is not an
- * object, with an error frame (CONTRACT "Do better" 5).
+ * object, with an error frame (README, protocol notes).
  */
 export type AgentsInbound = { ok: true } | { ok: false; reason: 'invalid_json' | 'not_object'; message: string };
 

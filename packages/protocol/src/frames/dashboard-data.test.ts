@@ -1,4 +1,4 @@
-import { REFERENCE_EXAMPLES } from '../fixtures/reference-examples';
+import { REFERENCE_EXAMPLES } from '../test-support/reference-examples';
 import { formatIssues } from '../validation';
 import { HealthDataSchema } from './dashboard-data';
 

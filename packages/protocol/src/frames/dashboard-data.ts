@@ -1,5 +1,5 @@
 /**
- * The `data` of the dashboard's periodic frames (reference-behaviour §1.4): monitoring, health,
+ * The `data` of the dashboard's periodic frames (as in the original ARCP server): monitoring, health,
  * agents, logs and alerts (live and hydrated shapes), plus alert normalisation for storage.
  */
 import { z } from 'zod';

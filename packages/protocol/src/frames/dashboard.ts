@@ -1,5 +1,5 @@
 /**
- * `/dashboard/ws` frames (reference-behaviour §1.4): the `{type,timestamp,data}` envelope, the
+ * `/dashboard/ws` frames (as in the original ARCP server): the `{type,timestamp,data}` envelope, the
  * periodic frames and acks out; the auth frame and the operator commands in.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * `/public/ws` frames in both directions (reference §1.2): the constant welcome, stats, discovery
+ * `/public/ws` frames in both directions (as in the original ARCP server): the constant welcome, stats, discovery
  * pages, agent updates, pong and error frames out; ping/pong/get_discovery in.
  */
 import { z } from 'zod';
@@ -118,7 +118,7 @@ export type PublicOutboundFrame = z.output<typeof PublicOutboundFrameSchema>;
 export const PublicErrors = Object.freeze({
   INVALID_JSON: 'Invalid JSON format',
   DISCOVERY_FAILED: 'Failed to get discovery data',
-  /** Ours: the reference silently dropped the connection on non-object JSON (§9.10). */
+  /** Ours: the reference silently dropped the connection on non-object JSON (a flaw of the original server). */
   NOT_AN_OBJECT: 'Message must be a JSON object',
 });
 

@@ -1,8 +1,8 @@
 /**
- * The reference's alert rule set (check_for_alerts, reference §1.4), evaluated on one tick's
+ * The reference's alert rule set (check_for_alerts, the original ARCP server), evaluated on one tick's
  * monitoring and health figures. Rules without a component here (AI services) are left out.
  * Response times are compared in milliseconds after converting the seconds we report: the
- * reference compared seconds against millisecond thresholds (§9.17), which never fired.
+ * reference compared seconds against millisecond thresholds (a flaw of the original server), which never fired.
  */
 import { type AlertSeverity, type LiveAlert } from '@arcp/protocol';
 import { type HealthData } from '../frames/health';

@@ -7,7 +7,7 @@ const agentsPart = (total: number, active: number): AgentsHealth => ({
   connectivity_ratio: total ? active / total : 0,
 });
 
-describe('agents health thresholds (reference §1.4)', () => {
+describe('agents health thresholds (as in the original ARCP server)', () => {
   it.each([
     [0, 0, 'no_agents'],
     [1, 1, 'healthy'],

@@ -1,6 +1,6 @@
 /**
  * The `health` frame: the reference's agent-connectivity thresholds and first-match overall
- * rules (reference §1.4), applied to the components we really have. Storage is the bus engine
+ * rules (as in the original ARCP server), applied to the components we really have. Storage is the bus engine
  * (NATS JetStream or memory) reported as it is; there is no Redis and no AI service to report.
  */
 import { type BusStatus } from '@arcp/service-kit';

@@ -1,7 +1,7 @@
 /**
- * Bearer authentication for protected routes (reference §2.1 texts): verify the JWT, check the
+ * Bearer authentication for protected routes (as in the original ARCP server): verify the JWT, check the
  * revocation list, then the role. A temp registration token is accepted only where a route says
- * so (registration); it is never a general agent credential (§9.4).
+ * so (registration); it is never a general agent credential (the original server accepted it as one).
  */
 import { AuthError, type AuthFailureReason, type TokenKind, type VerifiedToken } from '@arcp/auth';
 import { type HttpRequest } from '@arcp/service-kit';

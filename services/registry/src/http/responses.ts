@@ -1,6 +1,6 @@
 /**
  * Response builders: JSON bodies and RFC 9457 problem+json for every error. Texts are the
- * reference's (§2), never HTML-escaped, extension values keep their JSON types.
+ * original ARCP server's, never HTML-escaped, extension values keep their JSON types.
  */
 import { PROBLEM_CONTENT_TYPE, problem, problemFor, ErrorCodes, type ProblemSlug } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';

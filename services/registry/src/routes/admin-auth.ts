@@ -1,5 +1,5 @@
 /**
- * Operator login and logout (reference §2.6). Login compares both credentials in constant time
+ * Operator login and logout (as in the original ARCP server). Login compares both credentials in constant time
  * behind the brute-force gate; logout revokes the admin token everywhere (revoked bucket plus a
  * RevocationEvent, so dashboards holding it are closed) instead of keeping server sessions.
  */

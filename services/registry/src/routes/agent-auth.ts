@@ -1,5 +1,5 @@
 /**
- * Step 1 of agent registration, `POST /auth/agent/request_temp_token` (reference §2.2), and the
+ * Step 1 of agent registration, `POST /auth/agent/request_temp_token` (as in the original ARCP server), and the
  * disabled three-phase registration endpoints.
  */
 import { matchesAny, sha256Hex } from '@arcp/auth';

@@ -1,5 +1,5 @@
 /**
- * What an agent does to its own record (reference §2.4): heartbeat, unregister, and metrics.
+ * What an agent does to its own record (as in the original ARCP server): heartbeat, unregister, and metrics.
  * Agents act on themselves, admins on anyone; temp registration tokens are refused here.
  */
 import { AgentMetricsUpdateSchema, effectiveStatus, isoUtc } from '@arcp/protocol';

@@ -1,5 +1,5 @@
 /**
- * Authenticated directory reads (reference §2.4): `GET /agents` with its filters and
+ * Authenticated directory reads (as in the original ARCP server): `GET /agents` with its filters and
  * `GET /agents/{id}`. Status is the effective (lazy) one, so a reader is never staler than
  * the heartbeat timeout even between sweeps.
  */

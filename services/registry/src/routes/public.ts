@@ -1,5 +1,5 @@
 /**
- * Unauthenticated discovery (reference §2.5): `/public/discover`, `/public/agent/{id}`,
+ * Unauthenticated discovery (as in the original ARCP server): `/public/discover`, `/public/agent/{id}`,
  * `/public/stats` and `/public/agent_types`. Only alive agents are discoverable.
  */
 import { effectiveStatus, isoUtc, toHttpAgent } from '@arcp/protocol';
@@ -12,7 +12,7 @@ import { fail, HttpFailure, json } from '../http/responses';
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess((v) => (v === null || v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
 
-/** Unlike the reference, negative limits and offsets are refused rather than sliced (§9.14). */
+/** Unlike the reference, negative limits and offsets are refused rather than sliced (a flaw of the original server). */
 const DiscoverQuery = z.object({ limit: int(0, 100, 50), offset: int(0, 1_000_000_000, 0) });
 
 export async function discover(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {

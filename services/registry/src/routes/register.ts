@@ -1,5 +1,5 @@
 /**
- * `POST /agents/register` (reference §2.2 step 2): validate the registration, check who may
+ * `POST /agents/register`, step 2 of the original ARCP flow: validate the registration, check who may
  * register which id, hold the one-key-one-live-agent rule, store the agent durably, then answer
  * with its access token and announce the change once.
  */

@@ -1,5 +1,5 @@
 /**
- * `POST /public/search` without a vector index: the reference's text fallback (§2.5). Query
+ * `POST /public/search` without a vector index: the reference's text fallback. Query
  * words longer than two characters; an agent matches when at least max(1, n/2) of them occur in
  * its searchable text; every hit scores 0.8. Only alive agents, filters are all-match.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /health` and `GET /` (reference §2.8, §2.5). Health tells the truth about our storage
+ * `GET /health` and `GET /` (as in the original ARCP server). Health tells the truth about our storage
  * (the bus engine and its connection), with no invented Redis or AI fields (contract item 7).
  */
 import { ARCP_API_VERSION, effectiveStatus, nowIso } from '@arcp/protocol';

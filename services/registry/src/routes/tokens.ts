@@ -1,5 +1,5 @@
 /**
- * Token endpoints (reference §2.7). Failures are problem+json that also carry the reference's
+ * Token endpoints (as in the original ARCP server). Failures are problem+json that also carry the reference's
  * `valid`/`error` members, so both problem-aware and legacy clients read them.
  */
 import { AuthError, type AuthFailureReason } from '@arcp/auth';

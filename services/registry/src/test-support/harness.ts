@@ -112,7 +112,7 @@ function matchParams(pattern: string, segs: string[]): Record<string, string> | 
   return params;
 }
 
-/** A registration body that passes every rule of reference §4.1. */
+/** A registration body that passes every rule of the original ARCP server */
 export function registration(agentId: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     agent_id: agentId,
