@@ -22,8 +22,8 @@ export class SuiteContext {
     return urls[i % urls.length]!;
   }
 
-  async open(channel: Channel, i = 0): Promise<TestClient> {
-    const c = await TestClient.open(this.url(channel, i));
+  async open(channel: Channel, i = 0, localAddress?: string): Promise<TestClient> {
+    const c = await TestClient.open(this.url(channel, i), localAddress ? { localAddress } : {});
     this.clients.push(c);
     return c;
   }
@@ -48,8 +48,8 @@ export class SuiteContext {
   }
 
   /** An authenticated dashboard socket on replica `i`, after its initial burst. */
-  async dashboard(i = 0, token?: string): Promise<TestClient> {
-    const c = await this.open('dashboard', i);
+  async dashboard(i = 0, token?: string, localAddress?: string): Promise<TestClient> {
+    const c = await this.open('dashboard', i, localAddress);
     c.send({ type: 'auth', token: token ?? (await this.admin()) });
     await c.nextType('logs', { timeoutMs: 8000 });
     return c;

@@ -102,10 +102,14 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       expect((await c.closedWith()).code).toBe(4009);
     });
 
-    it('refuses upgrades over the per-replica cap with 503 and Retry-After', async () => {
+    it('silent anonymous sockets are held per address and never lock the operator out; the cap counts signed-in dashboards', async () => {
+      const perAddress = ctx.t.perAddress('dashboard');
+      for (let i = 0; i < perAddress; i++) await ctx.open('dashboard', 0, '127.0.0.2');
+      await expect(ctx.open('dashboard', 0, '127.0.0.2')).rejects.toMatchObject({ status: 429, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
+      const token = await ctx.admin();
       const cap = ctx.t.capacity('dashboard');
-      for (let i = 0; i < cap; i++) await ctx.open('dashboard', 0);
-      await expect(ctx.open('dashboard', 0)).rejects.toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
+      for (let i = 0; i < cap; i++) await ctx.dashboard(0, token, '127.0.0.3');
+      await expect(ctx.open('dashboard', 0, '127.0.0.4')).rejects.toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
     });
   });
 }

@@ -23,6 +23,8 @@ export interface Topology {
    * `*_WS_MAX_CONNECTIONS` cap, times the replicas behind it when that URL is a balancing edge).
    */
   capacity(channel: Channel): number;
+  /** Sockets one client address may hold on every replica reachable through `ws[channel][0]` (pending ones on a channel with auth). */
+  perAddress(channel: Channel): number;
   /** Kills replica `index` of a channel's gateway (cluster only). */
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
   /**
@@ -69,6 +71,18 @@ const CAP_VARS: Record<Channel, [string, number]> = {
   dashboard: ['DASHBOARD_WS_MAX_CONNECTIONS', 5],
 };
 
+const PER_ADDRESS_VARS: Record<Channel, [string, number]> = {
+  public: ['PUBLIC_WS_MAX_PER_ADDRESS', 20],
+  agents: ['AGENT_WS_MAX_PER_ADDRESS', 10],
+  dashboard: ['DASHBOARD_WS_MAX_PER_ADDRESS', 4],
+};
+
+/** One gateway replica's per-address limit for a channel under `env` (the services' defaults). */
+export function perReplicaPerAddress(env: Readonly<Record<string, string>>, channel: Channel): number {
+  const [name, fallback] = PER_ADDRESS_VARS[channel];
+  return env[name] ? Number(env[name]) : fallback;
+}
+
 /** One gateway replica's connection cap for a channel under `env` (the services' defaults). */
 export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Channel): number {
   const [name, fallback] = CAP_VARS[channel];
@@ -86,6 +100,7 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
     env: cluster.env,
     agentKeys: cluster.env.AGENT_KEYS!.split(','),
     capacity: (channel) => perReplicaCap(cluster.env, channel),
+    perAddress: (channel) => perReplicaPerAddress(cluster.env, channel),
     async killGateway(channel, index, signal = 'SIGKILL') {
       const gateway = cluster.gateways[channel][index];
       if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
@@ -125,6 +140,7 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
     env,
     agentKeys: env.AGENT_KEYS!.split(','),
     capacity: (channel) => perReplicaCap(env, channel),
+    perAddress: (channel) => perReplicaPerAddress(env, channel),
     killGateway: () => Promise.reject(new Error('a standalone topology has no gateway replicas')),
     // The standalone process is every channel's gateway: restarting one restarts the product.
     async restartGateway() {

@@ -7,7 +7,7 @@
  * trip: with a request per check, a reconnect storm spent most of its time in NATS requests
  * for keys that do not exist.
  */
-import { AuthError, createKvRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
+import { AuthError, createMirroredRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
 import { CloseCodes, CloseReasons, RevocationEventSchema, decodeJson, subjects, type RevocationEvent } from '@arcp/protocol';
 import { mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
 import type { Connection, EndpointHandle } from '@arcp/ws-engine';
@@ -43,16 +43,7 @@ export function revocationMatches(event: RevocationEvent, claims: TokenClaims): 
 export async function createCredentialGate(deps: CredentialGateDeps): Promise<CredentialGate> {
   const names = subjects(deps.prefix);
   const local = await mirrorKv(await deps.bus.kv(names.revokedBucket));
-  const revoked = createKvRevocationList(
-    {
-      get: async (key) => {
-        const value = local.entries.get(key);
-        return value === undefined ? null : { value };
-      },
-      put: () => Promise.reject(new Error('the gateway never writes revocations')),
-    },
-    deps.now,
-  );
+  const revoked = createMirroredRevocationList(local.entries, deps.now);
   return {
     stop: () => local.watch.stop(),
     async verify(token, accept) {

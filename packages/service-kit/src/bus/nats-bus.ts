@@ -16,7 +16,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './bus';
-import { BusClosedError } from './errors';
+import { BusClosedError, BusUnavailableError } from './errors';
 import { type BusHooks, type HandlerErrorReporter, handlerErrorReporter } from './handler-errors';
 import { isClosedError, mapRequestError } from './nats-errors';
 import { openNatsKv } from './nats-kv';
@@ -94,6 +94,7 @@ class NatsBus implements Bus {
 
   async request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
     this.assertOpen();
+    if (this.state === 'reconnecting') throw new BusUnavailableError();
     try {
       return toBusMessage(await this.nc.request(subject, data, { timeout: opts.timeoutMs }));
     } catch (err) {
@@ -105,17 +106,19 @@ class NatsBus implements Bus {
 
   async kv(bucket: string, opts: KvBucketOptions = {}): Promise<KvStore> {
     this.assertOpen();
-    return openNatsKv(this.js, bucket, opts, this.report);
+    return openNatsKv(this.js, bucket, opts, this.report, this.online);
   }
 
   async stream(name: string, opts: StreamOptions): Promise<StreamStore> {
     this.assertOpen();
-    return openNatsStream(this.js, this.jsm, name, opts);
+    return openNatsStream(this.js, this.jsm, name, opts, this.online);
   }
 
   status(): BusStatus {
     return this.state;
   }
+
+  private readonly online = (): boolean => this.state === 'connected';
 
   async flush(): Promise<void> {
     this.assertOpen();

@@ -31,10 +31,11 @@ export function isWrongLastSequence(err: unknown): boolean {
   return err.api_error?.err_code === JS_WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(err.message);
 }
 
-/** Errors of a KV write: CAS failures become KvConflictError. */
+/** Errors of a KV operation: CAS failures become KvConflictError, a JetStream API timeout BusTimeoutError. */
 export function mapKvError(err: unknown, bucket: string, key: string): unknown {
   if (isWrongLastSequence(err)) return new KvConflictError(bucket, key, { cause: err });
   if (isClosedError(err)) return new BusClosedError({ cause: err });
+  if (natsCode(err) === ErrorCode.Timeout) return new BusTimeoutError(`kv ${bucket}/${key}`, 0, { cause: err });
   return err;
 }
 

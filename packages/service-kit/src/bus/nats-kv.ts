@@ -7,13 +7,15 @@ import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type JetStreamCli
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
 import { type HandlerErrorReporter } from './handler-errors';
 import { isClosedError, mapKvError } from './nats-errors';
-import { BusClosedError } from './errors';
+import { BusClosedError, BusUnavailableError } from './errors';
 
 export async function openNatsKv(
   js: JetStreamClient,
   bucket: string,
   opts: KvBucketOptions,
   report: HandlerErrorReporter,
+  /** False while the connection is being re-established: operations then fail at once. */
+  online: () => boolean = () => true,
 ): Promise<KvStore> {
   const options = { history: opts.history ?? 1, ttl: opts.ttlMs ?? 0 };
   let kv: KV;
@@ -25,11 +27,16 @@ export async function openNatsKv(
     if (!/already in use/i.test((err as Error).message)) throw err;
     kv = await js.views.kv(bucket, options);
   }
-  return new NatsKv(bucket, kv, report);
+  return new NatsKv(bucket, kv, report, online);
 }
 
 class NatsKv implements KvStore {
-  constructor(readonly bucket: string, private readonly kv: KV, private readonly report: HandlerErrorReporter) {}
+  constructor(
+    readonly bucket: string,
+    private readonly kv: KV,
+    private readonly report: HandlerErrorReporter,
+    private readonly online: () => boolean,
+  ) {}
 
   async get(key: string): Promise<KvEntry | null> {
     const e = await this.run(key, () => this.kv.get(key));
@@ -118,6 +125,7 @@ class NatsKv implements KvStore {
   }
 
   private async run<T>(key: string, op: () => Promise<T>): Promise<T> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       return await op();
     } catch (err) {

@@ -12,7 +12,7 @@ import {
   type StoredMsg,
 } from 'nats';
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
-import { BusClosedError } from './errors';
+import { BusClosedError, BusUnavailableError } from './errors';
 import { isClosedError, isNotFound, mapRequestError } from './nats-errors';
 
 const APPEND_TIMEOUT_MS = 5000;
@@ -24,6 +24,8 @@ export async function openNatsStream(
   jsm: JetStreamManager,
   name: string,
   opts: StreamOptions,
+  /** False while the connection is being re-established: operations then fail at once. */
+  online: () => boolean = () => true,
 ): Promise<StreamStore> {
   const config = {
     name,
@@ -40,13 +42,19 @@ export async function openNatsStream(
     if (!/already in use/i.test((err as Error).message)) throw err;
     await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
   }
-  return new NatsStream(name, js, jsm);
+  return new NatsStream(name, js, jsm, online);
 }
 
 class NatsStream implements StreamStore {
-  constructor(readonly name: string, private readonly js: JetStreamClient, private readonly jsm: JetStreamManager) {}
+  constructor(
+    readonly name: string,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly online: () => boolean,
+  ) {}
 
   async append(subject: string, data: Uint8Array): Promise<number> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       const ack = await this.js.publish(subject, data, { timeout: APPEND_TIMEOUT_MS });
       return ack.seq;
@@ -91,6 +99,7 @@ class NatsStream implements StreamStore {
   }
 
   private async get(seq: number): Promise<StoredMessage | null> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       const sm: StoredMsg = await this.jsm.streams.getMessage(this.name, { seq });
       return { subject: sm.subject, data: sm.data, seq: sm.seq, time: sm.time };
@@ -101,6 +110,7 @@ class NatsStream implements StreamStore {
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       return await op();
     } catch (err) {

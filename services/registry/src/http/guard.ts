@@ -5,7 +5,7 @@
  */
 import { AuthError, type AuthFailureReason, type TokenKind, type VerifiedToken } from '@arcp/auth';
 import { type HttpRequest } from '@arcp/service-kit';
-import { type RegistryContext } from '../context';
+import { offline, type RegistryContext } from '../context';
 import { fail, HttpFailure } from './responses';
 
 export type AccessLevel = 'agent' | 'admin';
@@ -18,11 +18,15 @@ export function bearerToken(req: HttpRequest): string | null {
   return token === '' ? null : token;
 }
 
-/** Verifies any of our tokens and its revocation status; AuthError on failure. */
+/**
+ * Verifies any of our tokens and its revocation status; AuthError on failure. Revocations are read
+ * from the bucket, or from the local copy while the bus reconnects (so reads keep working).
+ */
 export async function verifyAny(ctx: RegistryContext, token: string | null): Promise<VerifiedToken> {
   const verified = await ctx.tokens.verify(token, { accept: ['agent', 'admin', 'temp'] });
-  const { revocations } = await ctx.stores();
-  if (await revocations.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
+  const stores = await ctx.stores();
+  const list = offline(ctx) ? stores.mirroredRevocations : stores.revocations;
+  if (await list.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
   return verified;
 }
 
