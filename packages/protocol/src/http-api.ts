@@ -61,7 +61,7 @@ export interface HttpRoute {
 export const COMMON_PROBLEMS = Object.freeze({
   429: 'Too many requests from this client (token bucket over HTTP_RATE_PER_S); see Retry-After',
   500: 'Unexpected server failure',
-  503: 'Agent directory storage is unavailable; see Retry-After',
+  503: 'The directory storage is unreachable and the request needs it (a write); see Retry-After. Reads are answered from the last known directory, marked Warning: 110',
 } as const);
 
 /** Problems of any route with a JSON body. */
@@ -87,7 +87,7 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     credentials: [],
     body: TempTokenRequestSchema,
     success: { status: 200, schema: TempTokenResponseSchema },
-    problems: { 400: 'agent_id, agent_type or agent_key missing, or the key is too short', 401: 'Unknown agent key', ...BODY_PROBLEMS, 503: 'Registration is not configured (no AGENT_KEYS)' },
+    problems: { 400: 'agent_id, agent_type or agent_key missing, or the key is too short', 401: 'Unknown agent key', ...BODY_PROBLEMS, 503: 'Registration is not configured (no AGENT_KEYS), or the directory storage is unreachable (see Retry-After)' },
   },
   {
     method: 'POST',
@@ -238,7 +238,7 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     credentials: [],
     body: LoginRequestSchema,
     success: { status: 200, schema: LoginResponseSchema },
-    problems: { 401: 'Wrong credentials, or an agent trying to log in directly', ...BODY_PROBLEMS, 503: 'Admin login is not configured (no ADMIN_PASSWORD)' },
+    problems: { 401: 'Wrong credentials, or an agent trying to log in directly', ...BODY_PROBLEMS, 503: 'Admin login is not configured (no ADMIN_PASSWORD), or the directory storage is unreachable (see Retry-After)' },
   },
   {
     method: 'POST',
