@@ -38,11 +38,17 @@ export interface ClusterOptions {
 
 /** One service process and its addresses. */
 export interface ClusterProcess {
+  /** The current process (a restart replaces it). */
   readonly proc: ManagedProc;
   /** `http://127.0.0.1:<port>` of its ops server (`/metrics`, `/healthz`, `/readyz`). */
   readonly ops: string;
   /** `127.0.0.1:<port>` of its public listener, if it has one. */
   readonly listen?: string;
+  /**
+   * Stops it (SIGTERM: a gateway drains with 4200; nothing to do if it already died) and starts
+   * it again with the same settings and ports, as a redeploy would; resolves once it is ready.
+   */
+  restart(): Promise<void>;
 }
 
 export interface LocalCluster {
@@ -138,9 +144,27 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       const listen = spec.listenVars ? { [spec.listenVars[0]]: '127.0.0.1', [spec.listenVars[1]]: String(port) } : {};
       const childEnv = { ...base, ...env, ...listen, OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), INSTANCE_ID: spec.name, CI: undefined };
       checkpoint();
-      const proc = spawnEntry(spec.name, serviceEntry(spec.service), { env: childEnv, echo: opts.interactive, detached: opts.interactive });
+      const spawnIt = () => spawnEntry(spec.name, serviceEntry(spec.service), { env: childEnv, echo: opts.interactive, detached: opts.interactive });
+      let proc = spawnIt();
       track(proc);
-      started.push({ spec, process: { proc, ops: `http://127.0.0.1:${opsPort}`, ...(spec.listenVars ? { listen: `127.0.0.1:${port}` } : {}) } });
+      const ops = `http://127.0.0.1:${opsPort}`;
+      const restart = async () => {
+        await proc.stop('SIGTERM', 30_000);
+        const fresh = spawnIt();
+        procs[procs.indexOf(proc)] = fresh;
+        opts.onProcess?.(fresh);
+        proc = fresh;
+        await waitHttpOk(fresh, `${ops}/readyz`, 60_000);
+      };
+      const process: ClusterProcess = {
+        get proc() {
+          return proc;
+        },
+        ops,
+        restart,
+        ...(spec.listenVars ? { listen: `127.0.0.1:${port}` } : {}),
+      };
+      started.push({ spec, process });
     }
     const aborted = new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('cluster start aborted'))));
     await Promise.race([Promise.all(started.map(({ process }) => waitHttpOk(process.proc, `${process.ops}/readyz`, 60_000))), aborted]);

@@ -109,14 +109,10 @@ export async function waitHttpOk(proc: ManagedProc, url: string, timeoutMs = 30_
   throw new Error(`${proc.name}: ${url} not ready within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-/**
- * Ports handed out below Linux's ephemeral range (32768-60999): a port the kernel picks for port
- * 0 is one it also picks for outgoing connections, so between our check and the server's listen
- * a client socket could take it.
- */
-const PORT_RANGE = { first: 20_000, size: 12_000 };
+/** Ports handed out by this process: two calls never return the same one. */
+const handedOut = new Set<number>();
 
-function tryPort(port: number): Promise<boolean> {
+function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
@@ -125,13 +121,21 @@ function tryPort(port: number): Promise<boolean> {
   });
 }
 
-/** A loopback port that is free right now (bound, then released), below the ephemeral range. */
+/**
+ * A free loopback TCP port for a server about to start. Chosen below the kernel's ephemeral
+ * range (32768+ on Linux), where every outgoing connection takes its local port: a port from that
+ * range can be grabbed by some client socket between this check and the server's bind
+ * (EADDRINUSE in a cluster start). Never the same port twice per process.
+ */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = PORT_RANGE.first + Math.floor(Math.random() * PORT_RANGE.size);
-    if (await tryPort(port)) return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // reserved before the check, so concurrent calls cannot pick it too
+    if (await canBind(port)) return port;
+    handedOut.delete(port);
   }
-  throw new Error(`no free port found in ${PORT_RANGE.first}-${PORT_RANGE.first + PORT_RANGE.size - 1}`);
+  throw new Error('no free port found in 20000-31999');
 }
 
 /** Where Debian installs nginx and nats-server (/usr/sbin is not on every user's PATH). */

@@ -50,6 +50,11 @@ export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<E
       if (!gateway) throw new Error(`no ${channel} replica ${index}`);
       await gateway.proc.stop(signal);
     },
+    async restartGateway(channel, index) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index}`);
+      await gateway.restart();
+    },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
   };

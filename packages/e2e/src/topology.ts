@@ -27,6 +27,12 @@ export interface Topology {
   perAddress(channel: Channel): number;
   /** Kills replica `index` of a channel's gateway (cluster only). */
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops replica `index` (SIGTERM: it drains with 4200, unless already dead) and starts it again
+   * on the same port with the same settings; resolves when it is ready. On a standalone topology
+   * it restarts the whole product process.
+   */
+  restartGateway(channel: Channel, index: number): Promise<void>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -100,6 +106,11 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
       if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
       await gateway.proc.stop(signal);
     },
+    async restartGateway(channel, index) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      await gateway.restart();
+    },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
   };
@@ -110,9 +121,11 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
   const [port, opsPort] = [await freePort(), await freePort()];
-  const proc: ManagedProc = spawnEntry('standalone', serviceEntry('standalone'), {
-    env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
-  });
+  const spawnIt = (): ManagedProc =>
+    spawnEntry('standalone', serviceEntry('standalone'), {
+      env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
+    });
+  let proc = spawnIt();
   try {
     await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
   } catch (err) {
@@ -129,6 +142,12 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
     capacity: (channel) => perReplicaCap(env, channel),
     perAddress: (channel) => perReplicaPerAddress(env, channel),
     killGateway: () => Promise.reject(new Error('a standalone topology has no gateway replicas')),
+    // The standalone process is every channel's gateway: restarting one restarts the product.
+    async restartGateway() {
+      await proc.stop('SIGTERM');
+      proc = spawnIt();
+      await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
+    },
     output: () => `--- standalone\n${proc.output()}`,
     stop: async () => void (await proc.stop('SIGTERM')),
   };
