@@ -53,6 +53,12 @@ describe('Dockerfile', () => {
     expect(dockerfilePolicy(dockerfile, dockerignore.replace('**/node_modules\n', '')).join('\n')).toMatch(/exclude \*\*\/node_modules/);
   });
 
+  it('keeps every package that ships compiled output in the build context', () => {
+    const excluded = dockerignore.split('\n').map((l) => l.trim()).filter((l) => /^(packages|services)\/[\w-]+(\/\*)?$/.test(l)).map((l) => l.replace(/\/\*$/, ''));
+    expect(excluded.length).toBeGreaterThan(0);
+    for (const dir of excluded) expect([dir, existsSync(repoPath(dir, 'tsconfig.build.json'))]).toEqual([dir, false]);
+  });
+
   it('can build every image compose and the k8s base run', () => {
     const buildable = readdirSync(repoPath('services')).filter((s) => existsSync(repoPath('services', s, 'tsconfig.build.json')));
     const compose = readYaml<ComposeFile>(repoPath('docker-compose.yml'));
