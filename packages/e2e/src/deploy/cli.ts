@@ -33,7 +33,8 @@ const TAG = process.env.ARCP_DEPLOY_TAG || 'deploy-test';
 
 /** The stack's description: project, secrets, ports, and the suite's settings as an override. */
 async function stackSpec(compose: string[], dir: string): Promise<StackSpec> {
-  const serviceEnv = suiteEnv();
+  // The suite's settings; logs at info, so a failure's `docker logs` show reconnections too.
+  const serviceEnv: Record<string, string> = { ...suiteEnv(), LOG_LEVEL: 'info' };
   const tunables = Object.fromEntries(Object.entries(serviceEnv).filter(([k]) => !SECRETS.includes(k)));
   const apps = buildableServices().map((s) => s.service);
   const override = join(dir, 'compose.suite.json');

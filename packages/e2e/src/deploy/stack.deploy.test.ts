@@ -22,6 +22,16 @@ const isUpdateWith = (id: string) => (f: { json: unknown }) => (f.json as { type
 describeWithStack('docker compose stack, through its edge', (stack) => {
   const topo = stackTopology(stack);
   const ctx = productSuite(() => topo);
+  /** What a failure message needs: each replica's bus gauges and errors, recent frames, logs. */
+  const diagnose = async (service: string, frames: string[]): Promise<string> => {
+    const lines = [`last frames: ${frames.join(' | ')}`];
+    for (const c of await stack.containers(service)) {
+      const text = await stack.metricsOf(c.id).catch((e: Error) => e.message);
+      const bus = text.split('\n').filter((l) => /^arcp_bus_(connected|handler_errors_total)/.test(l));
+      lines.push(`${c.name} ${c.status}/${c.health}: ${bus.join(', ')}`);
+    }
+    return `${lines.join('\n')}\n${await stack.logs(40, service)}`;
+  };
 
   describe('agent flow', () => {
     it('temp token → register → heartbeat, then listed alive', async () => {
@@ -151,7 +161,10 @@ describeWithStack('docker compose stack, through its edge', (stack) => {
       // The socket opened before the outage sees the new agent: gateway → NATS → registry again.
       const socket = watcher.closed ? await ctx.open('public') : watcher;
       await socket.next(isUpdateWith(fresh.agentId), { timeoutMs: RECOVERY_BOUND_MS, what: 'agents_update with the agent registered after the restart' }).catch(async (err: Error) => {
-        throw new Error(`${err.message}\n${await stack.logs(30, 'gateway-public')}`);
+        socket.send({ type: 'get_discovery', page: 1, page_size: 100 });
+        const seen = await socket.nextType('discovery_data', { from: socket.frames.length }).then((d) => idsOf(d).includes(fresh.agentId), (e: Error) => e.message);
+        const stored = await call(topo.http, 'GET', `/agents/${fresh.agentId}`, { token: fresh.accessToken });
+        throw new Error(`${err.message}\nregistry has it: ${stored.status}; this replica's discovery lists it: ${seen}\n${await diagnose('gateway-public', socket.frames.slice(-3).map((f) => f.text))}`);
       });
       const flowing = Date.now() - restarted;
       await waitFor(fleetIntact, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 250, what: 'every agent answering again' });
