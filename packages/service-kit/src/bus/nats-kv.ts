@@ -11,7 +11,7 @@
 import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type JetStreamClient, type QueuedIterator } from 'nats';
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
 import { type HandlerErrorReporter } from './handler-errors';
-import { isClosedError, mapKvError } from './nats-errors';
+import { isClosedError, isLostCreateRace, mapKvError } from './nats-errors';
 import { BusClosedError } from './errors';
 
 /** Registers a listener for the bus's reconnections; returns its removal. */
@@ -33,7 +33,7 @@ export async function openNatsKv(
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
     // Another replica created the bucket between our lookup and our create: open it again.
-    if (!/already in use/i.test((err as Error).message)) throw err;
+    if (!isLostCreateRace(err)) throw err;
     kv = await js.views.kv(bucket, options);
   }
   return new NatsKv(bucket, kv, report, onReconnect);
