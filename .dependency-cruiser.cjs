@@ -60,7 +60,7 @@ module.exports = {
         pathNot: [
           '^$1/$2/src/',
           // Entry points (package.json exports).
-          '^packages/[^/]+/src/(index|testing)\\.ts$',
+          '^packages/[^/]+/src/(index|testing|wire)\\.ts$',
           '^services/[^/]+/src/index\\.ts$',
         ],
       },

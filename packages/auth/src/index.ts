@@ -15,7 +15,7 @@ export { TokenClaimsSchema, kindOf } from './claims';
 export type { TokenClaims, TempTokenClaims, TokenKind, VerifiedToken } from './claims';
 export { AuthError, AUTH_FAILURE_REASONS, fromJoseError } from './errors';
 export type { AuthFailureReason } from './errors';
-export { createKvRevocationList, revoke, jtiKey, subjectKey, issuedKey } from './revocation';
+export { createKvRevocationList, createMirroredRevocationList, revoke, jtiKey, subjectKey, issuedKey } from './revocation';
 export type {
   RevocationList,
   RevocationKv,

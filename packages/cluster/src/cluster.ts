@@ -37,15 +37,25 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** CLI mode: echo output with a `[name]` prefix, own process groups. */
   interactive?: boolean;
+  /** Stops the start: what was started is stopped and the promise rejects. */
+  signal?: AbortSignal;
+  /** Called with every process as soon as it is spawned (to clean up on any exit). */
+  onProcess?: (proc: ManagedProc) => void;
 }
 
 /** One service process and its addresses. */
 export interface ClusterProcess {
+  /** The current process (a restart replaces it). */
   readonly proc: ManagedProc;
   /** `http://127.0.0.1:<port>` of its ops server (`/metrics`, `/healthz`, `/readyz`). */
   readonly ops: string;
   /** `127.0.0.1:<port>` of its public listener, if it has one. */
   readonly listen?: string;
+  /**
+   * Stops it (SIGTERM: a gateway drains with 4200; nothing to do if it already died) and starts
+   * it again with the same settings and ports, as a redeploy would; resolves once it is ready.
+   */
+  restart(): Promise<void>;
 }
 
 export interface LocalCluster {
@@ -112,6 +122,13 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
   // Services and the edge; NATS is kept apart (its nodes can be restarted).
   const procs: ManagedProc[] = [];
   let nats: RunningNatsCluster | undefined;
+  const track = (proc: ManagedProc) => {
+    procs.push(proc);
+    opts.onProcess?.(proc);
+  };
+  const checkpoint = () => {
+    if (opts.signal?.aborted) throw new Error('cluster start aborted');
+  };
   const stopAll = async () => {
     // Edge first (no new sockets), then the services drain in parallel, NATS last.
     const edge = procs.filter((p) => p.name === 'edge');
@@ -126,7 +143,7 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     const { values, generated } = secrets(base);
     let natsUrl = opts.natsUrl;
     if (!natsUrl) {
-      nats = await startNatsCluster({ size: natsNodes, dir: join(dir, 'nats'), interactive: opts.interactive });
+      nats = await startNatsCluster({ size: natsNodes, dir: join(dir, 'nats'), interactive: opts.interactive, ...(opts.onProcess ? { onProcess: opts.onProcess } : {}) });
       natsUrl = nats.url;
     }
     const useEdge = opts.edge ?? true;
@@ -137,11 +154,32 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       const [opsPort, port] = [await freePort(), spec.listenVars ? await freePort() : 0];
       const listen = spec.listenVars ? { [spec.listenVars[0]]: '127.0.0.1', [spec.listenVars[1]]: String(port) } : {};
       const childEnv = { ...base, ...env, ...listen, OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), INSTANCE_ID: spec.name, CI: undefined };
-      const proc = spawnEntry(spec.name, serviceEntry(spec.service), { env: childEnv, echo: opts.interactive, detached: opts.interactive });
-      procs.push(proc);
-      started.push({ spec, process: { proc, ops: `http://127.0.0.1:${opsPort}`, ...(spec.listenVars ? { listen: `127.0.0.1:${port}` } : {}) } });
+      checkpoint();
+      const spawnIt = () => spawnEntry(spec.name, serviceEntry(spec.service), { env: childEnv, echo: opts.interactive, detached: opts.interactive });
+      let proc = spawnIt();
+      track(proc);
+      const ops = `http://127.0.0.1:${opsPort}`;
+      const restart = async () => {
+        await proc.stop('SIGTERM', 30_000);
+        const fresh = spawnIt();
+        procs[procs.indexOf(proc)] = fresh;
+        opts.onProcess?.(fresh);
+        proc = fresh;
+        await waitHttpOk(fresh, `${ops}/readyz`, 60_000);
+      };
+      const process: ClusterProcess = {
+        get proc() {
+          return proc;
+        },
+        ops,
+        restart,
+        ...(spec.listenVars ? { listen: `127.0.0.1:${port}` } : {}),
+      };
+      started.push({ spec, process });
     }
-    await Promise.all(started.map(({ process }) => waitHttpOk(process.proc, `${process.ops}/readyz`, 60_000)));
+    const aborted = new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('cluster start aborted'))));
+    await Promise.race([Promise.all(started.map(({ process }) => waitHttpOk(process.proc, `${process.ops}/readyz`, 60_000))), aborted]);
+    checkpoint();
 
     const of = (service: string) => started.filter((s) => s.spec.service === service).map((s) => s.process);
     const gateways = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, of(gatewayService(c))])) as Record<ChannelName, ClusterProcess[]>;
@@ -153,9 +191,10 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
       const services = ['registry', ...CHANNEL_NAMES.map(gatewayService)];
       const targets = Object.fromEntries(services.map((s) => [upstreamName(s), of(s).map((p) => p.listen!)]));
       const edge = startEdge({ root: ROOT, prefix: join(dir, 'edge'), listen: `127.0.0.1:${edgePort}`, targets, echo: opts.interactive, detached: opts.interactive });
-      procs.push(edge);
+      track(edge);
       edgeUrl = `http://127.0.0.1:${edgePort}`;
       await waitHttpOk(edge, `${edgeUrl}/edge-healthz`, 10_000);
+      checkpoint();
     }
     const running = () => [...(nats?.procs() ?? []), ...procs];
     return {

@@ -6,10 +6,35 @@
  */
 import { startLocalCluster } from './cluster';
 import { parseCount } from './args';
+import type { ManagedProc } from './process';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const cluster = await startLocalCluster({ replicas: parseCount(argv, '--replicas', 2), nats: parseCount(argv, '--nats', 1), interactive: true });
+  const replicas = parseCount(argv, '--replicas', 2);
+  const nats = parseCount(argv, '--nats', 1);
+  // Signals are handled from the first instant: during the start they abort it (what was
+  // started is stopped), so no child is ever left behind.
+  const children: ManagedProc[] = [];
+  const starting = new AbortController();
+  const early = (sig: NodeJS.Signals) => () => {
+    console.log(`\n${sig} during start: stopping what was started…`);
+    starting.abort();
+  };
+  process.once('SIGINT', early('SIGINT'));
+  process.once('SIGTERM', early('SIGTERM'));
+  // The children have their own process groups (Ctrl-C reaches only us): never leave them behind.
+  process.on('exit', () => {
+    for (const p of children) if (!p.isExited()) p.child.kill('SIGKILL');
+  });
+  const cluster = await startLocalCluster({
+    replicas,
+    nats,
+    interactive: true,
+    signal: starting.signal,
+    onProcess: (p) => children.push(p),
+  });
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   if (cluster.generated.length) {
     console.log('\nGenerated for this run (set them in the environment to keep them):');
     for (const name of cluster.generated) console.log(`  ${name}=${cluster.env[name]}`);
@@ -26,10 +51,6 @@ async function main(): Promise<void> {
     console.log(`\n${why}: stopping the edge, draining the services, then NATS…`);
     void cluster.stop().then(() => process.exit(code));
   };
-  // The children have their own process groups (Ctrl-C reaches only us): never leave them behind.
-  process.on('exit', () => {
-    for (const p of cluster.procs) if (!p.isExited()) p.child.kill('SIGKILL');
-  });
   process.on('SIGINT', () => shutdown('SIGINT', 0));
   process.on('SIGTERM', () => shutdown('SIGTERM', 0));
   for (const proc of cluster.procs) {

@@ -22,6 +22,8 @@ export interface StartNatsClusterOptions {
   /** Echo output as `[nats-n1] ...` with own process groups (the cluster CLI). */
   interactive?: boolean;
   timeoutMs?: number;
+  /** Called with every nats-server process as soon as it is spawned, restarts included. */
+  onProcess?: (proc: ManagedProc) => void;
 }
 
 export interface NatsClusterNode {
@@ -116,7 +118,8 @@ function makeNode(name: string, binary: string, file: string, config: NatsNodeCo
     },
     async start() {
       if (current && !current.isExited()) throw new Error(`nats ${name} is already running`);
-      current = await spawnNatsNode(`nats-${name}`, binary, file, config, { interactive: opts.interactive, timeoutMs: opts.timeoutMs ?? 30_000 });
+      const spawnOpts = { interactive: opts.interactive, timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.onProcess ? { onSpawn: opts.onProcess } : {}) };
+      current = await spawnNatsNode(`nats-${name}`, binary, file, config, spawnOpts);
     },
   };
 }

@@ -83,10 +83,11 @@ export async function spawnNatsNode(
   binary: string,
   file: string,
   config: NatsNodeConfig,
-  opts: { interactive?: boolean; timeoutMs?: number } = {},
+  opts: { interactive?: boolean; timeoutMs?: number; onSpawn?: (proc: ManagedProc) => void } = {},
 ): Promise<ManagedProc> {
   writeFileSync(file, renderNatsConfig(config));
   const proc = spawnManaged(name, binary, ['-c', file], { echo: opts.interactive, detached: opts.interactive });
+  opts.onSpawn?.(proc);
   try {
     await waitHttpOk(proc, `http://127.0.0.1:${config.monitorPort}/healthz?js-enabled-only=true`, opts.timeoutMs ?? 15_000);
   } catch (err) {

@@ -109,18 +109,33 @@ export async function waitHttpOk(proc: ManagedProc, url: string, timeoutMs = 30_
   throw new Error(`${proc.name}: ${url} not ready within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-/** A loopback port the kernel considers free right now (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports handed out by this process: two calls never return the same one. */
+const handedOut = new Set<number>();
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free loopback TCP port for a server about to start. Chosen below the kernel's ephemeral
+ * range (32768+ on Linux), where every outgoing connection takes its local port: a port from that
+ * range can be grabbed by some client socket between this check and the server's bind
+ * (EADDRINUSE in a cluster start). Never the same port twice per process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // reserved before the check, so concurrent calls cannot pick it too
+    if (await canBind(port)) return port;
+    handedOut.delete(port);
+  }
+  throw new Error('no free port found in 20000-31999');
 }
 
 /** Where Debian installs nginx and nats-server (/usr/sbin is not on every user's PATH). */

@@ -3,8 +3,8 @@
  * schema (where present), still passing the base policy, and a JetStream cluster the services
  * use with three copies; every rule is shown to fire on a broken copy.
  */
-import { readdirSync } from 'node:fs';
-import { type ComposeFile, composePolicy, composeSchemaValidator } from './compose';
+import { readdirSync, readFileSync } from 'node:fs';
+import { type ComposeFile, composeHardening, composePolicy, composeSchemaValidator } from './compose';
 import { mergeCompose, natsClusterPolicy, natsServices } from './compose-nats';
 import { clone } from './k8s-types';
 import { COMPOSE_SCHEMA, describeWithFile, readYaml, repoPath } from './repo';
@@ -31,8 +31,10 @@ describeWithFile(COMPOSE_SCHEMA, 'docker-compose.nats-cluster.yml against the co
 });
 
 describe('docker-compose.nats-cluster.yml', () => {
-  it('keeps the base policy and adds a three-node JetStream cluster used with three copies', () => {
+  it('keeps the base policy and hardening and adds a three-node JetStream cluster used with three copies', () => {
     expect(composePolicy(merged, prometheus, readdirSync(repoPath('services')))).toEqual([]);
+    const release = (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+    expect(composeHardening(merged, release)).toEqual([]);
     expect(natsServices(merged)).toEqual(['nats', 'nats-2', 'nats-3']);
     expect(natsClusterPolicy(merged)).toEqual([]);
     // The base file alone is one server, which this policy refuses as a cluster.

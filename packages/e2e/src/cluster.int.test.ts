@@ -4,7 +4,10 @@
  * directory; a killed replica's clients reconnect to the other one; a drained one says 4200.
  */
 import { describeWithNats, natsUrl } from '@arcp/testkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { idsOf, productSuite, startCluster, type Topology } from './index';
+import { ROOT } from '@arcp/cluster';
 
 let topo: Topology;
 
@@ -17,6 +20,16 @@ describeWithNats('distributed topology', () => {
   });
 
   const ctx = productSuite(() => topo);
+
+  it('serves the generated API documents from the registry service', async () => {
+    const committed = (name: string) => readFileSync(join(ROOT, 'schemas', name), 'utf8');
+    for (const name of ['openapi.json', 'asyncapi.json', 'docs.html']) {
+      const path = name === 'docs.html' ? '/docs' : `/${name}`;
+      const res = await fetch(`${topo.http}${path}`);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(await res.text()).toBe(committed(name));
+    }
+  });
 
   describe('replica failure', () => {
     afterEach(() => ctx.closeAll());

@@ -6,11 +6,23 @@ import { TestClient } from './ws-client';
 import { loginAdmin, registerAgent, type RegisteredAgent } from './http';
 import type { Channel, Topology } from './topology';
 
+/** What a topology cannot do, known when the suite is declared (before the topology starts). */
+export interface SuiteOptions {
+  /**
+   * Every client reaches the product from one address, whatever local address it binds (Docker's
+   * port proxy connects to the edge from the bridge's gateway address).
+   */
+  oneClientAddress?: boolean;
+}
+
 export class SuiteContext {
   private keyIndex = 0;
   private idIndex = 0;
   private clients: TestClient[] = [];
-  constructor(readonly topo: () => Topology) {}
+  constructor(
+    readonly topo: () => Topology,
+    readonly options: SuiteOptions = {},
+  ) {}
 
   get t(): Topology {
     return this.topo();
@@ -22,8 +34,8 @@ export class SuiteContext {
     return urls[i % urls.length]!;
   }
 
-  async open(channel: Channel, i = 0): Promise<TestClient> {
-    const c = await TestClient.open(this.url(channel, i));
+  async open(channel: Channel, i = 0, localAddress?: string): Promise<TestClient> {
+    const c = await TestClient.open(this.url(channel, i), localAddress ? { localAddress } : {});
     this.clients.push(c);
     return c;
   }
@@ -48,8 +60,8 @@ export class SuiteContext {
   }
 
   /** An authenticated dashboard socket on replica `i`, after its initial burst. */
-  async dashboard(i = 0, token?: string): Promise<TestClient> {
-    const c = await this.open('dashboard', i);
+  async dashboard(i = 0, token?: string, localAddress?: string): Promise<TestClient> {
+    const c = await this.open('dashboard', i, localAddress);
     c.send({ type: 'auth', token: token ?? (await this.admin()) });
     await c.nextType('logs', { timeoutMs: 8000 });
     return c;

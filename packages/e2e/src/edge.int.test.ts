@@ -32,6 +32,16 @@ describeWithNats('through the nginx edge', () => {
         expect(res.status).toBe(401);
       });
 
+      it('routes the API documents and the /docs page to the registry', async () => {
+        const openapi = await fetch(`${topo.http}/openapi.json`);
+        expect(openapi.status).toBe(200);
+        expect(((await openapi.json()) as { openapi: string }).openapi).toBe('3.1.0');
+        expect(((await (await fetch(`${topo.http}/asyncapi.json`)).json()) as { asyncapi: string }).asyncapi).toBe('3.0.0');
+        const docs = await fetch(`${topo.http}/docs`);
+        expect(docs.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(await docs.text()).toContain('<h2 id="ws">WebSocket channels</h2>');
+      });
+
       it('spreads new sockets over both replicas of a channel', async () => {
         const before = [await replicaConnections(topo, 'public', 0), await replicaConnections(topo, 'public', 1)];
         for (let i = 0; i < 4; i++) await (await ctx.open('public')).nextType('welcome');

@@ -7,7 +7,7 @@
  */
 import { uniquePrefix } from '@arcp/testkit';
 import { findNginx, startLocalCluster, type LocalCluster } from '@arcp/cluster';
-import { perReplicaCap, suiteEnv, type Channel, type Topology } from './topology';
+import { perReplicaCap, perReplicaPerAddress, suiteEnv, type Channel, type Topology } from './topology';
 
 export interface EdgeTopology extends Topology {
   readonly cluster: LocalCluster;
@@ -44,10 +44,16 @@ export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<E
     agentKeys: cluster.env.AGENT_KEYS!.split(','),
     // The edge takes turns over the replicas, so the cap is reached on all of them at once.
     capacity: (channel) => perReplicaCap(cluster.env, channel) * replicas,
+    perAddress: (channel) => perReplicaPerAddress(cluster.env, channel) * replicas,
     async killGateway(channel, index, signal = 'SIGKILL') {
       const gateway = cluster.gateways[channel][index];
       if (!gateway) throw new Error(`no ${channel} replica ${index}`);
       await gateway.proc.stop(signal);
+    },
+    async restartGateway(channel, index) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index}`);
+      await gateway.restart();
     },
     output: () => cluster.output(),
     stop: () => cluster.stop(),

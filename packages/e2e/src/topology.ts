@@ -23,8 +23,16 @@ export interface Topology {
    * `*_WS_MAX_CONNECTIONS` cap, times the replicas behind it when that URL is a balancing edge).
    */
   capacity(channel: Channel): number;
+  /** Sockets one client address may hold on every replica reachable through `ws[channel][0]` (pending ones on a channel with auth). */
+  perAddress(channel: Channel): number;
   /** Kills replica `index` of a channel's gateway (cluster only). */
   killGateway(channel: Channel, index: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops replica `index` (SIGTERM: it drains with 4200, unless already dead) and starts it again
+   * on the same port with the same settings; resolves when it is ready. On a standalone topology
+   * it restarts the whole product process.
+   */
+  restartGateway(channel: Channel, index: number): Promise<void>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -63,6 +71,18 @@ const CAP_VARS: Record<Channel, [string, number]> = {
   dashboard: ['DASHBOARD_WS_MAX_CONNECTIONS', 5],
 };
 
+const PER_ADDRESS_VARS: Record<Channel, [string, number]> = {
+  public: ['PUBLIC_WS_MAX_PER_ADDRESS', 20],
+  agents: ['AGENT_WS_MAX_PER_ADDRESS', 10],
+  dashboard: ['DASHBOARD_WS_MAX_PER_ADDRESS', 4],
+};
+
+/** One gateway replica's per-address limit for a channel under `env` (the services' defaults). */
+export function perReplicaPerAddress(env: Readonly<Record<string, string>>, channel: Channel): number {
+  const [name, fallback] = PER_ADDRESS_VARS[channel];
+  return env[name] ? Number(env[name]) : fallback;
+}
+
 /** One gateway replica's connection cap for a channel under `env` (the services' defaults). */
 export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Channel): number {
   const [name, fallback] = CAP_VARS[channel];
@@ -80,10 +100,16 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
     env: cluster.env,
     agentKeys: cluster.env.AGENT_KEYS!.split(','),
     capacity: (channel) => perReplicaCap(cluster.env, channel),
+    perAddress: (channel) => perReplicaPerAddress(cluster.env, channel),
     async killGateway(channel, index, signal = 'SIGKILL') {
       const gateway = cluster.gateways[channel][index];
       if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
       await gateway.proc.stop(signal);
+    },
+    async restartGateway(channel, index) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      await gateway.restart();
     },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
@@ -95,9 +121,11 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
   const [port, opsPort] = [await freePort(), await freePort()];
-  const proc: ManagedProc = spawnEntry('standalone', serviceEntry('standalone'), {
-    env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
-  });
+  const spawnIt = (): ManagedProc =>
+    spawnEntry('standalone', serviceEntry('standalone'), {
+      env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
+    });
+  let proc = spawnIt();
   try {
     await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
   } catch (err) {
@@ -112,7 +140,14 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
     env,
     agentKeys: env.AGENT_KEYS!.split(','),
     capacity: (channel) => perReplicaCap(env, channel),
+    perAddress: (channel) => perReplicaPerAddress(env, channel),
     killGateway: () => Promise.reject(new Error('a standalone topology has no gateway replicas')),
+    // The standalone process is every channel's gateway: restarting one restarts the product.
+    async restartGateway() {
+      await proc.stop('SIGTERM');
+      proc = spawnIt();
+      await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
+    },
     output: () => `--- standalone\n${proc.output()}`,
     stop: async () => void (await proc.stop('SIGTERM')),
   };

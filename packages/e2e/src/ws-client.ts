@@ -34,9 +34,10 @@ export class TestClient {
   }
 
   /** Opens a socket; rejects with the HTTP status when the upgrade is refused. */
-  static open(url: string, timeoutMs = 5000): Promise<TestClient> {
+  /** `localAddress` (127.0.0.x) makes the socket come from another client address. */
+  static open(url: string, opts: { timeoutMs?: number; localAddress?: string } = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
+      const ws = new WebSocket(url, { handshakeTimeout: opts.timeoutMs ?? 5000, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
       const client = new TestClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => {

@@ -12,20 +12,32 @@ export type ChannelEnvPrefix = string;
 export interface ChannelEnvDefaults {
   maxConnections: number;
   maxPayloadBytes: number;
+  /** Sockets waiting for their first (auth) message; channels without auth have none. */
+  maxPending: number;
+  maxPerAddress: number;
+  /** Seconds allowed for the first (auth) message. */
+  authTimeoutS: number;
 }
 
 type Num = z.ZodType<number, unknown>;
 export type ChannelEnvFields<P extends ChannelEnvPrefix> = {
-  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
+  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'MAX_PENDING' | 'MAX_PER_ADDRESS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
 };
 
 /** zod fields for one channel's limits; spread them into the service's env schema. */
 export function channelEnvFields<P extends ChannelEnvPrefix>(prefix: P, d: ChannelEnvDefaults): ChannelEnvFields<P> {
   return {
-    // Open sockets per replica; over it the upgrade is refused with 503 + Retry-After.
+    // Authenticated sockets per replica (every socket of a channel without auth); over it the
+    // upgrade is refused with 503 + Retry-After. Sockets still authenticating do not count.
     [`${prefix}_WS_MAX_CONNECTIONS`]: envNumber({ min: 1, max: 1_000_000, default: d.maxConnections }),
-    // Time allowed for the first (auth) message, as in the reference.
-    [`${prefix}_WS_TIMEOUT`]: envSeconds({ min: 0.05, max: 3600, default: 30 }),
+    // Sockets waiting for their first (auth) message per replica: their own small budget, so
+    // silent anonymous sockets never lock signed-in clients out. Over it: 503 + Retry-After.
+    [`${prefix}_WS_MAX_PENDING`]: envNumber({ min: 1, max: 1_000_000, default: d.maxPending }),
+    // Per client address (X-Forwarded-For behind a trusted edge): sockets still authenticating,
+    // or open sockets on a channel without auth. Over it: 429 + Retry-After.
+    [`${prefix}_WS_MAX_PER_ADDRESS`]: envNumber({ min: 1, max: 1_000_000, default: d.maxPerAddress }),
+    // Time allowed for the first (auth) message.
+    [`${prefix}_WS_TIMEOUT`]: envSeconds({ min: 0.05, max: 3600, default: d.authTimeoutS }),
     // A socket silent this long gets a text `ping` (the reference's application keep-alive).
     [`${prefix}_WS_PING_INTERVAL`]: envSeconds({ min: 0.05, max: 3600, default: 30 }),
     // Largest client frame; larger ones close the socket with 1009.
@@ -46,6 +58,8 @@ export function channelLimitsFrom<P extends ChannelEnvPrefix>(prefix: P, config:
   const get = (name: string): number => (config as Record<string, number>)[`${prefix}_WS_${name}`] as number;
   return {
     maxConnections: get('MAX_CONNECTIONS'),
+    maxPending: get('MAX_PENDING'),
+    maxPerAddress: get('MAX_PER_ADDRESS'),
     maxPayloadBytes: get('MAX_PAYLOAD_BYTES'),
     authTimeoutMs: get('TIMEOUT') * 1000,
     idleTimeoutS: get('IDLE_TIMEOUT'),

@@ -20,7 +20,7 @@ const echo: ChannelSpec = {
   path: '/echo/ws',
   auth: 'none',
   envPrefix: 'ECHO',
-  limitDefaults: { maxConnections: 3, maxPayloadBytes: 1024 },
+  limitDefaults: { maxConnections: 3, maxPayloadBytes: 1024, maxPending: 3, maxPerAddress: 3, authTimeoutS: 5 },
   env: EchoEnv,
   create(deps): Gateway {
     const config = deps.config as unknown as z.infer<typeof EchoEnv>;

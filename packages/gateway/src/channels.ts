@@ -39,19 +39,22 @@ function protocolChannel<S extends z.ZodObject>(name: ChannelName, rest: Omit<Ch
 export const GATEWAY_CHANNELS: Readonly<Record<ChannelName, ChannelSpec>> = Object.freeze({
   public: protocolChannel('public', {
     envPrefix: 'PUBLIC',
-    limitDefaults: { maxConnections: 100, maxPayloadBytes: 64 * 1024 },
+    // Anyone may connect: only the per-address cap applies (there is nothing to wait for).
+    limitDefaults: { maxConnections: 100, maxPayloadBytes: 64 * 1024, maxPending: 100, maxPerAddress: 20, authTimeoutS: 30 },
     env: PublicChannelEnv,
     create: createPublicGateway,
   }),
   agents: protocolChannel('agents', {
     envPrefix: 'AGENT',
-    limitDefaults: { maxConnections: 100, maxPayloadBytes: 64 * 1024 },
+    limitDefaults: { maxConnections: 100, maxPayloadBytes: 64 * 1024, maxPending: 50, maxPerAddress: 10, authTimeoutS: 30 },
     env: AgentsChannelEnv,
     create: createAgentsGateway,
   }),
   dashboard: protocolChannel('dashboard', {
     envPrefix: 'DASHBOARD',
-    limitDefaults: { maxConnections: 5, maxPayloadBytes: 256 * 1024 },
+    // The reference allowed 30 s for the first message; an operator's page sends it at once, and
+    // a short deadline keeps silent sockets from holding the small pending budget.
+    limitDefaults: { maxConnections: 5, maxPayloadBytes: 256 * 1024, maxPending: 10, maxPerAddress: 4, authTimeoutS: 5 },
     env: DashboardChannelEnv,
     create: createDashboardGateway,
   }),

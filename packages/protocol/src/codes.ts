@@ -11,6 +11,8 @@ export const CloseCodes = Object.freeze({
   GOING_AWAY: 1001,
   /** Agent channel authentication failures (every `auth_error` is followed by this code). */
   POLICY_VIOLATION: 1008,
+  /** A binary frame: the channels speak text only. */
+  UNSUPPORTED_DATA: 1003,
   /** A client frame larger than the channel's limit. */
   MESSAGE_TOO_BIG: 1009,
   /** Unexpected server failure; the client may retry. */
@@ -61,6 +63,43 @@ export function isReconnectCode(code: number): boolean {
   if (code >= 4200 && code <= 4299) return true;
   return code === 1001 || code === 1006 || code === 1011 || code === 1012 || code === 1013;
 }
+
+/** What a client does after a close: reconnect, stop (fix something first), or nothing (done). */
+export type CloseAction = 'reconnect' | 'stop' | 'done';
+
+export interface CloseCodeInfo {
+  readonly code: number;
+  readonly meaning: string;
+  readonly action: CloseAction;
+}
+
+/**
+ * Every close code a client can observe, with its meaning and what to do: the table the
+ * AsyncAPI document and the SDK's reconnect policy are built from. 1006 is never sent on the
+ * wire; it is what a client sees when the connection drops (a replica died).
+ */
+export const CLOSE_CODE_INFO: readonly CloseCodeInfo[] = Object.freeze(
+  (
+    [
+      [CloseCodes.NORMAL, 'Normal closure (or the auth wait timed out)'],
+      [CloseCodes.GOING_AWAY, 'Endpoint going away'],
+      [CloseCodes.UNSUPPORTED_DATA, 'A binary frame was sent; the channels speak text only'],
+      [1006, 'Connection dropped without a close frame (observed by clients, never sent)'],
+      [CloseCodes.POLICY_VIOLATION, '/agents/ws authentication failed (after an auth_error frame)'],
+      [CloseCodes.MESSAGE_TOO_BIG, 'A frame larger than the channel limit'],
+      [CloseCodes.INTERNAL_ERROR, 'Unexpected server failure'],
+      [CloseCodes.SERVICE_RESTART, 'Service restart'],
+      [CloseCodes.TRY_AGAIN_LATER, 'Over capacity'],
+      [CloseCodes.DASHBOARD_MALFORMED, '/dashboard/ws: malformed first frame'],
+      [CloseCodes.DASHBOARD_UNAUTHORIZED, '/dashboard/ws: auth frame or token missing, or the token is invalid or expired'],
+      [CloseCodes.DASHBOARD_FORBIDDEN, '/dashboard/ws: the token is valid but not an admin token'],
+      [CloseCodes.RATE_LIMITED, 'Too many frames too fast; reconnecting at once would be refused again'],
+      [CloseCodes.REVOKED, 'The credential was revoked (logout, agent unregistered)'],
+      [CloseCodes.SERVER_RESTARTING, 'This replica is draining (deploy, scale-in); reconnect after a short jitter'],
+      [CloseCodes.SLOW_CONSUMER, 'The client read too slowly and its send buffer overflowed; reconnect and resync'],
+    ] as const
+  ).map(([code, meaning]): CloseCodeInfo => ({ code, meaning, action: isReconnectCode(code) ? 'reconnect' : code === CloseCodes.NORMAL ? 'done' : 'stop' })),
+);
 
 /** Trims a close reason to the RFC 6455 budget without splitting a UTF-8 sequence. */
 export function clampCloseReason(reason: string): string {

@@ -36,3 +36,6 @@ export * from './builders';
 export * from './discovery';
 export * from './subjects';
 export * from './channels';
+export * from './http-bodies';
+export * from './http-api';
+export * from './ws-api';

@@ -78,3 +78,4 @@ export const SearchRequestSchema = makeSearchRequestSchema({
 });
 
 export type SearchRequest = z.output<typeof SearchRequestSchema>;
+export type SearchRequestInput = z.input<typeof SearchRequestSchema>;

@@ -12,5 +12,6 @@ export {
   type RunningNatsCluster,
   type NatsClusterNode,
 } from '@arcp/cluster';
-export { startNatsFixture, type NatsFixture, type NatsSource } from './nats-fixture';
-export { uniquePrefix, natsUrl, describeWithNats, describeWithNatsServer, waitFor } from './helpers';
+export { startNatsFixture, dockerAnswers, type NatsFixture, type NatsSource } from './nats-fixture';
+export { startNatsContainer, removeOrphans, NATS_IMAGE, type NatsContainerHandle } from './nats-container';
+export { uniquePrefix, natsUrl, describeWithNats, describeWithNatsServer, describeWithDocker, waitFor } from './helpers';

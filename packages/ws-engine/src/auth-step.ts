@@ -43,7 +43,17 @@ export async function authenticate(ctx: InboundContext, conn: UwsConnection, tex
   conn.cork(() => (outcome.ok ? accept(ctx, conn, outcome.principal, dispatch) : reject(ctx, conn, outcome)));
 }
 
+/** Sent with the close when the authenticated cap was reached while this socket verified its token. */
+export const CAP_REACHED_REASON = 'Connection limit reached, retry later';
+
 function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, dispatch: Dispatch): void {
+  if (!ctx.admission.authenticated(conn.remoteAddress)) {
+    ctx.metrics.rejected.inc({ channel: ctx.def.name, reason: 'cap' });
+    conn.close(CloseCodes.TRY_AGAIN_LATER, CAP_REACHED_REASON);
+    return;
+  }
+  ctx.metrics.pending.dec({ channel: ctx.def.name });
+  ctx.metrics.connections.inc({ channel: ctx.def.name });
   conn.principal = principal;
   conn.phase = 'ready';
   guard(ctx, conn, () => ctx.def.onOpen(conn));

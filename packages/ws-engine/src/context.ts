@@ -2,6 +2,7 @@
  * What the per-socket steps of a mounted channel share, and the guard that keeps a failing
  * channel callback from taking the socket or the process down.
  */
+import type { Admission } from './admission';
 import type { EndpointDefinition } from './endpoint';
 import type { Connection } from './connection';
 import type { SocketMetrics } from './socket-metrics';
@@ -9,6 +10,7 @@ import type { LoggerLike } from '@arcp/service-kit';
 
 export interface InboundContext {
   readonly def: EndpointDefinition;
+  readonly admission: Admission;
   readonly metrics: SocketMetrics;
   readonly logger: LoggerLike;
 }

@@ -8,8 +8,18 @@ import type { RateLimit } from '@arcp/service-kit';
 import type { Connection } from './connection';
 
 export interface EndpointLimits {
-  /** Open sockets per replica (authenticated or not); over it the upgrade gets 503. */
+  /**
+   * Authenticated sockets per replica (every socket of an endpoint without auth); over it the
+   * upgrade gets 503, and a socket that authenticates while it is reached is closed 1013.
+   */
   maxConnections: number;
+  /** Sockets waiting for their first message (endpoints with auth); over it the upgrade gets 503. Default `maxConnections`. */
+  maxPending?: number;
+  /**
+   * Per client address: pending sockets (endpoints with auth) or open sockets (endpoints without);
+   * over it the upgrade gets 429. Default unlimited.
+   */
+  maxPerAddress?: number;
   /** Largest client frame; larger ones close the socket with 1009. */
   maxPayloadBytes: number;
   /** Time allowed for the first message and its verification (default 30 s). */

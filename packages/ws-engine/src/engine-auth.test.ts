@@ -5,7 +5,7 @@ import type { ListenHandle } from '@arcp/service-kit';
 import { createUwsApp, listen } from './server';
 import { createRecordingLogger } from './testing';
 import { echoChannel, testLimits } from './test-support/endpoints';
-import { connect, pause, type TestClient } from './test-support/ws-client';
+import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
 
 const auth: EndpointAuth = {
   onOpen: (conn) => void conn.send('{"type":"auth_required"}'),
@@ -110,4 +110,82 @@ test('revocation closes only the sockets of the revoked principal', async () => 
   expect(await b.next()).toBe('echo:still');
   expect(pending.idle()).toBe(true);
   expect(handle.count()).toBe(before - 1);
+});
+
+describe('anonymous sockets never lock out signed-in users', () => {
+  const gated = echoChannel('/gated/ws', { name: 'dashboard', auth, limits: testLimits({ maxConnections: 2, maxPending: 3, maxPerAddress: 2, authTimeoutMs: 5000 }) });
+  let gatedHandle: EndpointHandle;
+  let gatedServer: ListenHandle;
+  const gatedRegistry = new Registry();
+  const url = () => `ws://127.0.0.1:${gatedServer.port}/gated/ws`;
+  const opened: TestClient[] = [];
+  const openFrom = async (localAddress: string) => {
+    const c = await connect(url(), { localAddress });
+    opened.push(c);
+    await c.next();
+    return c;
+  };
+  const rejected = async (reason: string) => {
+    const line = (await gatedRegistry.metrics()).split('\n').find((l) => l.startsWith(`arcp_gateway_connections_rejected_total{channel="dashboard",reason="${reason}"}`));
+    return Number(line?.split(' ').pop() ?? 0);
+  };
+
+  beforeAll(async () => {
+    const app = createUwsApp();
+    gatedHandle = mountEndpoint(app, gated.def, { logger, registry: gatedRegistry });
+    gatedServer = await listen(app, '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    for (const c of opened) c.ws.terminate();
+    gatedHandle.stop();
+    gatedServer.close();
+    await pause(20);
+  });
+
+  test('silent sockets from one address are capped there; another client still signs in; the cap counts only signed-in sockets', async () => {
+    await openFrom('127.0.0.2');
+    await openFrom('127.0.0.2');
+    expect((await refusedUpgrade(url(), { localAddress: '127.0.0.2' })).status).toBe(429);
+    expect(await rejected('per_address')).toBe(1);
+
+    const operator = await openFrom('127.0.0.3');
+    operator.send('good:op1');
+    expect(await operator.next()).toBe('welcome');
+    const second = await openFrom('127.0.0.4');
+    second.send('good:op2');
+    expect(await second.next()).toBe('welcome');
+    expect(gatedHandle.counts()).toEqual({ authenticated: 2, pending: 2 });
+
+    // Two signed in: the cap is reached, whatever the silent sockets do.
+    const refused = await refusedUpgrade(url(), { localAddress: '127.0.0.5' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(await rejected('cap')).toBe(1);
+  });
+
+  test('a pending socket that authenticates once the cap is reached is closed 1013', async () => {
+    for (const c of opened.splice(0)) c.ws.terminate();
+    await pause(50);
+    const late = await openFrom('127.0.0.6');
+    const a = await openFrom('127.0.0.7');
+    const b = await openFrom('127.0.0.8');
+    a.send('good:a');
+    b.send('good:b');
+    await a.next();
+    await b.next();
+    late.send('good:late');
+    expect(await late.closed).toEqual({ code: 1013, reason: 'Connection limit reached, retry later' });
+  });
+
+  test('the pending budget is its own: full of silent sockets it refuses new ones with 503', async () => {
+    for (const c of opened.splice(0)) c.ws.terminate();
+    await pause(50);
+    await openFrom('127.0.0.9');
+    await openFrom('127.0.0.10');
+    await openFrom('127.0.0.11');
+    const refused = await refusedUpgrade(url(), { localAddress: '127.0.0.12' });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toContain('waiting to authenticate');
+    expect(await rejected('pending')).toBe(1);
+  });
 });

@@ -21,6 +21,7 @@ import { onFrame } from './inbound';
 import { drainInBatches, type DrainOptions } from './drain';
 import { startSlowConsumerSweep } from './slow-consumers';
 import { startIdlePinger } from './idle-ping';
+import { createAdmission, type RefusalReason } from './admission';
 import { UwsConnection, type SocketData } from './uws-connection';
 
 export interface MountEndpointDeps {
@@ -41,6 +42,8 @@ export interface EndpointHandle {
   readonly draining: boolean;
   /** Open sockets on this replica (authenticated or not). */
   count(): number;
+  /** Authenticated sockets and sockets waiting for their first message. */
+  counts(): { authenticated: number; pending: number };
   connections(): IterableIterator<Connection>;
   /** Hands already-encoded bytes to every subscriber of `topic`; `type` labels the metrics. Returns the subscriber count. */
   publish(topic: string, bytes: string | Uint8Array, type: string): number;
@@ -68,26 +71,44 @@ export function transportPayloadLimit(maxPayloadBytes: number): number {
 
 export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountEndpointDeps): EndpointHandle {
   const metrics = socketMetrics(deps.registry);
-  const ctx: InboundContext = { def, metrics, logger: deps.logger };
+  const withAuth = def.auth !== undefined;
+  const admission = createAdmission(
+    {
+      maxConnections: def.limits.maxConnections,
+      maxPending: def.limits.maxPending ?? def.limits.maxConnections,
+      maxPerAddress: def.limits.maxPerAddress ?? Number.POSITIVE_INFINITY,
+    },
+    withAuth,
+  );
+  const ctx: InboundContext = { def, metrics, logger: deps.logger, admission };
   const channel = def.name;
   const conns = new Set<UwsConnection>();
   const forwards: Subscription[] = [];
   let draining = false;
   metrics.connections.set({ channel }, 0);
+  metrics.pending.set({ channel }, 0);
 
-  const refuse = (res: UwsResponse, path: string, reason: 'cap' | 'draining') => {
+  const REFUSALS: Record<RefusalReason, { status: 'service-unavailable' | 'rate-limit-exceeded'; detail: string }> = {
+    draining: { status: 'service-unavailable', detail: 'Server draining, reconnect elsewhere' },
+    cap: { status: 'service-unavailable', detail: 'Connection limit reached, retry later' },
+    pending: { status: 'service-unavailable', detail: 'Too many connections waiting to authenticate, retry later' },
+    per_address: { status: 'rate-limit-exceeded', detail: 'Too many connections from this client address' },
+  };
+  const refuse = (res: UwsResponse, path: string, reason: RefusalReason) => {
     metrics.rejected.inc({ channel, reason });
-    if (reason === 'cap') metrics.drops.inc({ channel, reason: 'cap' });
-    const detail = reason === 'cap' ? 'Connection limit reached, retry later' : 'Server draining, reconnect elsewhere';
+    if (reason !== 'draining') metrics.drops.inc({ channel, reason: 'cap' });
+    const { status, detail } = REFUSALS[reason];
     // Close the connection: the client wanted a socket, not a keep-alive HTTP session.
-    writeResponse(res, problemResponse('service-unavailable', detail, path, { 'retry-after': String(deps.retryAfterS ?? 5) }), true);
+    writeResponse(res, problemResponse(status, detail, path, { 'retry-after': String(deps.retryAfterS ?? 5) }), true);
   };
 
   const upgrade = (res: UwsResponse, req: UwsRequest, context: us_socket_context_t) => {
     if (draining) return refuse(res, req.getUrl(), 'draining');
-    if (conns.size >= def.limits.maxConnections) return refuse(res, req.getUrl(), 'cap');
     const forwarded = deps.trustProxy ? req.getHeader('x-forwarded-for').split(',')[0]?.trim() : '';
-    const data: SocketData = { remoteAddress: forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString()) };
+    const remoteAddress = forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString());
+    const refusal = admission.check(remoteAddress);
+    if (refusal) return refuse(res, req.getUrl(), refusal);
+    const data: SocketData = { remoteAddress };
     res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
   };
 
@@ -102,7 +123,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       const conn = new UwsConnection(ws, channel, def.limits.messageRate, metrics, def.auth !== undefined);
       ws.getUserData().conn = conn;
       conns.add(conn);
-      metrics.connections.inc({ channel });
+      admission.opened(conn.remoteAddress);
+      (withAuth ? metrics.pending : metrics.connections).inc({ channel });
       metrics.opened.inc({ channel });
       if (def.auth) startAuth(ctx, conn);
       else guard(ctx, conn, () => def.onOpen(conn));
@@ -118,9 +140,11 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     close: (ws, code, message) => {
       const conn = ws.getUserData().conn;
       if (!conn) return;
+      const authenticated = conn.phase === 'ready';
       conn.markClosed();
       conns.delete(conn);
-      metrics.connections.dec({ channel });
+      admission.closed(conn.remoteAddress, authenticated);
+      (authenticated ? metrics.connections : metrics.pending).dec({ channel });
       metrics.closed.inc({ channel, code: closeCodeLabel(code) });
       if (code === 1006 && Buffer.from(message).toString() === UWS_TOO_BIG) metrics.drops.inc({ channel, reason: 'payload' });
       guard(ctx, conn, () => def.onClose(conn, code));
@@ -152,6 +176,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       return draining;
     },
     count: () => conns.size,
+    counts: () => ({ authenticated: admission.counts.authenticated, pending: admission.counts.pending }),
     connections: () => conns.values(),
     publish,
     forward(subject, topic, type) {

@@ -36,4 +36,13 @@ describe('listen', () => {
       await new Promise((r) => blocker.close(r));
     }
   });
+
+  it('never shares a port with another uWS server (a second instance fails instead of splitting the clients)', async () => {
+    const first = await listen(createUwsApp(), '127.0.0.1', 0);
+    try {
+      await expect(listen(createUwsApp(), '127.0.0.1', first.port)).rejects.toThrow(/port is in use/);
+    } finally {
+      first.close();
+    }
+  });
 });

@@ -8,7 +8,10 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export type DropReason = 'backpressure' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
 
 export interface SocketMetrics {
+  /** Authenticated sockets (every socket of an endpoint without auth). */
   connections: Gauge<'channel'>;
+  /** Sockets waiting for their first message. */
+  pending: Gauge<'channel'>;
   opened: Counter<'channel'>;
   closed: Counter<'channel' | 'code'>;
   received: Counter<'channel' | 'type'>;
@@ -30,7 +33,8 @@ function counter<L extends string>(registry: Registry, name: string, help: strin
 
 function create(registry: Registry): SocketMetrics {
   return {
-    connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Open WebSocket connections', labelNames: ['channel'], registers: [registry] }),
+    connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Authenticated WebSocket connections (all of a channel without auth)', labelNames: ['channel'], registers: [registry] }),
+    pending: new Gauge({ name: 'arcp_gateway_pending_connections', help: 'WebSocket connections waiting for their first (auth) message', labelNames: ['channel'], registers: [registry] }),
     opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
     closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
     received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
@@ -46,7 +50,7 @@ function create(registry: Registry): SocketMetrics {
       buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
       registers: [registry],
     }),
-    rejected: counter(registry, 'arcp_gateway_connections_rejected_total', 'Upgrades refused (cap, draining)', ['channel', 'reason']),
+    rejected: counter(registry, 'arcp_gateway_connections_rejected_total', 'Sockets refused: cap, pending (unauthenticated budget), per_address, draining', ['channel', 'reason']),
     badFrames: counter(registry, 'arcp_gateway_bad_frames_total', 'Client frames rejected by the channel after auth, by reason', ['channel', 'reason']),
   };
 }

@@ -2,10 +2,10 @@
  * Everything a route handler needs, built once by `createRegistry`. KV buckets open lazily on
  * first use (and eagerly in `start()`), so routes can be mounted before the bus is reachable.
  */
-import { createKvRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
+import { createKvRevocationList, createMirroredRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
 import { type StoredAgent, type Subjects } from '@arcp/protocol';
 import { createDirectoryReader, createDirectoryWriter, type DirectoryReader, type DirectoryWriter } from '@arcp/directory';
-import { type Bus, type KvStore, type Logger } from '@arcp/service-kit';
+import { mirrorKv, type AuditLog, type Bus, type KvMirror, type KvStore, type Logger } from '@arcp/service-kit';
 import { type RegistryConfig } from './config';
 import { type RegistryEvents } from './events';
 import { type RegistryMetrics } from './metrics';
@@ -20,7 +20,11 @@ export interface Stores {
   readonly agentsKv: KvStore;
   readonly keys: KeyBindings;
   readonly lockout: LoginLockout;
+  /** Revocations read from the bucket (authoritative, one round trip per check). */
   readonly revocations: RevocationList;
+  /** The same from a local copy: what answers while the bus reconnects. */
+  readonly mirroredRevocations: RevocationList;
+  readonly revokedMirror: KvMirror;
   readonly revokedKv: KvStore;
   readonly leasesKv: KvStore;
 }
@@ -28,6 +32,8 @@ export interface Stores {
 export interface RegistryContext {
   readonly config: RegistryConfig;
   readonly logger: Logger;
+  /** One line per failed login, lockout and rejected token. */
+  readonly audit: AuditLog;
   readonly bus: Bus;
   readonly names: Subjects;
   readonly tokens: TokenService;
@@ -44,13 +50,25 @@ export interface RegistryContext {
 
 /**
  * Every agent of the directory, after the read-your-writes barrier: a listing reflects every
- * registration acknowledged before it was asked for, by any registry replica. When the bus
- * cannot tell (disconnected), the last known state is served.
+ * registration acknowledged before it was asked for, by any registry replica. While the bus
+ * reconnects the last known state is served (the routes mark such answers stale).
  */
 export async function listAgents(ctx: RegistryContext): Promise<readonly StoredAgent[]> {
   const { directory } = await ctx.stores();
   await directory.sync();
   return directory.all();
+}
+
+/** One agent: read from the bucket, or from the local copy while the bus reconnects. */
+export async function findAgent(ctx: RegistryContext, agentId: string): Promise<StoredAgent | undefined> {
+  const stores = await ctx.stores();
+  if (offline(ctx)) return stores.directory.get(agentId);
+  return (await stores.writer.read(agentId))?.agent;
+}
+
+/** True while the bus reconnects: reads are answered from the local copies, writes refused. */
+export function offline(ctx: Pick<RegistryContext, 'bus'>): boolean {
+  return ctx.bus.status() !== 'connected';
 }
 
 /** The longest token lifetime bounds how long the revoked bucket must keep an entry. */
@@ -72,6 +90,7 @@ export async function openStores(
     // Lease expiry lives in the value (see liveness/lease.ts), so no bucket TTL is needed.
     bus.kv(names.leasesBucket),
   ]);
+  const revokedMirror = await mirrorKv(revokedKv);
   return {
     directory: createDirectoryReader({ bus, bucket: names.agentsBucket, logger, heartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT * 1000, now }),
     writer: createDirectoryWriter(agentsKv),
@@ -83,6 +102,8 @@ export async function openStores(
       now,
     }),
     revocations: createKvRevocationList(revokedKv, now),
+    mirroredRevocations: createMirroredRevocationList(revokedMirror.entries, now),
+    revokedMirror,
     revokedKv,
     leasesKv,
   };

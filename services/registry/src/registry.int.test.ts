@@ -75,3 +75,58 @@ describeWithNats('registry on NATS', () => {
     expect(dead.sort()).toEqual(['pair-1', 'pair-2']);
   });
 });
+
+describe('registry while NATS is down', () => {
+  it('refuses what needs the bus at once with 503 + Retry-After, serves reads from its local copy marked stale, and recovers', async () => {
+    const { startNatsServer, freePort } = await import('@arcp/cluster');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const storeDir = mkdtempSync(join(tmpdir(), 'arcp-registry-down-'));
+    const port = await freePort();
+    let server = await startNatsServer({ port, storeDir });
+    const bus = await connectNatsBus({ servers: server.url, name: 'registry-down', reconnectTimeWaitMs: 100 });
+    const h = await startHarness({ ARCP_BUS_PREFIX: uniquePrefix('down'), INSTANCE_ID: 'down-1' }, { bus, clock: fakeClock(Date.now()) });
+    try {
+      const token = await registerAgent(h, 'offline-1');
+      await server.stop();
+      await waitFor(() => bus.status() === 'reconnecting', { what: 'bus reconnecting' });
+
+      for (const [method, path, body] of [
+        ['POST', '/auth/login', { username: 'admin', password: 'x' }],
+        ['POST', '/auth/agent/request_temp_token', { agent_id: 'offline-2', agent_type: 'testing', agent_key: 'test-registration-key-123' }],
+        ['POST', '/agents/offline-1/heartbeat', undefined],
+        ['DELETE', '/agents/offline-1', undefined],
+      ] as const) {
+        const started = Date.now();
+        const res = await h.call(method, path, { token, ...(body ? { body } : {}) });
+        expect({ path, status: res.status, retryAfter: res.headers?.['retry-after'], type: res.headers?.['content-type'] }).toEqual({
+          path,
+          status: 503,
+          retryAfter: '2',
+          type: 'application/problem+json',
+        });
+        expect(Date.now() - started).toBeLessThan(1000);
+      }
+
+      const listed = await h.call('GET', '/agents', { token });
+      expect(listed.status).toBe(200);
+      expect((listed.body as Array<{ agent_id: string }>).map((a) => a.agent_id)).toEqual(['offline-1']);
+      expect(listed.headers?.['warning']).toMatch(/^110 /);
+      expect((await h.call('GET', '/agents/offline-1', { token })).status).toBe(200);
+      const health = await h.call('GET', '/health');
+      expect(health.json).toMatchObject({ status: 'degraded', agents: { total_registered: 1, alive_agents: 1 } });
+
+      server = await startNatsServer({ port, storeDir });
+      await waitFor(() => bus.status() === 'connected', { timeoutMs: 10_000, what: 'bus reconnected' });
+      expect((await h.call('POST', '/agents/offline-1/heartbeat', { token })).status).toBe(200);
+      const fresh = await h.call('GET', '/agents', { token });
+      expect(fresh.headers?.['warning']).toBeUndefined();
+    } finally {
+      await h.registry.stop();
+      await bus.close();
+      await server.stop();
+      rmSync(storeDir, { recursive: true, force: true });
+    }
+  }, 40_000);
+});

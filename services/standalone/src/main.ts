@@ -3,6 +3,7 @@
  * once and draining gracefully on shutdown.
  */
 import { ConfigError, createLogger, createShutdown } from '@arcp/service-kit';
+import { ListenError } from '@arcp/ws-engine';
 import { secretsBanner } from './secrets';
 import { startStandalone } from './standalone';
 
@@ -15,6 +16,11 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) {
       process.stderr.write(`arcp: ${err.message}\n`);
       process.exit(2);
+    }
+    if (err instanceof ListenError) {
+      // Another ARCP (or anything else) holds the port: never share it.
+      process.stderr.write(`arcp: ${err.message} (ARCP_PORT, ARCP_HOST)\n`);
+      process.exit(1);
     }
     throw err;
   }

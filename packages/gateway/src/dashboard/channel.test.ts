@@ -26,6 +26,7 @@ function setup(opts: { relayFails?: boolean } = {}) {
       if (command === 'refresh_request') return [frame('monitoring'), frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' })];
       return [];
     },
+    fallbackBurst: (reason) => [Buffer.from(JSON.stringify(frame('monitoring', { stale: true }))), Buffer.from(JSON.stringify(frame('alert', { reason })))],
     log: (level, message) => logs.push(`${level} ${message}`),
     badFrame: (r) => bad.push(r),
   });
@@ -132,6 +133,14 @@ describe('dashboard commands', () => {
     const { channel, conn } = await opened({ relayFails: true });
     await channel.onMessage(conn, JSON.stringify(command));
     expect(conn.json()).toContainEqual(expect.objectContaining(answer));
+  });
+
+  it('a dashboard whose snapshot fails gets the fallback burst instead of nothing, and stays open', async () => {
+    const { channel } = setup({ relayFails: true });
+    const conn = createFakeConnection('dashboard');
+    await channel.onOpen(conn);
+    expect(conn.sent.map((f) => JSON.parse(f.toString()) as unknown)).toEqual([frame('monitoring', { stale: true }), frame('alert', { reason: 'no responders' })]);
+    expect(conn.isOpen).toBe(true);
   });
 
   it('every command the protocol defines has a case above', () => {

@@ -11,9 +11,12 @@ import { runCommand, sendFrames, type CommandDeps } from './commands';
 export interface DashboardChannelDeps extends CommandDeps {
   limits: EndpointLimits;
   /** Verifies an admin token (signature, expiry, revocation); any role is returned for the 4003 check. */
-  verify(token: string): Promise<VerifiedToken>;
+  /** Resolves admin tokens only; any other valid token rejects with AuthError `wrong_role`. */
+  verify(token: string, from: Connection): Promise<VerifiedToken>;
   /** Open authenticated dashboards on this replica (for the connection log line). */
   authenticatedCount(): number;
+  /** What to send a new dashboard when its snapshot cannot be had (see producer-watch.ts). */
+  fallbackBurst(reason: string): Uint8Array[];
   /** Counts a rejected client frame. */
   badFrame(reason: string): void;
 }
@@ -35,12 +38,12 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
     textPing: 'exact',
     jsonPing: true,
     auth: {
-      async onFirstMessage(_conn, text) {
+      async onFirstMessage(conn, text) {
         const parsed = parseDashboardAuth(text);
         if (!parsed.ok) return failure(parsed.failure);
         let verified: VerifiedToken;
         try {
-          verified = await deps.verify(parsed.token);
+          verified = await deps.verify(parsed.token, conn);
         } catch (err) {
           return failure(err instanceof AuthError && err.reason === 'wrong_role' ? 'forbidden' : 'invalid_token');
         }
@@ -56,9 +59,11 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
       deps.log('INFO', `New dashboard connection established (${deps.authenticatedCount()} total)`);
       try {
         sendFrames(conn, await deps.relay('snapshot'));
-      } catch {
-        // The metrics service is unreachable: the socket stays open and gets the next periodic
-        // frames once it is back, rather than being closed like the reference's 4000.
+      } catch (err) {
+        // The metrics service could not answer: the socket stays open (the reference closed it
+        // 4000), gets the last frames this gateway saw and an alert saying they are not fresh,
+        // and the periodic frames once the service is back.
+        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err))) conn.send(Buffer.from(bytes), false, 'fallback');
       }
     },
     async onMessage(conn, text) {

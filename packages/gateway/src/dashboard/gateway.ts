@@ -4,7 +4,9 @@
  * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
  */
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
+import { AuthError } from '@arcp/auth';
 import {
+  CHANNELS,
   DashboardCommandReplySchema,
   Topics,
   decodeJson,
@@ -13,10 +15,11 @@ import {
   subjects,
   type DashboardFrameTopic,
 } from '@arcp/protocol';
-import type { Subscription } from '@arcp/service-kit';
+import { createAuditLog, type Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
 import { requireTokens, type Gateway, type GatewayDeps } from '../kit';
 import { claimsOf, createDashboardChannel } from './channel';
+import { createProducerWatch } from './producer-watch';
 import type { DashboardChannelConfig } from './config';
 
 export type DashboardGatewayDeps = GatewayDeps<DashboardChannelConfig>;
@@ -31,6 +34,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   const names = subjects(config.ARCP_BUS_PREFIX);
   const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
   const metrics = socketMetrics(deps.registry);
+  const audit = createAuditLog(deps.logger);
   const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
     const reply = await bus.request(names.dashboardCommands, encodeJson({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
     const decoded = decodeJson(DashboardCommandReplySchema, reply.data);
@@ -39,12 +43,25 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     if (decoded.value.error !== undefined) throw new Error(decoded.value.error);
     return decoded.value.frames;
   };
+  const watch = createProducerWatch({
+    intervalMs: config.DASHBOARD_WS_INTERVAL * 1000,
+    broadcast: (bytes) => void handle.publish(Topics.dashboardAlways, bytes, 'alert'),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const channel = createDashboardChannel({
     limits: deps.limits,
-    verify: async (token) => (await gatePromise).verify(token, ['admin', 'agent', 'temp']),
+    // Every kind of ours verifies first, so a valid agent or temp token is told `forbidden` (as
+    // in the reference) rather than `invalid token`.
+    verify: async (token, conn) => {
+      const verified = await (await gatePromise).verify(token, ['admin', 'agent', 'temp'], { ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
+      if (verified.kind === 'admin') return verified;
+      audit.record('token_rejected', { reason: 'wrong_role', client_ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
+      throw new AuthError('wrong_role', `a ${verified.kind} token cannot open the dashboard`);
+    },
     // Called only after mountChannel below has returned.
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,
+    fallbackBurst: (reason) => watch.fallbackBurst(reason),
     log: (level, message) => bus.publish(names.logEvents, encodeJson(logEntry(level, message, 'dashboard'))),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'dashboard', reason }),
   });
@@ -55,16 +72,23 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   return {
     handle,
     async start() {
-      const h = handle;
-      for (const type of PAUSABLE) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardPausable, type));
-      for (const type of ALWAYS) subs.push(h.forward(names.dashboardFrame(type), Topics.dashboardAlways, type));
-      subs.push((await gatePromise).closeRevoked(h, claimsOf));
+      // Frames arrive encoded; they are handed on unchanged, and remembered by the watch.
+      const follow = (type: DashboardFrameTopic, topic: string) =>
+        bus.subscribe(names.dashboardFrame(type), (msg) => {
+          watch.seen(type, msg.data);
+          handle.publish(topic, msg.data, type);
+        });
+      for (const type of PAUSABLE) subs.push(follow(type, Topics.dashboardPausable));
+      for (const type of ALWAYS) subs.push(follow(type, Topics.dashboardAlways));
+      subs.push((await gatePromise).closeRevoked(handle, claimsOf));
+      watch.start();
       started = true;
     },
     ready: () => started && !handle.draining,
     drain: () => handle.drain(),
     async stop() {
       for (const s of subs) s.unsubscribe();
+      watch.stop();
       handle.stop();
       (await gatePromise).stop();
     },

@@ -141,7 +141,13 @@ function pyIntOr(value: unknown, fallback: number): number | undefined {
  * whole command), then `page ≥ 1` and `1 ≤ page_size ≤ 100`; `agent_type` is any JSON value.
  */
 export const GetDiscoverySchema = z
-  .looseObject({ type: z.literal('get_discovery') })
+  .looseObject({
+    type: z.literal('get_discovery'),
+    // Declared for documentation only: any value is read with Python int() semantics below.
+    page: z.unknown().optional().describe('Page number, an integer ≥ 1 (default 1)'),
+    page_size: z.unknown().optional().describe(`Agents per page, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`),
+    agent_type: z.unknown().optional().describe('Only agents of this type; echoed back in data.filters'),
+  })
   .transform((m, ctx) => {
     const page = pyIntOr(m.page, 1);
     const size = pyIntOr(m.page_size, DEFAULT_PAGE_SIZE);

@@ -3,7 +3,7 @@
  * Callers branch on the class (`instanceof`) or on `code`, never on engine messages.
  */
 
-export type BusErrorCode = 'BUS_TIMEOUT' | 'BUS_NO_RESPONDERS' | 'KV_CONFLICT' | 'BUS_CLOSED' | 'BUS_REPLICAS';
+export type BusErrorCode = 'BUS_TIMEOUT' | 'BUS_NO_RESPONDERS' | 'KV_CONFLICT' | 'BUS_CLOSED' | 'BUS_UNAVAILABLE' | 'BUS_REPLICAS';
 
 export abstract class BusError extends Error {
   abstract readonly code: BusErrorCode;
@@ -42,6 +42,19 @@ export class BusClosedError extends BusError {
   readonly code = 'BUS_CLOSED';
   constructor(options?: { cause?: unknown }) {
     super('bus is closed', options);
+  }
+}
+
+/**
+ * The connection to the bus is lost and being re-established: operations that need a server
+ * answer fail at once with this instead of waiting out their timeout, so callers can answer
+ * fast (503 + Retry-After, an error frame) and try again later.
+ */
+export class BusUnavailableError extends BusError {
+  override readonly name = 'BusUnavailableError';
+  readonly code = 'BUS_UNAVAILABLE';
+  constructor(options?: { cause?: unknown }) {
+    super('the message bus is unavailable (reconnecting)', options);
   }
 }
 

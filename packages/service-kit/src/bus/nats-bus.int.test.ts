@@ -1,4 +1,5 @@
 import { type Bus } from './bus';
+import { BusUnavailableError } from './errors';
 import { connectNatsBus } from './nats-bus';
 import { runBusContract } from './test-support/bus-contract';
 import { enc, runToken, waitFor } from './test-support/helpers';
@@ -69,3 +70,38 @@ if (!natsUrl) {
     });
   });
 }
+
+describe('NATS bus while the server is down', () => {
+  it('fails KV, stream and request operations at once with BusUnavailableError, and works again after the server is back', async () => {
+    const { startNatsServer, freePort } = await import('@arcp/cluster');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const storeDir = mkdtempSync(join(tmpdir(), 'arcp-bus-down-'));
+    const port = await freePort();
+    let server = await startNatsServer({ port, storeDir });
+    const bus = await connectNatsBus({ servers: server.url, name: 'bus-down', reconnectTimeWaitMs: 100 });
+    try {
+      const kv = await bus.kv('down_kv');
+      const stream = await bus.stream('DOWN_STREAM', { subjects: ['down.stored'], maxMsgs: 10 });
+      await kv.put('k', enc('v'));
+      await server.stop();
+      await waitFor('reconnecting', () => bus.status() === 'reconnecting');
+      const started = Date.now();
+      await expect(kv.get('k')).rejects.toBeInstanceOf(BusUnavailableError);
+      await expect(kv.lastRevision()).rejects.toBeInstanceOf(BusUnavailableError);
+      await expect(stream.append('down.stored', enc('m'))).rejects.toBeInstanceOf(BusUnavailableError);
+      await expect(stream.last(1)).rejects.toBeInstanceOf(BusUnavailableError);
+      await expect(bus.request('down.req', enc('x'), { timeoutMs: 5000 })).rejects.toBeInstanceOf(BusUnavailableError);
+      // All of it without waiting out any timeout.
+      expect(Date.now() - started).toBeLessThan(1000);
+      server = await startNatsServer({ port, storeDir });
+      await waitFor('reconnected', () => bus.status() === 'connected', 10_000);
+      expect(new TextDecoder().decode((await kv.get('k'))!.value)).toBe('v');
+    } finally {
+      await bus.close();
+      await server.stop();
+      rmSync(storeDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

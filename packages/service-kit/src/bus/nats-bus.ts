@@ -19,7 +19,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './bus';
-import { BusClosedError } from './errors';
+import { BusClosedError, BusUnavailableError } from './errors';
 import { type BusHooks, type HandlerErrorReporter, handlerErrorReporter } from './handler-errors';
 import { isClosedError, mapRequestError } from './nats-errors';
 import { openNatsKv, type NatsStoreContext } from './nats-kv';
@@ -91,6 +91,8 @@ class NatsBus implements Bus {
   private readonly js: JetStreamClient;
   private readonly report: HandlerErrorReporter;
   private readonly stores: NatsStoreContext;
+  /** KV watches resume from their last revision when the connection comes back. */
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly nc: NatsConnection, jsm: JetStreamManager, private readonly opts: NatsBusOptions, replicas: number) {
     this.js = nc.jetstream();
@@ -102,6 +104,11 @@ class NatsBus implements Bus {
       report: this.report,
       writeRetryMs: opts.writeRetryMs ?? WRITE_RETRY_MS,
       watchHeartbeatMs: opts.watchHeartbeatMs ?? WATCH_HEARTBEAT_MS,
+      online: () => this.state === 'connected',
+      onReconnect: (listener) => {
+        this.reconnectListeners.add(listener);
+        return () => void this.reconnectListeners.delete(listener);
+      },
     };
     void this.trackStatus();
     void nc.closed().then((err) => {
@@ -142,6 +149,7 @@ class NatsBus implements Bus {
 
   async request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
     this.assertOpen();
+    if (this.state === 'reconnecting') throw new BusUnavailableError();
     try {
       return toBusMessage(await this.nc.request(subject, data, { timeout: opts.timeoutMs }));
     } catch (err) {
@@ -202,6 +210,7 @@ class NatsBus implements Bus {
       } else if (s.type === 'reconnect') {
         if (this.state !== 'closed') this.state = 'connected';
         this.opts.logger?.info({ server: s.data }, 'NATS reconnected');
+        for (const listener of [...this.reconnectListeners]) listener();
       }
     }
   }

@@ -7,6 +7,10 @@ import { BusClosedError, BusNoResponderError, BusTimeoutError, KvConflictError }
 
 /** JetStream API error for a failed expected-last-sequence check ("wrong last sequence"). */
 const JS_WRONG_LAST_SEQUENCE = 10071;
+/** What a stream create gets when another connection created that stream first: the name is
+ * taken, or (depending on timing) its subjects overlap with the one just created. */
+const JS_STREAM_NAME_IN_USE = 10058;
+const JS_SUBJECTS_OVERLAP = 10065;
 
 function natsCode(err: unknown): string | undefined {
   return err instanceof NatsError ? err.code : undefined;
@@ -39,6 +43,13 @@ export function mapRequestError(err: unknown, subject: string, timeoutMs: number
   return err;
 }
 
+/** A stream (or KV bucket) create that lost the race to another replica creating the same one. */
+export function isLostCreateRace(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = err instanceof NatsError ? err.api_error?.err_code : undefined;
+  return code === JS_STREAM_NAME_IN_USE || code === JS_SUBJECTS_OVERLAP || /already in use|subjects overlap with an existing stream/i.test(err.message);
+}
+
 export function isWrongLastSequence(err: unknown): boolean {
   if (!(err instanceof NatsError)) return false;
   return err.api_error?.err_code === JS_WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(err.message);
@@ -47,7 +58,7 @@ export function isWrongLastSequence(err: unknown): boolean {
 /** Errors of a KV operation: CAS failures become KvConflictError, an unreachable bucket a bus error. */
 export function mapKvError(err: unknown, bucket: string, key: string, timeoutMs: number): unknown {
   if (isWrongLastSequence(err)) return new KvConflictError(bucket, key, { cause: err });
-  return mapRequestError(err, `$KV.${bucket}.${key}`, timeoutMs);
+  return mapRequestError(err, `kv ${bucket}/${key}`, timeoutMs);
 }
 
 /** "Not found" answers of the JetStream API (stream or message). */

@@ -3,14 +3,15 @@
  * bucket) and raises an existing bucket to the configured replica count; deletions read as
  * absent. Reads go through nats.js's KV; writes are published here as nats.js's KV would, with
  * a message id so that they ride out a stream leader election (`nats-retry.ts`); watches resume
- * after the loss of a node (`nats-kv-watch.ts`).
+ * after a reconnection or the loss of their consumer's node (`nats-kv-watch.ts`). While the
+ * connection is being re-established every operation fails at once (BusUnavailableError).
  */
 import { headers, type JetStreamClient, type JetStreamManager, type KV, type KvEntry as NatsKvEntry, type MsgHdrs } from 'nats';
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
-import { BusClosedError, KvConflictError } from './errors';
+import { BusClosedError, BusUnavailableError, KvConflictError } from './errors';
 import { type HandlerErrorReporter } from './handler-errors';
-import { isClosedError, mapKvError } from './nats-errors';
-import { KV_OPERATION, watchNatsKv } from './nats-kv-watch';
+import { isClosedError, isLostCreateRace, mapKvError } from './nats-errors';
+import { KV_OPERATION, watchNatsKv, type OnReconnect } from './nats-kv-watch';
 import { creationError, ensureReplicas, type ReplicaPolicy } from './nats-replicas';
 import { retryWrite, writeId } from './nats-retry';
 
@@ -24,6 +25,10 @@ export interface NatsStoreContext {
   writeRetryMs: number;
   /** Idle heartbeat of a watch's consumer: a lost consumer is recreated after two missed. */
   watchHeartbeatMs: number;
+  /** False while the connection is being re-established: operations then fail at once. */
+  online: () => boolean;
+  /** The bus's reconnections, after which watches resume. */
+  onReconnect: OnReconnect;
 }
 
 /** nats.js's JetStream API timeout (its default), for error messages. */
@@ -47,7 +52,7 @@ export async function openNatsKv(ctx: NatsStoreContext, bucket: string, opts: Kv
   } catch (err) {
     // Another replica created the bucket between our lookup and our create: open it again.
     if (err instanceof BusClosedError) throw err;
-    if (!/already in use/i.test((err as Error).message)) throw creationError('bucket', bucket, ctx.policy, err);
+    if (!isLostCreateRace(err)) throw creationError('bucket', bucket, ctx.policy, err);
     kv = await open();
   }
   await ensureReplicas(ctx.jsm, `KV_${bucket}`, ctx.policy);
@@ -102,8 +107,8 @@ class NatsKv implements KvStore {
   }
 
   watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
-    const { js, report, watchHeartbeatMs } = this.ctx;
-    return this.run(opts.key ?? '>', () => watchNatsKv({ js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report }, opts, onEntry));
+    const { js, report, watchHeartbeatMs, onReconnect } = this.ctx;
+    return this.run(opts.key ?? '>', () => watchNatsKv({ js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report, onReconnect }, opts, onEntry));
   }
 
   /**
@@ -116,7 +121,8 @@ class NatsKv implements KvStore {
     const subject = `$KV.${this.bucket}.${key}`;
     const expect = opts.expect === undefined ? {} : { lastSubjectSequence: opts.expect };
     try {
-      const ack = await retryWrite((timeout) => this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) }), this.ctx.writeRetryMs);
+      const attempt = (timeout: number) => this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) });
+      const ack = await retryWrite(attempt, this.ctx.writeRetryMs, this.ctx.online);
       return ack.seq;
     } catch (err) {
       throw mapKvError(err, this.bucket, key, this.ctx.writeRetryMs);
@@ -124,6 +130,7 @@ class NatsKv implements KvStore {
   }
 
   private async run<T>(key: string, op: () => Promise<T>): Promise<T> {
+    if (!this.ctx.online()) throw new BusUnavailableError();
     try {
       return await op();
     } catch (err) {

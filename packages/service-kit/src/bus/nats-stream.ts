@@ -14,8 +14,8 @@ import {
   type StoredMsg,
 } from 'nats';
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
-import { BusClosedError } from './errors';
-import { isClosedError, isNotFound, mapRequestError } from './nats-errors';
+import { BusClosedError, BusUnavailableError } from './errors';
+import { isClosedError, isLostCreateRace, isNotFound, mapRequestError } from './nats-errors';
 import { type NatsStoreContext } from './nats-kv';
 import { creationError, ensureReplicas } from './nats-replicas';
 import { retryWrite, writeId } from './nats-retry';
@@ -39,12 +39,12 @@ export async function openNatsStream(ctx: NatsStoreContext, name: string, opts: 
     await jsm.streams.add(config);
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
-    if (!/already in use/i.test((err as Error).message)) throw creationError('stream', name, policy, err);
+    if (!isLostCreateRace(err)) throw creationError('stream', name, policy, err);
     // The replica count is left to ensureReplicas, which only ever raises it.
     await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
   }
   await ensureReplicas(jsm, name, policy);
-  return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs);
+  return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs, ctx.online);
 }
 
 class NatsStream implements StreamStore {
@@ -54,14 +54,16 @@ class NatsStream implements StreamStore {
     private readonly jsm: JetStreamManager,
     private readonly subjects: readonly string[],
     private readonly writeRetryMs: number,
+    private readonly online: () => boolean,
   ) {}
 
   async append(subject: string, data: Uint8Array): Promise<number> {
+    if (!this.online()) throw new BusUnavailableError();
     // On a captured subject "no responders" means a leader election; elsewhere, a wrong subject.
     const captured = this.subjects.some((pattern) => subjectMatches(pattern, subject));
     try {
       const msgID = writeId();
-      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0);
+      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0, this.online);
       return ack.seq;
     } catch (err) {
       throw mapRequestError(err, subject, this.writeRetryMs);
@@ -104,6 +106,7 @@ class NatsStream implements StreamStore {
   }
 
   private async get(seq: number): Promise<StoredMessage | null> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       const sm: StoredMsg = await this.jsm.streams.getMessage(this.name, { seq });
       return { subject: sm.subject, data: sm.data, seq: sm.seq, time: sm.time };
@@ -114,6 +117,7 @@ class NatsStream implements StreamStore {
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T> {
+    if (!this.online()) throw new BusUnavailableError();
     try {
       return await op();
     } catch (err) {

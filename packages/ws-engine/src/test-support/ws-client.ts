@@ -14,8 +14,9 @@ export interface TestClient {
   send(data: string | Buffer): void;
 }
 
-export function connect(url: string): Promise<TestClient> {
-  const ws = new WebSocket(url);
+/** `localAddress` picks the client's source address (127.0.0.x), to act as several clients. */
+export function connect(url: string, opts: { localAddress?: string } = {}): Promise<TestClient> {
+  const ws = new WebSocket(url, opts);
   const frames: Array<string | Buffer> = [];
   const waiters: Array<(f: string | Buffer) => void> = [];
   ws.on('message', (data: Buffer, isBinary) => {
@@ -51,9 +52,9 @@ export function connect(url: string): Promise<TestClient> {
 }
 
 /** Opens an upgrade expected to be refused; resolves with the HTTP status and headers. */
-export function refusedUpgrade(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+export function refusedUpgrade(url: string, opts: { localAddress?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, opts);
     ws.once('open', () => reject(new Error('upgrade was accepted')));
     ws.once('error', () => undefined);
     ws.once('unexpected-response', (_req, res) => {

@@ -5,7 +5,7 @@
  */
 import { AuthError, type AuthFailureReason, type TokenKind, type VerifiedToken } from '@arcp/auth';
 import { type HttpRequest } from '@arcp/service-kit';
-import { type RegistryContext } from '../context';
+import { offline, type RegistryContext } from '../context';
 import { fail, HttpFailure } from './responses';
 
 export type AccessLevel = 'agent' | 'admin';
@@ -18,16 +18,26 @@ export function bearerToken(req: HttpRequest): string | null {
   return token === '' ? null : token;
 }
 
-/** Verifies any of our tokens and its revocation status; AuthError on failure. */
+/**
+ * Verifies any of our tokens and its revocation status; AuthError on failure. Revocations are read
+ * from the bucket, or from the local copy while the bus reconnects (so reads keep working).
+ */
 export async function verifyAny(ctx: RegistryContext, token: string | null): Promise<VerifiedToken> {
   const verified = await ctx.tokens.verify(token, { accept: ['agent', 'admin', 'temp'] });
-  const { revocations } = await ctx.stores();
-  if (await revocations.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
+  const stores = await ctx.stores();
+  const list = offline(ctx) ? stores.mirroredRevocations : stores.revocations;
+  if (await list.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
   return verified;
 }
 
-function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {
+/** Counts and audits a presented token this route refuses. */
+export function tokenRejected(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason): void {
   ctx.metrics.authFailures.inc({ reason });
+  if (reason !== 'missing') ctx.audit.record('token_rejected', { reason, client_ip: req.ip, endpoint: req.path });
+}
+
+function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {
+  tokenRejected(ctx, req, reason);
   const slug = reason === 'missing' ? 'authentication-failed' : 'token-invalid';
   return new HttpFailure(fail(req, slug, detail));
 }
@@ -51,7 +61,7 @@ export async function authenticate(
   }
   if (accept.includes(verified.kind)) return verified;
   const reason = verified.kind === 'temp' ? 'temp_not_allowed' : 'wrong_role';
-  ctx.metrics.authFailures.inc({ reason });
+  tokenRejected(ctx, req, reason);
   const detail =
     verified.kind === 'temp'
       ? 'Temporary registration tokens can only be used to register the agent they were issued for'

@@ -40,3 +40,11 @@ export class HttpFailure extends Error {
     super(`http ${response.status}`);
   }
 }
+
+/** Marks an answer served from this replica's local copy while the bus reconnects (RFC 9111 Warning 110). */
+export const STALE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ warning: '110 - "Response is stale: the message bus is unavailable"' });
+
+/** A JSON answer of a read route: marked stale while the bus reconnects. */
+export function readAnswer(ctx: { bus: { status(): string } }, body: unknown): HttpResponse {
+  return json(body, 200, ctx.bus.status() === 'connected' ? {} : STALE_HEADERS);
+}

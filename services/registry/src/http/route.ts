@@ -2,7 +2,7 @@
  * Turns registry handlers into `RouteDef`s that never throw: prepared failures become their
  * response, bus/storage failures a 503, anything else a logged 500 problem.
  */
-import { BusError, type HttpHandler, type HttpMethod, type HttpRequest, type HttpResponse, type RouteDef } from '@arcp/service-kit';
+import { BusError, BusUnavailableError, type HttpHandler, type HttpMethod, type HttpRequest, type HttpResponse, type RouteDef } from '@arcp/service-kit';
 import { type RegistryContext } from '../context';
 import { fail, HttpFailure } from './responses';
 
@@ -14,6 +14,10 @@ export function guarded(ctx: RegistryContext, handler: RegistryHandler): HttpHan
       return await handler(req, ctx);
     } catch (err) {
       if (err instanceof HttpFailure) return err.response;
+      if (err instanceof BusUnavailableError) {
+        // Answered at once: the engine does not wait out a timeout while the bus reconnects.
+        return fail(req, 'service-unavailable', 'The message bus is unavailable while it reconnects; try again shortly', {}, { 'retry-after': '2' });
+      }
       if (err instanceof BusError) {
         ctx.logger.warn({ err, path: req.path }, 'storage unavailable');
         return fail(req, 'service-unavailable', 'Agent directory storage is unavailable, try again shortly', {}, { 'retry-after': '2' });

@@ -4,10 +4,10 @@
  */
 import { AgentMetricsUpdateSchema, effectiveStatus, isoUtc } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
-import { type RegistryContext } from '../context';
+import { findAgent, type RegistryContext } from '../context';
 import { parseBody } from '../http/body';
 import { authenticate, mayActOn } from '../http/guard';
-import { fail, HttpFailure, json } from '../http/responses';
+import { fail, HttpFailure, json, readAnswer } from '../http/responses';
 import { mutateLiveness, mutateMetrics, unregisterAgent } from '../lifecycle';
 
 const AGENT_CALLERS = ['agent', 'admin'] as const;
@@ -81,7 +81,7 @@ export async function postMetrics(req: HttpRequest, ctx: RegistryContext): Promi
 export async function getMetrics(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const agentId = req.params['agent_id'] ?? '';
   await authenticate(ctx, req, 'agent', AGENT_CALLERS);
-  const found = await (await ctx.stores()).writer.read(agentId);
-  if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `No metrics found for agent ${agentId}`, { agent_id: agentId }));
-  return json(found.agent.metrics);
+  const agent = await findAgent(ctx, agentId);
+  if (agent === undefined) throw new HttpFailure(fail(req, 'agent-not-found', `No metrics found for agent ${agentId}`, { agent_id: agentId }));
+  return readAnswer(ctx, agent.metrics);
 }

@@ -5,10 +5,10 @@
  */
 import { effectiveStatus, toHttpAgent } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
-import { listAgents as allAgents, type RegistryContext } from '../context';
+import { findAgent, listAgents as allAgents, type RegistryContext } from '../context';
 import { queryBool } from '../http/body';
 import { authenticate } from '../http/guard';
-import { fail, HttpFailure, json } from '../http/responses';
+import { fail, HttpFailure, readAnswer } from '../http/responses';
 
 const CALLERS = ['agent', 'admin'] as const;
 
@@ -31,14 +31,14 @@ export async function listAgents(req: HttpRequest, ctx: RegistryContext): Promis
     if (caps.length > 0 && !caps.some((c) => agent.capabilities.includes(c))) continue;
     out.push(toHttpAgent(agent, s, { includeMetrics }));
   }
-  return json(out);
+  return readAnswer(ctx, out);
 }
 
 export async function getAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   await authenticate(ctx, req, 'agent', CALLERS);
   const agentId = req.params['agent_id'] ?? '';
-  const found = await (await ctx.stores()).writer.read(agentId);
-  if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
-  const s = effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs);
-  return json(toHttpAgent(found.agent, s, { includeMetrics: queryBool(req, 'include_metrics', false) }));
+  const agent = await findAgent(ctx, agentId);
+  if (agent === undefined) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
+  const s = effectiveStatus(agent, ctx.now(), ctx.timeoutMs);
+  return readAnswer(ctx, toHttpAgent(agent, s, { includeMetrics: queryBool(req, 'include_metrics', false) }));
 }

@@ -1,4 +1,8 @@
-/** The registry's HTTP surface: every route of the contract's HTTP list plus the 501/400 stubs. */
+/**
+ * The registry's HTTP surface: every route of the contract's HTTP list, the generated API
+ * documents, and the 501/400 stubs. `HTTP_API` in @arcp/protocol documents each one; the
+ * contract test fails when the two lists differ.
+ */
 import { type RouteDef } from '@arcp/service-kit';
 import { type RegistryContext } from '../context';
 import { route } from '../http/route';
@@ -9,6 +13,7 @@ import { getAgent, listAgents } from './agent-read';
 import { agentTypes, discover, publicAgent, publicStats } from './public';
 import { registerHandler } from './register';
 import { search } from './search';
+import { asyncApiJson, docsHtml, openApiJson } from './docs';
 import { health, root } from './system';
 import { refreshToken, validateToken } from './tokens';
 
@@ -35,6 +40,9 @@ export function registryRoutes(ctx: RegistryContext): RouteDef[] {
     r('POST', '/tokens/refresh', refreshToken),
     r('GET', '/health', health),
     r('GET', '/', root),
+    r('GET', '/openapi.json', openApiJson),
+    r('GET', '/asyncapi.json', asyncApiJson),
+    r('GET', '/docs', docsHtml),
     // Out of scope (contract): clear answers instead of 404s.
     r('POST', '/auth/agent/validate_compliance', validateCompliance),
     r('GET', '/auth/agent/validation/:validation_id', notImplemented('Three-phase registration')),

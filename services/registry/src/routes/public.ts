@@ -5,9 +5,9 @@
 import { effectiveStatus, isoUtc, toHttpAgent } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { z } from 'zod';
-import { listAgents, type RegistryContext } from '../context';
+import { findAgent, listAgents, type RegistryContext } from '../context';
 import { validate } from '../http/body';
-import { fail, HttpFailure, json } from '../http/responses';
+import { fail, HttpFailure, json, readAnswer } from '../http/responses';
 
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess((v) => (v === null || v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
@@ -24,17 +24,17 @@ export async function discover(req: HttpRequest, ctx: RegistryContext): Promise<
     .filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive')
     .filter((a) => type === null || a.agent_type === type)
     .filter((a) => caps.every((c) => a.capabilities.includes(c)));
-  return json(alive.slice(offset, offset + limit).map((a) => toHttpAgent(a, 'alive', { includeMetrics: true })));
+  return readAnswer(ctx, alive.slice(offset, offset + limit).map((a) => toHttpAgent(a, 'alive', { includeMetrics: true })));
 }
 
 export async function publicAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const agentId = req.params['agent_id'] ?? '';
-  const found = await (await ctx.stores()).writer.read(agentId);
-  if (found === null) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
-  if (effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) !== 'alive') {
+  const agent = await findAgent(ctx, agentId);
+  if (agent === undefined) throw new HttpFailure(fail(req, 'agent-not-found', `Agent ${agentId} not found`, { agent_id: agentId }));
+  if (effectiveStatus(agent, ctx.now(), ctx.timeoutMs) !== 'alive') {
     throw new HttpFailure(fail(req, 'agent-not-available', `Agent '${agentId}' is not available for connections`, { agent_id: agentId }));
   }
-  return json(toHttpAgent(found.agent, 'alive', { includeMetrics: true }));
+  return readAnswer(ctx, toHttpAgent(agent, 'alive', { includeMetrics: true }));
 }
 
 export async function publicStats(_req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
@@ -42,7 +42,7 @@ export async function publicStats(_req: HttpRequest, ctx: RegistryContext): Prom
   const agents = await listAgents(ctx);
   const alive = agents.filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive').length;
   const types = [...new Set(agents.map((a) => a.agent_type))].sort();
-  return json({
+  return readAnswer(ctx, {
     alive_agents: alive,
     total_agents: agents.length,
     agent_types: types.length,

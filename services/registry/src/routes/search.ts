@@ -7,7 +7,7 @@ import { effectiveStatus, SearchRequestSchema, type StoredAgent } from '@arcp/pr
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { listAgents, type RegistryContext } from '../context';
 import { parseBody } from '../http/body';
-import { json } from '../http/responses';
+import { json, readAnswer } from '../http/responses';
 
 const TEXT_MATCH_SIMILARITY = 0.8;
 
@@ -36,7 +36,8 @@ export async function search(req: HttpRequest, ctx: RegistryContext): Promise<Ht
     .filter((a) => body.capabilities === null || body.capabilities.every((c) => a.capabilities.includes(c)))
     .filter((a) => textMatches(a, words))
     .slice(0, body.top_k);
-  return json(
+  return readAnswer(
+    ctx,
     hits.map((a) => ({
       id: a.agent_id,
       name: a.name,

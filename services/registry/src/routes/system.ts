@@ -2,22 +2,23 @@
  * `GET /health` and `GET /` (as in the original ARCP server). Health tells the truth about our storage
  * (the bus engine and its connection), with no invented Redis or AI fields (contract item 7).
  */
-import { effectiveStatus, nowIso } from '@arcp/protocol';
+import { ARCP_API_VERSION, effectiveStatus, nowIso } from '@arcp/protocol';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { listAgents, type RegistryContext } from '../context';
-import { json } from '../http/responses';
+import { json, readAnswer } from '../http/responses';
 
 /** The reference version our HTTP surface reproduces. */
-export const ARCP_VERSION = '2.1.2';
+export const ARCP_VERSION = ARCP_API_VERSION;
 
 export async function health(_req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const busStatus = ctx.bus.status();
   const now = ctx.now();
-  const agents = busStatus === 'connected' ? await listAgents(ctx) : [];
+  // While the bus reconnects: the last known directory, and `degraded`.
+  const agents = await listAgents(ctx);
   const alive = agents.filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive').length;
   const types: Record<string, number> = {};
   for (const a of agents) types[a.agent_type] = (types[a.agent_type] ?? 0) + 1;
-  return json({
+  return readAnswer(ctx, {
     status: busStatus === 'connected' ? 'healthy' : 'degraded',
     timestamp: nowIso(),
     version: ARCP_VERSION,
