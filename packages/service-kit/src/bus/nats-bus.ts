@@ -60,6 +60,12 @@ const CONNECT_TIMEOUT_MS = 3000;
 /** Above the ~5 s election measured on three nodes, below any client's patience. */
 const WRITE_RETRY_MS = 10_000;
 const WATCH_HEARTBEAT_MS = 1000;
+/**
+ * JetStream API timeout of the watches' consumer (re)creations: a create sent while the cluster
+ * elects a leader is never answered, and is sent again only after this (nats.js's default, 5 s,
+ * added up to 8 s to a watch's recovery after a node loss, measured).
+ */
+const WATCH_API_TIMEOUT_MS = 2000;
 
 export async function connectNatsBus(opts: NatsBusOptions): Promise<Bus> {
   const nc = await connect({
@@ -99,12 +105,13 @@ class NatsBus implements Bus {
     this.report = handlerErrorReporter(opts);
     this.stores = {
       js: this.js,
+      watchJs: nc.jetstream({ timeout: WATCH_API_TIMEOUT_MS }),
       jsm,
       policy: { replicas, clustered: !!nc.info?.cluster, ...(opts.logger ? { logger: opts.logger } : {}) },
       report: this.report,
       writeRetryMs: opts.writeRetryMs ?? WRITE_RETRY_MS,
       watchHeartbeatMs: opts.watchHeartbeatMs ?? WATCH_HEARTBEAT_MS,
-      online: () => this.state === 'connected',
+      availability: () => (this.state === 'connected' ? 'online' : this.state === 'reconnecting' && nc.info?.cluster ? 'failover' : 'offline'),
       onReconnect: (listener) => {
         this.reconnectListeners.add(listener);
         return () => void this.reconnectListeners.delete(listener);

@@ -18,6 +18,7 @@
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription, type JsMsg } from 'nats';
 import { type KvEntry, type KvWatch, type KvWatchOptions } from './bus';
 import { type HandlerErrorReporter } from './handler-errors';
+import { isNoResponders, isTimeout } from './nats-errors';
 
 /** The header in which a KV delete or purge marker says what it is. */
 export const KV_OPERATION = 'KV-Operation';
@@ -128,7 +129,7 @@ export async function watchNatsKv(ctx: NatsKvWatchContext, opts: KvWatchOptions,
     })().finally(() => (resuming = false));
   };
 
-  current = await open();
+  current = await openFirst(open);
   expected = initial ? ((current as unknown as CreatedConsumer).info?.last?.num_pending ?? 0) : 0;
   // Entries may have arrived before subscribe() returned; an empty initial set has none at all.
   if (caughtUp || received >= expected) queueMicrotask(finishInitial);
@@ -144,6 +145,22 @@ export async function watchNatsKv(ctx: NatsKvWatchContext, opts: KvWatchOptions,
       if (current && !current.isClosed()) current.unsubscribe();
     },
   };
+}
+
+/** How long a watch's first consumer may take to open (a slow or electing cluster). */
+const OPEN_BOUND_MS = 15_000;
+
+/** The first consumer, tried again while JetStream does not answer in time (bounded). */
+async function openFirst(open: () => Promise<JetStreamSubscription>): Promise<JetStreamSubscription> {
+  const deadline = Date.now() + OPEN_BOUND_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await open();
+    } catch (err) {
+      if (!(isTimeout(err) || isNoResponders(err)) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)]));
+    }
+  }
 }
 
 function toEntry(jm: JsMsg, prefix: string): KvEntry {

@@ -4,12 +4,14 @@
  * absent. Reads go through nats.js's KV; writes are published here as nats.js's KV would, with
  * a message id so that they ride out a stream leader election (`nats-retry.ts`); watches resume
  * after a reconnection or the loss of their consumer's node (`nats-kv-watch.ts`). While the
- * connection is being re-established every operation fails at once (BusUnavailableError).
+ * connection is being re-established an operation fails at once, or waits for the move to another
+ * node of a cluster (`nats-availability.ts`).
  */
 import { headers, type JetStreamClient, type JetStreamManager, type KV, type KvEntry as NatsKvEntry, type MsgHdrs } from 'nats';
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
-import { BusClosedError, BusUnavailableError, KvConflictError } from './errors';
+import { BusClosedError, KvConflictError } from './errors';
 import { type HandlerErrorReporter } from './handler-errors';
+import { type Availability, whenAvailable } from './nats-availability';
 import { isClosedError, isLostCreateRace, mapKvError } from './nats-errors';
 import { KV_OPERATION, watchNatsKv, type OnReconnect } from './nats-kv-watch';
 import { creationError, ensureReplicas, type ReplicaPolicy } from './nats-replicas';
@@ -18,6 +20,8 @@ import { retryWrite, writeId } from './nats-retry';
 /** What the engine hands every bucket it opens. */
 export interface NatsStoreContext {
   js: JetStreamClient;
+  /** The same JetStream with a short API timeout, for the watches' consumers. */
+  watchJs: JetStreamClient;
   jsm: JetStreamManager;
   policy: ReplicaPolicy;
   report: HandlerErrorReporter;
@@ -25,8 +29,8 @@ export interface NatsStoreContext {
   writeRetryMs: number;
   /** Idle heartbeat of a watch's consumer: a lost consumer is recreated after two missed. */
   watchHeartbeatMs: number;
-  /** False while the connection is being re-established: operations then fail at once. */
-  online: () => boolean;
+  /** Online, failing over to another node of a cluster (operations wait), or offline (they fail). */
+  availability: () => Availability;
   /** The bus's reconnections, after which watches resume. */
   onReconnect: OnReconnect;
 }
@@ -107,7 +111,7 @@ class NatsKv implements KvStore {
   }
 
   watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
-    const { js, report, watchHeartbeatMs, onReconnect } = this.ctx;
+    const { watchJs: js, report, watchHeartbeatMs, onReconnect } = this.ctx;
     return this.run(opts.key ?? '>', () => watchNatsKv({ js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report, onReconnect }, opts, onEntry));
   }
 
@@ -122,7 +126,7 @@ class NatsKv implements KvStore {
     const expect = opts.expect === undefined ? {} : { lastSubjectSequence: opts.expect };
     try {
       const attempt = (timeout: number) => this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) });
-      const ack = await retryWrite(attempt, this.ctx.writeRetryMs, this.ctx.online);
+      const ack = await retryWrite(attempt, this.ctx.writeRetryMs, this.ctx.availability);
       return ack.seq;
     } catch (err) {
       throw mapKvError(err, this.bucket, key, this.ctx.writeRetryMs);
@@ -130,7 +134,7 @@ class NatsKv implements KvStore {
   }
 
   private async run<T>(key: string, op: () => Promise<T>): Promise<T> {
-    if (!this.ctx.online()) throw new BusUnavailableError();
+    await whenAvailable(this.ctx.availability, Date.now() + this.ctx.writeRetryMs);
     try {
       return await op();
     } catch (err) {

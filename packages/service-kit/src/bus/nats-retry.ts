@@ -7,12 +7,11 @@
  * (checked on nats-server 2.9.10): a write sent again after a timeout is stored once, and a
  * retry of one that was stored answers with the first one's sequence instead of a conflict with
  * itself. So a write is sent again until the bound, and the caller sees a slower answer instead
- * of an error. While the connection itself is lost, a write fails at once (BusUnavailableError),
- * as every other operation does: a reconnection to another node takes milliseconds, an outage of
- * NATS as a whole may take minutes.
+ * of an error. While the connection itself is lost, a write waits for the move to another node of
+ * a cluster within the same bound, and fails at once when there is none (`nats-availability.ts`).
  */
 import { nuid } from 'nats';
-import { BusUnavailableError } from './errors';
+import { type Availability, whenAvailable } from './nats-availability';
 import { isNoResponders, isTimeout } from './nats-errors';
 
 /** Pause between attempts. */
@@ -29,10 +28,10 @@ export function writeId(): string {
  * Runs `op` (one attempt, given its timeout) until it succeeds, fails for another reason than
  * "no responders" or a timeout, `boundMs` has passed (0: one attempt), or the bus is offline.
  */
-export async function retryWrite<T>(op: (timeoutMs: number) => Promise<T>, boundMs: number, online: () => boolean): Promise<T> {
+export async function retryWrite<T>(op: (timeoutMs: number) => Promise<T>, boundMs: number, availability: () => Availability): Promise<T> {
   const deadline = Date.now() + boundMs;
   for (;;) {
-    if (!online()) throw new BusUnavailableError();
+    await whenAvailable(availability, deadline);
     const left = deadline - Date.now();
     try {
       return await op(left > 0 ? Math.max(RETRY_PAUSE_MS, Math.min(ATTEMPT_TIMEOUT_MS, left)) : ATTEMPT_TIMEOUT_MS);

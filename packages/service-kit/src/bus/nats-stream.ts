@@ -14,7 +14,8 @@ import {
   type StoredMsg,
 } from 'nats';
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
-import { BusClosedError, BusUnavailableError } from './errors';
+import { BusClosedError } from './errors';
+import { type Availability, whenAvailable } from './nats-availability';
 import { isClosedError, isLostCreateRace, isNotFound, mapRequestError } from './nats-errors';
 import { type NatsStoreContext } from './nats-kv';
 import { creationError, ensureReplicas } from './nats-replicas';
@@ -44,7 +45,7 @@ export async function openNatsStream(ctx: NatsStoreContext, name: string, opts: 
     await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
   }
   await ensureReplicas(jsm, name, policy);
-  return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs, ctx.online);
+  return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs, ctx.availability);
 }
 
 class NatsStream implements StreamStore {
@@ -54,16 +55,15 @@ class NatsStream implements StreamStore {
     private readonly jsm: JetStreamManager,
     private readonly subjects: readonly string[],
     private readonly writeRetryMs: number,
-    private readonly online: () => boolean,
+    private readonly availability: () => Availability,
   ) {}
 
   async append(subject: string, data: Uint8Array): Promise<number> {
-    if (!this.online()) throw new BusUnavailableError();
     // On a captured subject "no responders" means a leader election; elsewhere, a wrong subject.
     const captured = this.subjects.some((pattern) => subjectMatches(pattern, subject));
     try {
       const msgID = writeId();
-      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0, this.online);
+      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0, this.availability);
       return ack.seq;
     } catch (err) {
       throw mapRequestError(err, subject, this.writeRetryMs);
@@ -106,7 +106,7 @@ class NatsStream implements StreamStore {
   }
 
   private async get(seq: number): Promise<StoredMessage | null> {
-    if (!this.online()) throw new BusUnavailableError();
+    await this.available();
     try {
       const sm: StoredMsg = await this.jsm.streams.getMessage(this.name, { seq });
       return { subject: sm.subject, data: sm.data, seq: sm.seq, time: sm.time };
@@ -116,8 +116,13 @@ class NatsStream implements StreamStore {
     }
   }
 
+  /** Online, or a failover to another node within the write bound; BusUnavailableError otherwise. */
+  private available(): Promise<void> {
+    return whenAvailable(this.availability, Date.now() + this.writeRetryMs);
+  }
+
   private async guard<T>(op: () => Promise<T>): Promise<T> {
-    if (!this.online()) throw new BusUnavailableError();
+    await this.available();
     try {
       return await op();
     } catch (err) {
