@@ -20,8 +20,9 @@ import { TestClient } from './ws-client';
 
 /**
  * Bound on "frames flow again": from a node's loss until an agent registered after it is on
- * every channel. Measured here (2-core VM shared with other work) at 5-9 s after killing the
- * agents stream's leader and 1-6 s per node of a rolling restart; the bound leaves twice that.
+ * every channel. Measured here (2-core VM shared with other work, load average 3-16) at 4-9 s
+ * after killing the agents stream's leader and 1-5 s per node of a rolling restart; the bound
+ * leaves twice the worst.
  */
 const RECOVERY_BOUND_MS = 20_000;
 const PROBE_INTERVAL_MS = 1000;
