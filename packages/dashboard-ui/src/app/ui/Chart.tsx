@@ -28,7 +28,7 @@ export function Chart(props: { title: string; series: SeriesSet; lines: readonly
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
-      legend: { show: true, live: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [

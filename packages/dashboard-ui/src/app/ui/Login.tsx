@@ -38,7 +38,11 @@ export function Login(props: { http: ArcpHttp; notice: string | null; onSignedIn
     <main class="login">
       <form class="card login-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">ARCP dashboard</h1>
-        {props.notice && !error && <p class="notice" role="status">{props.notice}</p>}
+        {props.notice && !error && (
+          <p class="notice" role="status" data-testid="login-notice">
+            {props.notice}
+          </p>
+        )}
         <label>
           Username
           <input name="username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />

@@ -88,13 +88,13 @@ export function Overview(props: { view: LiveView; onClearAlerts: () => void }) {
         <Stat testId="stat-errors" label="Error rate" value={m ? `${fmtFixed(m.error_rate * 100, 1)} %` : '–'} />
         <Stat
           testId="stat-resources"
-          label="CPU · memory · network"
-          value={m ? `${fmtFixed(m.resource_utilization.cpu, 1)} · ${fmtFixed(m.resource_utilization.memory, 1)} · ${fmtFixed(m.resource_utilization.network, 1)} %` : '–'}
+          label="CPU · memory · network (%)"
+          value={m ? `${fmtFixed(m.resource_utilization.cpu, 1)} · ${fmtFixed(m.resource_utilization.memory, 1)} · ${fmtFixed(m.resource_utilization.network, 1)}` : '–'}
         />
         <Stat testId="stat-storage" label="Storage" value={storage ? String(storage.engine ?? storage.status) : '–'} hint={storage?.status} tone={storage ? (storage.status === 'healthy' ? 'ok' : 'warn') : undefined} />
         <Stat
           testId="stat-gateways"
-          label="Connections public · agents · dashboard"
+          label="Sockets public · agents · dash"
           value={gateways ? `${gateways.public.connections} · ${gateways.agents.connections} · ${gateways.dashboard.connections}` : '–'}
           hint={gateways ? `replicas ${gateways.public.replicas} · ${gateways.agents.replicas} · ${gateways.dashboard.replicas}` : undefined}
         />
