@@ -27,10 +27,14 @@ RUN test -f "services/$SERVICE/package.json" || { echo "unknown SERVICE '$SERVIC
 RUN pnpm install --frozen-lockfile --offline
 # tsc -b follows the project references: the service and the workspace packages it imports.
 RUN pnpm exec tsc -b "services/$SERVICE/tsconfig.build.json"
+# The operator web page (@arcp/dashboard-ui dist/web: hashed assets bundled by esbuild), which
+# gateway-dashboard and standalone serve at /dashboard; `pnpm deploy` copies it with the package.
+RUN pnpm run build:dashboard
 # A self-contained directory: the service's dist, its production dependencies, and the
 # workspace packages it uses (their `files: ["dist"]`) copied in, not symlinked.
 RUN pnpm --filter "@arcp/$SERVICE" deploy --prod --legacy /out \
  && test -f /out/dist/main.js \
+ && { [ "$SERVICE" != gateway-dashboard ] && [ "$SERVICE" != standalone ] || test -n "$(find /out/node_modules/.pnpm -path '*dashboard-ui/dist/web/index.html')"; } \
  && rm -rf /out/src /out/tsconfig.build.json
 # The uWebSockets.js package carries binaries for every OS, CPU and Node ABI (~110 MB); keep
 # the one this image loads (uws_linux_<arch>_<abi>.node).
