@@ -1,51 +1,77 @@
-# syntax=docker/dockerfile:1
 # One image per ARCP service from one file:
-#   docker build --build-arg SERVICE=gateway-public -t arcp/gateway-public .
-# SERVICE is one of registry | metrics | gateway-public | gateway-agents | gateway-dashboard |
-# standalone. The base is Debian (glibc): the uWebSockets.js binary does not load on musl/alpine.
-# Stages: deps (lockfile only, cached until pnpm-lock.yaml changes) → build (tsc for the chosen
-# service and its workspace dependencies, then `pnpm deploy --prod` into /out) → runtime (only
-# /out, production dependencies, non-root).
+#   docker build --build-arg SERVICE=gateway-public -t arcp/gateway-public:0.1.0 .
+# SERVICE is a directory of services/: registry | metrics | gateway-public | gateway-agents |
+# gateway-dashboard | standalone. The base is Debian (glibc): the uWebSockets.js binary does not
+# load on musl/alpine. Works with BuildKit and with the classic builder (DOCKER_BUILDKIT=0): no
+# `# syntax=` line (BuildKit would pull a frontend image) and no BuildKit-only instructions.
+#
+# Stages, most expensive first and shared by every service, so building the five images costs
+# one dependency install and one TypeScript build plus a small deploy step per service:
+#   pnpm      → the pinned pnpm
+#   manifests → every package.json of the workspace (found, never listed here)
+#   deps      → `pnpm fetch` (cached until pnpm-lock.yaml changes), then the install from the
+#               manifests (cached until one of them changes)
+#   build     → sources, `tsc -b` over the whole workspace (cached until a source changes)
+#   deploy    → the first stage that reads SERVICE: `pnpm deploy --prod` of that service
+#   runtime   → only the deployed directory, production dependencies, non-root
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS pnpm
-# Same pnpm as package.json's packageManager; corepack's signature check fails offline.
-RUN npm install -g pnpm@10.34.9 && npm cache clean --force
+# The same pnpm as package.json's packageManager (a deploy check keeps them equal); corepack's
+# signature check fails offline.
+ARG PNPM_VERSION=10.34.9
+RUN npm install -g "pnpm@${PNPM_VERSION}" && npm cache clean --force
 WORKDIR /repo
 
+FROM pnpm AS manifests
+# The workspace's manifests with their paths, whatever packages exist: the install layer below
+# then changes only when a manifest does, not on every source edit.
+COPY . /context
+RUN cd /context \
+ && find . -name node_modules -prune -o \( -name package.json -o -name pnpm-lock.yaml -o -name pnpm-workspace.yaml -o -name .npmrc \) -print \
+    | xargs cp --parents -t /repo \
+ && rm -rf /context
+
 FROM pnpm AS deps
-# Only the lockfile: this layer (the whole download) is reused until dependencies change.
+# The lockfile alone: the whole download, reused until dependencies change.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
+COPY --from=manifests /repo/ ./
+RUN pnpm install --frozen-lockfile --offline
 
 FROM deps AS build
-ARG SERVICE
-RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=<registry|metrics|gateway-public|gateway-agents|gateway-dashboard|standalone> is required" >&2; exit 1; }
 COPY . .
-RUN test -f "services/$SERVICE/package.json" || { echo "unknown SERVICE '$SERVICE' (no services/$SERVICE)" >&2; exit 1; }
-RUN pnpm install --frozen-lockfile --offline
-# tsc -b follows the project references: the service and the workspace packages it imports.
-RUN pnpm exec tsc -b "services/$SERVICE/tsconfig.build.json"
+# tsc -b over every workspace package that ships compiled output (tsconfig.build.json is
+# generated from the workspace's dependency graph), once for all services.
+RUN pnpm exec tsc -b tsconfig.build.json
 # The operator web page (@arcp/dashboard-ui dist/web: hashed assets bundled by esbuild), which
-# gateway-dashboard and standalone serve at /dashboard; `pnpm deploy` copies it with the package.
+# gateway-dashboard and standalone serve at /dashboard; `deploy` copies it with the package.
 RUN pnpm run build:dashboard
-# A self-contained directory: the service's dist, its production dependencies, and the
-# workspace packages it uses (their `files: ["dist"]`) copied in, not symlinked.
-RUN pnpm --filter "@arcp/$SERVICE" deploy --prod --legacy /out \
+
+FROM build AS deploy
+ARG SERVICE
+RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=<a directory of services/> is required" >&2; exit 1; } \
+ && test -f "services/$SERVICE/tsconfig.build.json" || { echo "unknown SERVICE '$SERVICE' (no services/$SERVICE)" >&2; exit 1; }
+# A self-contained directory: the service's dist, its production dependencies at the versions
+# of pnpm-lock.yaml (injected workspace packages let `deploy` use the shared lockfile, offline),
+# and the workspace packages it uses (their `files: ["dist"]`) copied in, not symlinked. Then
+# the uWebSockets.js binaries for other OSes, CPUs and Node ABIs (~110 MB) go: only
+# uws_linux_<arch>_<abi>.node of this image stays.
+RUN pnpm --filter "./services/$SERVICE" deploy --prod --offline --config.inject-workspace-packages=true /out \
  && test -f /out/dist/main.js \
- && { [ "$SERVICE" != gateway-dashboard ] && [ "$SERVICE" != standalone ] || test -n "$(find /out/node_modules/.pnpm -path '*dashboard-ui/dist/web/index.html')"; } \
- && rm -rf /out/src /out/tsconfig.build.json
-# The uWebSockets.js package carries binaries for every OS, CPU and Node ABI (~110 MB); keep
-# the one this image loads (uws_linux_<arch>_<abi>.node).
-RUN keep="uws_$(node -p "process.platform+'_'+process.arch+'_'+process.versions.modules").node" \
+ && { [ "$SERVICE" != gateway-dashboard ] && [ "$SERVICE" != standalone ] || test -n "$(find /out/node_modules -path '*dashboard-ui/dist/web/index.html' | head -1)"; } \
+ && rm -rf /out/src /out/tsconfig.build.json /out/pnpm-lock.yaml \
+ && keep="uws_$(node -p "process.platform+'_'+process.arch+'_'+process.versions.modules").node" \
  && find /out/node_modules/.pnpm -path '*uws-js-unofficial*' -name 'uws_*.node' ! -name "$keep" -delete \
  && test -n "$(find /out/node_modules/.pnpm -name "$keep")"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
+ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="arcp-${SERVICE}" \
       org.opencontainers.image.description="ARCP realtime: ${SERVICE}" \
+      org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production \
     ARCP_SERVICE=${SERVICE} \
@@ -54,8 +80,9 @@ ENV NODE_ENV=production \
     GATEWAY_PORT=8080 \
     ARCP_PORT=8080
 WORKDIR /app
-COPY --from=build --chown=root:root /out /app
-# The image's `node` user (uid 1000); nothing under /app is writable by it.
+COPY --from=deploy --chown=root:root /out /app
+# The image's `node` user (uid 1000); nothing under /app is writable by it, and nothing else is
+# written at run time (the root filesystem can be read-only).
 USER node
 # 8080: the registry HTTP API, a gateway's WebSocket path, or the standalone product (all on
 # one port). 9464: /metrics, /healthz, /readyz (internal: never publish it to the internet).

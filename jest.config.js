@@ -1,5 +1,6 @@
-// Two projects: fast unit tests (*.test.ts, parallel) and integration tests (*.int.test.ts,
-// in band, against a real nats-server started by @arcp/testkit's global setup).
+// Three projects: fast unit tests (*.test.ts, parallel), integration tests (*.int.test.ts, in
+// band, against a real nats-server started by @arcp/testkit's global setup), and the deployment
+// suite (*.deploy.test.ts, run by `pnpm test:deploy` against the compose stack it starts).
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: 'node',
@@ -22,7 +23,7 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['**/src/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.deploy\\.test\\.ts$'],
     },
     {
       ...shared,
@@ -30,6 +31,12 @@ module.exports = {
       testMatch: ['**/src/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/global-teardown.ts',
+    },
+    {
+      // `pnpm test:deploy` only: the compose stack its driver started (packages/e2e/src/deploy).
+      ...shared,
+      displayName: 'deploy',
+      testMatch: ['**/src/**/*.deploy.test.ts'],
     },
   ],
 };

@@ -3,7 +3,10 @@
  * ../shared/schemas, never copied here) and our policy: scalable app services (no host port, no
  * container_name), healthchecks and ordering on a healthy NATS, a stop grace above the drain,
  * required secrets without defaults, image builds of real services, and a Prometheus job that
- * discovers every replica of each app service.
+ * discovers every replica of each app service. Hardening: limits, read-only root filesystems, no
+ * capabilities, versioned images; and only fields docker-compose v1.29 accepts (its rejections:
+ * top-level `name`, healthcheck `start_interval`, `depends_on.*.restart`; it ignores
+ * `deploy.resources`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Ajv from 'ajv';
@@ -16,13 +19,23 @@ export interface ComposeService {
   container_name?: string;
   environment?: Record<string, string | number | null>;
   depends_on?: Record<string, { condition?: string }> | string[];
-  healthcheck?: { test?: string[] };
+  healthcheck?: { test?: string[]; start_interval?: string };
   stop_grace_period?: string;
   profiles?: string[];
   volumes?: string[];
+  mem_limit?: string;
+  cpus?: number | string;
+  pids_limit?: number;
+  read_only?: boolean;
+  cap_drop?: string[];
+  cap_add?: string[];
+  security_opt?: string[];
+  tmpfs?: string[];
+  deploy?: unknown;
 }
 
 export interface ComposeFile {
+  name?: string;
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
 }
@@ -79,5 +92,38 @@ export function composePolicy(c: ComposeFile, prometheus: { scrape_configs?: Arr
   const edge = Object.entries(c.services).find(([, s]) => (s.volumes ?? []).some((v) => v.includes('ops/nginx')));
   if (!edge) out.push('no edge service mounts ops/nginx');
   else if (!(edge[1].ports ?? []).some((p) => String(p).endsWith(':80'))) out.push(`${edge[0]}: must publish the edge port (…:80)`);
+  return out;
+}
+
+/** Capabilities a hardened service may take back after `cap_drop: [ALL]` (nginx's master process). */
+export const ALLOWED_CAPS = ['CHOWN', 'SETGID', 'SETUID', 'NET_BIND_SERVICE'];
+
+/**
+ * Per-service hardening and compatibility with docker-compose v1.29. `release` is package.json's
+ * version: the default tag of the images built here.
+ */
+export function composeHardening(c: ComposeFile, release: string): string[] {
+  const out: string[] = [];
+  if (c.name !== undefined) out.push('top-level `name` is rejected by docker-compose v1.29 (use COMPOSE_PROJECT_NAME or -p)');
+  const apps = appServices(c);
+  for (const [name, s] of Object.entries(c.services)) {
+    if (!s.mem_limit) out.push(`${name}: no mem_limit`);
+    if (s.cpus === undefined) out.push(`${name}: no cpus limit`);
+    if (!s.pids_limit) out.push(`${name}: no pids_limit`);
+    if (s.deploy !== undefined) out.push(`${name}: \`deploy\` is ignored by docker-compose v1.29 (limits go in mem_limit/cpus)`);
+    if (s.read_only !== true) out.push(`${name}: root filesystem must be read_only (tmpfs for scratch paths)`);
+    if (!s.cap_drop?.includes('ALL')) out.push(`${name}: must drop every capability (cap_drop: [ALL])`);
+    for (const cap of s.cap_add ?? []) if (!ALLOWED_CAPS.includes(cap)) out.push(`${name}: cap_add ${cap} is not one of ${ALLOWED_CAPS.join(', ')}`);
+    if (!s.security_opt?.includes('no-new-privileges:true')) out.push(`${name}: security_opt needs no-new-privileges:true`);
+    if (s.healthcheck?.start_interval !== undefined) out.push(`${name}: healthcheck start_interval is rejected by docker-compose v1.29`);
+    const deps = s.depends_on && !Array.isArray(s.depends_on) ? s.depends_on : {};
+    for (const [dep, cond] of Object.entries(deps)) if ('restart' in (cond ?? {})) out.push(`${name}: depends_on.${dep}.restart is rejected by docker-compose v1.29`);
+    const image = s.image ?? '';
+    if (apps.includes(name)) {
+      const tag = `:\${ARCP_VERSION:-${release}}`;
+      if (!image.endsWith(tag)) out.push(`${name}: image ${image} must be tagged ${tag} (the release, overridable)`);
+      if (s.build?.args?.VERSION !== `\${ARCP_VERSION:-${release}}`) out.push(`${name}: build arg VERSION must be \${ARCP_VERSION:-${release}}`);
+    } else if (!/:[\w.-]+$/.test(image) || image.endsWith(':latest')) out.push(`${name}: image ${image || '(none)'} must be pinned to a version, not latest`);
+  }
   return out;
 }

@@ -1,8 +1,10 @@
 /**
- * Static checks of the Dockerfile and .dockerignore (no Docker engine here): a glibc Node 20
- * runtime, the SERVICE build argument, a lockfile install, production-only dependencies, a
- * non-root user, the ops-port readiness HEALTHCHECK and the exposed ports; and that every
- * image the deployment files ask for is a service the Dockerfile can build.
+ * Static checks of the Dockerfile and .dockerignore: a glibc Node 20 runtime, the SERVICE build
+ * argument, a lockfile install, production-only dependencies, a non-root user, the ops-port
+ * readiness HEALTHCHECK and the exposed ports; a file the classic builder (DOCKER_BUILDKIT=0)
+ * builds without pulling anything; layers shared by every service (SERVICE read only after the
+ * workspace build); no hard-coded list of workspace packages; pnpm and image versions equal to
+ * package.json's. `pnpm test:deploy` builds the images for real.
  */
 export interface Stage {
   from: string;
@@ -23,8 +25,25 @@ export function stages(dockerfile: string): Stage[] {
   return out;
 }
 
-export function dockerfilePolicy(dockerfile: string, dockerignore: string): string[] {
+/** What the Dockerfile's version defaults must equal: package.json's. */
+export interface RepoVersions {
+  /** packageManager's pnpm version. */
+  pnpm: string;
+  /** The root package version (the default image tag). */
+  release: string;
+}
+
+/** BuildKit-only syntax: the classic builder fails on it, or (`# syntax=`) BuildKit pulls a frontend image. */
+const BUILDKIT_ONLY: Array<[RegExp, string]> = [
+  [/^#\s*syntax\s*=/im, 'a `# syntax=` directive (BuildKit pulls the frontend image; offline builds fail)'],
+  [/^\s*RUN\s+(--\w+[^\n]*\s+)?--mount\b/im, 'RUN --mount (BuildKit only)'],
+  [/^\s*(COPY|ADD)\s+[^\n]*--(parents|link|exclude)\b/im, 'COPY --parents/--link/--exclude (BuildKit only)'],
+  [/^\s*RUN\s+<<[-\w]/im, 'a RUN heredoc (BuildKit only)'],
+];
+
+export function dockerfilePolicy(dockerfile: string, dockerignore: string, versions?: RepoVersions): string[] {
   const out: string[] = [];
+  for (const [re, what] of BUILDKIT_ONLY) if (re.test(dockerfile)) out.push(`${what}: the file must build with DOCKER_BUILDKIT=0`);
   const all = stages(dockerfile);
   const final = all.at(-1);
   if (!final) return ['no FROM'];
@@ -39,6 +58,23 @@ export function dockerfilePolicy(dockerfile: string, dockerignore: string): stri
   const exposed = final.lines.filter((l) => l.startsWith('EXPOSE ')).flatMap((l) => l.split(/\s+/).slice(1));
   for (const port of ['8080', '9464']) if (!exposed.includes(port)) out.push(`EXPOSE ${port} is missing`);
   if (!has(final, /^CMD .*dist\/main\.js/)) out.push('CMD must run dist/main.js');
+  // Shared layers: the stage reading SERVICE comes after the one compiling the whole workspace,
+  // so the five images share the install and the build.
+  const firstService = all.findIndex((s) => has(s, /^ARG SERVICE\b/));
+  const workspaceBuild = all.findIndex((s) => has(s, /tsc -b tsconfig\.build\.json/));
+  if (workspaceBuild < 0) out.push('no stage compiles the whole workspace (tsc -b tsconfig.build.json) once for every service');
+  else if (firstService >= 0 && firstService <= workspaceBuild) out.push('SERVICE is read before the workspace build: every service would redo the install and the compile');
+  for (const s of all) {
+    for (const l of s.lines) {
+      if (/^(COPY|ADD)\b(?!.*--from)/.test(l) && /\s(packages|services)\/[\w-]+/.test(l)) out.push(`"${l}" names a workspace package: derive the list from the workspace`);
+    }
+  }
+  if (versions) {
+    const pnpm = /^ARG PNPM_VERSION=(\S+)/m.exec(dockerfile)?.[1];
+    if (pnpm !== versions.pnpm) out.push(`ARG PNPM_VERSION=${pnpm ?? '(missing)'} differs from packageManager pnpm@${versions.pnpm}`);
+    const release = /^ARG VERSION=(\S+)/m.exec(dockerfile)?.[1];
+    if (release !== versions.release) out.push(`ARG VERSION=${release ?? '(missing)'} differs from package.json's version ${versions.release}`);
+  }
   const ignored = dockerignore.split('\n').map((l) => l.trim());
   for (const pattern of ['**/node_modules', '**/dist', '.git', '.env']) if (!ignored.includes(pattern)) out.push(`.dockerignore must exclude ${pattern}`);
   return out;

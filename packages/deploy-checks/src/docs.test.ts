@@ -27,6 +27,14 @@ describe('docs/deployment.md', () => {
     expect(documentedMetrics(without)).not.toEqual(registeredMetrics());
   });
 
+  it('documents the deployment test the root scripts run', () => {
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['test:deploy']).toContain('packages/e2e/src/deploy/cli.ts');
+    expect(docs).toContain('## Testing the deployment (`pnpm test:deploy`)');
+    expect(readFileSync(repoPath('README.md'), 'utf8')).toContain('pnpm test:deploy');
+    expect(readFileSync(repoPath('.ci/run'), 'utf8')).toMatch(/^pnpm test:deploy$/m);
+  });
+
   it('names the root script that starts cluster mode', () => {
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(docs).toContain('pnpm start:cluster');

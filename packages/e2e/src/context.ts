@@ -6,11 +6,23 @@ import { TestClient } from './ws-client';
 import { loginAdmin, registerAgent, type RegisteredAgent } from './http';
 import type { Channel, Topology } from './topology';
 
+/** What a topology cannot do, known when the suite is declared (before the topology starts). */
+export interface SuiteOptions {
+  /**
+   * Every client reaches the product from one address, whatever local address it binds (Docker's
+   * port proxy connects to the edge from the bridge's gateway address).
+   */
+  oneClientAddress?: boolean;
+}
+
 export class SuiteContext {
   private keyIndex = 0;
   private idIndex = 0;
   private clients: TestClient[] = [];
-  constructor(readonly topo: () => Topology) {}
+  constructor(
+    readonly topo: () => Topology,
+    readonly options: SuiteOptions = {},
+  ) {}
 
   get t(): Topology {
     return this.topo();

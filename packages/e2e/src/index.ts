@@ -2,7 +2,7 @@
  * @arcp/e2e: the end-to-end suite and the topologies it runs against (the distributed services
  * as separate processes, and the standalone product).
  */
-import { SuiteContext } from './context';
+import { SuiteContext, type SuiteOptions } from './context';
 import { agentsChannelSuite } from './suite-agents';
 import { consistencySuite } from './suite-consistency';
 import { dashboardChannelSuite } from './suite-dashboard';
@@ -14,12 +14,12 @@ import type { Topology } from './topology';
 export { startCluster, startStandaloneProduct, suiteEnv, type Topology, type Channel } from './topology';
 export { describeWithEdge, startEdgeCluster, type EdgeTopology } from './edge';
 export { TestClient } from './ws-client';
-export { SuiteContext, idsOf } from './context';
+export { SuiteContext, idsOf, type SuiteOptions } from './context';
 export * from './http';
 
 /** Every frame, command and error of the three channels, against whatever `topology()` is. */
-export function productSuite(topology: () => Topology): SuiteContext {
-  const ctx = new SuiteContext(topology);
+export function productSuite(topology: () => Topology, opts: SuiteOptions = {}): SuiteContext {
+  const ctx = new SuiteContext(topology, opts);
   publicChannelSuite(ctx);
   agentsChannelSuite(ctx);
   dashboardChannelSuite(ctx);

@@ -8,6 +8,7 @@ import { createFakeConnection, createRecordingLogger } from '@arcp/ws-engine/tes
 
 const tokens = createTokenService({ secret: 's'.repeat(40), agentTtlS: 600, adminTtlS: 600, tempTtlS: 60 });
 const names = subjects('gate');
+const FROM = { ip: '10.1.2.3', endpoint: '/agents/ws' };
 
 async function setup() {
   const bus = createMemoryBus();
@@ -22,13 +23,30 @@ describe('credential gate', () => {
   it('verifies a good token and refuses it once the registry revoked its subject', async () => {
     const { gate, revokeNow } = await setup();
     const issued = await tokens.issueAgent('agent-1');
-    await expect(gate.verify(issued.token, ['agent'])).resolves.toMatchObject({ kind: 'agent' });
+    await expect(gate.verify(issued.token, ['agent'], FROM)).resolves.toMatchObject({ kind: 'agent' });
     await revokeNow('agent', 'agent-1');
-    await waitFor(async () => gate.verify(issued.token, ['agent']).then(() => false, (e: unknown) => e instanceof AuthError && e.reason === 'revoked'), { what: 'revoked token refused' });
+    await waitFor(async () => gate.verify(issued.token, ['agent'], FROM).then(() => false, (e: unknown) => e instanceof AuthError && e.reason === 'revoked'), { what: 'revoked token refused' });
     // A token issued after the revocation (a re-registration) is accepted again.
     await new Promise((r) => setTimeout(r, 2));
     const fresh = await tokens.issueAgent('agent-1');
-    await expect(gate.verify(fresh.token, ['agent'])).resolves.toMatchObject({ kind: 'agent' });
+    await expect(gate.verify(fresh.token, ['agent'], FROM)).resolves.toMatchObject({ kind: 'agent' });
+    gate.stop();
+  });
+
+  it('writes one audit line per rejected token, without the token', async () => {
+    const logger = createRecordingLogger();
+    const gate = await createCredentialGate({ bus: createMemoryBus(), prefix: 'gate', tokens, logger });
+    const temp = await tokens.issueTemp({ agentId: 'a-1', agentType: 'security', agentKeyHash: 'h' });
+    await expect(gate.verify('not-a-jwt', ['agent'], FROM)).rejects.toMatchObject({ reason: 'malformed' });
+    await expect(gate.verify(temp.token, ['agent'], { ip: '10.9.9.9', endpoint: '/dashboard/ws' })).rejects.toBeInstanceOf(AuthError);
+    await gate.verify((await tokens.issueAgent('a-2')).token, ['agent'], FROM);
+    const audits = logger.lines.filter((l) => 'audit' in l.obj);
+    expect(audits.map((l) => l.obj)).toEqual([
+      { audit: 'token_rejected', reason: 'malformed', client_ip: '10.1.2.3', endpoint: '/agents/ws' },
+      { audit: 'token_rejected', reason: expect.any(String), client_ip: '10.9.9.9', endpoint: '/dashboard/ws' },
+    ]);
+    expect(audits.every((l) => l.level === 'warn')).toBe(true);
+    expect(JSON.stringify(logger.lines)).not.toContain(temp.token);
     gate.stop();
   });
 
@@ -38,7 +56,7 @@ describe('credential gate', () => {
     const admin = await tokens.issueAdmin('root');
     await revoke({ kv, bus, busSubject: names.revocations }, { kind: 'admin', subject: 'root', jti: admin.claims.jti, untilMs: Date.now() + 600_000 });
     const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger: createRecordingLogger() });
-    await expect(gate.verify(admin.token, ['admin'])).rejects.toMatchObject({ reason: 'revoked' });
+    await expect(gate.verify(admin.token, ['admin'], FROM)).rejects.toMatchObject({ reason: 'revoked' });
     gate.stop();
   });
 

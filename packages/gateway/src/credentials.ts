@@ -9,12 +9,22 @@
  */
 import { AuthError, createMirroredRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
 import { CloseCodes, CloseReasons, RevocationEventSchema, decodeJson, subjects, type RevocationEvent } from '@arcp/protocol';
-import { mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
+import { createAuditLog, mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
 import type { Connection, EndpointHandle } from '@arcp/ws-engine';
 
+/** Where a token was presented, for the audit line of a rejection. */
+export interface TokenOrigin {
+  readonly ip: string;
+  /** The channel's path. */
+  readonly endpoint: string;
+}
+
 export interface CredentialGate {
-  /** Verifies signature, expiry, kind and revocation; rejects with AuthError. */
-  verify(token: string, accept: readonly TokenKind[]): Promise<VerifiedToken>;
+  /**
+   * Verifies signature, expiry, kind and revocation; rejects with AuthError after writing one
+   * audit line (reason, address, channel; never the token).
+   */
+  verify(token: string, accept: readonly TokenKind[], origin: TokenOrigin): Promise<VerifiedToken>;
   /**
    * Closes this replica's sockets whose principal a revocation names (code 4009). Returns the
    * bus subscription; `claimsOf` reads the verified claims a channel stored as the principal.
@@ -44,12 +54,21 @@ export async function createCredentialGate(deps: CredentialGateDeps): Promise<Cr
   const names = subjects(deps.prefix);
   const local = await mirrorKv(await deps.bus.kv(names.revokedBucket));
   const revoked = createMirroredRevocationList(local.entries, deps.now);
+  const audit = createAuditLog(deps.logger);
+  async function check(token: string, accept: readonly TokenKind[]): Promise<VerifiedToken> {
+    const verified = await deps.tokens.verify(token, { accept });
+    if (await revoked.isRevoked(verified.claims)) throw new AuthError('revoked', 'token was revoked');
+    return verified;
+  }
   return {
     stop: () => local.watch.stop(),
-    async verify(token, accept) {
-      const verified = await deps.tokens.verify(token, { accept });
-      if (await revoked.isRevoked(verified.claims)) throw new AuthError('revoked', 'token was revoked');
-      return verified;
+    async verify(token, accept, origin) {
+      try {
+        return await check(token, accept);
+      } catch (err) {
+        if (err instanceof AuthError) audit.record('token_rejected', { reason: err.reason, client_ip: origin.ip, endpoint: origin.endpoint });
+        throw err;
+      }
     },
     closeRevoked(handle, claimsOf) {
       return deps.bus.subscribe(names.revocations, (msg) => {

@@ -65,7 +65,11 @@ export const COMMON_PROBLEMS = Object.freeze({
 } as const);
 
 /** Problems of any route with a JSON body. */
-const BODY_PROBLEMS = { 413: 'Body larger than MAX_JSON_SIZE', 422: 'Body is not JSON or fails validation' } as const;
+const BODY_PROBLEMS = {
+  413: 'Body larger than MAX_JSON_SIZE',
+  415: 'Content-Type is not application/json (or another +json type)',
+  422: 'Body is not JSON or fails validation',
+} as const;
 const AUTH_PROBLEMS = { 401: 'Missing, invalid, expired or revoked token', 403: 'Token of a kind this route does not accept' } as const;
 
 const agentIdParamNote = 'Agents act on themselves only; admins on any agent.';

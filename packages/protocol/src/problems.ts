@@ -46,8 +46,10 @@ export const ErrorCodes = Object.freeze({
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not Found' },
   'tpr-disabled': { status: 503, title: 'TPR Disabled' },
-  // Ours: out-of-scope features answer 501, capacity and draining answer 503.
+  // Ours: out-of-scope features answer 501, capacity and draining answer 503, a JSON endpoint
+  // given another media type answers 415.
   'not-implemented': { status: 501, title: 'Not Implemented' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
   'service-unavailable': { status: 503, title: 'Service Unavailable' },
 } as const);
 

@@ -121,6 +121,7 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
       { name: 'auth_error', summary: 'The token was refused; the server closes with 1008', schema: AuthErrorFrameSchema },
       { name: 'agent_list', summary: 'A bare JSON array of every agent, after auth and on every change', schema: AgentListSchema },
       jsonPong,
+      { name: 'error', summary: 'After auth: a frame that is not JSON or not a JSON object, a binary frame (then close 1003), or a flood (then close 4008)', schema: ErrorFrameSchema },
       textPing,
       textPong,
     ],
@@ -136,6 +137,11 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
       { ...textPing, summary: 'Plain-text keep-alive (exactly "ping"); answered "pong"' },
       textPong,
     ],
-    fromServer: [...fromUnion(DashboardOutboundFrameSchema.options as unknown as z.ZodObject[]), textPing, textPong],
+    fromServer: [
+      ...fromUnion(DashboardOutboundFrameSchema.options as unknown as z.ZodObject[]),
+      { name: 'error', summary: 'A frame that is not JSON or not a JSON object, a command with invalid data, a binary frame (then close 1003), or a flood (then close 4008)', schema: ErrorFrameSchema },
+      textPing,
+      textPong,
+    ],
   },
 ]);

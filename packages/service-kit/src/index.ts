@@ -22,4 +22,5 @@ export * from './http/server-port';
 export { httpMetrics, type HttpMetrics, type HttpTotals } from './http/metrics';
 export * from './run-service';
 export { LeaderLease, type LeaseOptions, type LeaseValue } from './lease';
+export { createAuditLog, type AuditEvent, type AuditFields, type AuditLog } from './audit';
 export * from './version';

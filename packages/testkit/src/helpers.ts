@@ -22,6 +22,22 @@ export function describeWithNats(name: string, fn: () => void): void {
   else describe.skip(`${name} (no NATS: ${process.env.ARCP_NATS_UNAVAILABLE ?? 'NATS_URL unset'})`, fn);
 }
 
+/**
+ * `describe` when the integration setup found a Docker engine (ARCP_TEST_DOCKER_ANSWERS=1).
+ * Without one: a skip that says so, or under CI=true a failing test, unless ARCP_TEST_DOCKER=0
+ * opts out of Docker explicitly.
+ */
+export function describeWithDocker(name: string, fn: () => void): void {
+  if (process.env.ARCP_TEST_DOCKER_ANSWERS === '1') describe(name, fn);
+  else if (process.env.CI === 'true' && process.env.ARCP_TEST_DOCKER !== '0') {
+    describe(name, () => {
+      it('has a Docker engine', () => {
+        throw new Error('no Docker engine answers and CI=true refuses to skip: start one (.ci/run does), or set ARCP_TEST_DOCKER=0');
+      });
+    });
+  } else describe.skip(`${name} (no Docker engine${process.env.ARCP_TEST_DOCKER === '0' ? ': ARCP_TEST_DOCKER=0' : ''})`, fn);
+}
+
 /** Polls `check` until it returns a truthy value or the time runs out. */
 export async function waitFor<T>(check: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 5000);

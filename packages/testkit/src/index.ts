@@ -3,5 +3,6 @@
  * per-file isolation helpers.
  */
 export { startNatsServer, findNatsServerBinary, freePort, type RunningNatsServer, type StartNatsOptions } from '@arcp/cluster';
-export { startNatsFixture, type NatsFixture, type NatsSource } from './nats-fixture';
-export { uniquePrefix, natsUrl, describeWithNats, waitFor } from './helpers';
+export { startNatsFixture, dockerAnswers, type NatsFixture, type NatsSource } from './nats-fixture';
+export { startNatsContainer, removeOrphans, NATS_IMAGE, type NatsContainerHandle } from './nats-container';
+export { uniquePrefix, natsUrl, describeWithNats, describeWithDocker, waitFor } from './helpers';

@@ -1,9 +1,11 @@
 /**
  * Chooses the NATS server for integration tests, in order: NATS_URL from the environment, a
- * testcontainers NATS container when a Docker engine answers, a nats-server spawned from PATH.
- * Under CI=true a missing NATS is an error; locally the integration tests skip with one message.
+ * testcontainers NATS container when a Docker engine answers (ARCP_TEST_DOCKER=0 skips it), a
+ * nats-server spawned from PATH. The tests are the same whichever answers. Under CI=true a
+ * missing NATS is an error; locally the integration tests skip with one message.
  */
 import { startNatsServer, findNatsServerBinary } from '@arcp/cluster';
+import { startNatsContainer } from './nats-container';
 
 export type NatsSource = 'env' | 'testcontainers' | 'nats-server' | 'unavailable';
 
@@ -14,7 +16,8 @@ export interface NatsFixture {
   stop(): Promise<void>;
 }
 
-async function dockerAnswers(): Promise<boolean> {
+/** True when testcontainers finds a Docker engine that answers. */
+export async function dockerAnswers(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
@@ -25,14 +28,8 @@ async function dockerAnswers(): Promise<boolean> {
 }
 
 async function startContainer(): Promise<NatsFixture> {
-  const { NatsContainer } = await import('@testcontainers/nats');
-  const container = await new NatsContainer('nats:2.10-alpine').withJetStream().start();
-  const { servers, user, pass } = container.getConnectionOptions();
-  const hostPort = String(Array.isArray(servers) ? servers[0] : servers).replace(/^nats:\/\//, '');
-  // Credentials travel in the URL so every consumer needs only NATS_URL.
-  const auth = user ? `${encodeURIComponent(user)}:${encodeURIComponent(pass ?? '')}@` : '';
-  const url = `nats://${auth}${hostPort}`;
-  return { url, source: 'testcontainers', stop: async () => void (await container.stop()) };
+  const container = await startNatsContainer();
+  return { url: container.url, source: 'testcontainers', stop: container.stop };
 }
 
 export async function startNatsFixture(env: NodeJS.ProcessEnv = process.env): Promise<NatsFixture> {

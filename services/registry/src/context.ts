@@ -5,7 +5,7 @@
 import { createKvRevocationList, createMirroredRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
 import { type StoredAgent, type Subjects } from '@arcp/protocol';
 import { createDirectoryReader, createDirectoryWriter, type DirectoryReader, type DirectoryWriter } from '@arcp/directory';
-import { mirrorKv, type Bus, type KvMirror, type KvStore, type Logger } from '@arcp/service-kit';
+import { mirrorKv, type AuditLog, type Bus, type KvMirror, type KvStore, type Logger } from '@arcp/service-kit';
 import { type RegistryConfig } from './config';
 import { type RegistryEvents } from './events';
 import { type RegistryMetrics } from './metrics';
@@ -32,6 +32,8 @@ export interface Stores {
 export interface RegistryContext {
   readonly config: RegistryConfig;
   readonly logger: Logger;
+  /** One line per failed login, lockout and rejected token. */
+  readonly audit: AuditLog;
   readonly bus: Bus;
   readonly names: Subjects;
   readonly tokens: TokenService;

@@ -6,7 +6,7 @@
 import { createTokenService } from '@arcp/auth';
 import { effectiveStatus, subjects } from '@arcp/protocol';
 import { migrateLegacyRecords } from '@arcp/directory';
-import { type Bus, type Logger, type RouteDef } from '@arcp/service-kit';
+import { createAuditLog, type Bus, type Logger, type RouteDef } from '@arcp/service-kit';
 import { type Registry } from 'prom-client';
 import { type RegistryConfig } from './config';
 import { openStores, type RegistryContext, type Stores } from './context';
@@ -56,6 +56,7 @@ export function createRegistry(deps: RegistryDeps): RegistryService {
   const ctx: RegistryContext = {
     config,
     logger,
+    audit: createAuditLog(logger),
     bus,
     names,
     now,

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     maxPayload: num(`${P}_WS_MAX_PAYLOAD_BYTES`, 64 * 1024),
     perMessageDeflate: false,
   });
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req) => {
     inc(`arcp_gateway_connections_opened_total{channel="${channel}"}`);
     ws.on('close', () => {
       subscribers.delete(ws);
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       };
       clearTimeout(timer);
       if (!parsed.ok) return fail(parsed.failure);
-      gate!.verify(parsed.token, ['agent', 'admin']).then(
+      gate!.verify(parsed.token, ['agent', 'admin'], { ip: req.socket.remoteAddress ?? '', endpoint: '/agents/ws' }).then(
         async () => {
           // The same read-your-writes barrier as the product before the first list.
           await directory.sync();

@@ -1,5 +1,5 @@
 /**
- * The built page in memory. `pnpm build:dashboard` (also run by `pnpm install` and `pnpm build`)
+ * The built page in memory. `pnpm build:dashboard` (also run by `pnpm start` and `pnpm build`)
  * writes `index.html` and content-hashed files under `assets/` into `dist/web`; a server reads
  * them once at start-up with their gzip form and an ETag, so a request costs a map lookup and no
  * disk or CPU. A missing build is reported, never served as an empty page.

@@ -26,7 +26,7 @@ const AUTH_SUCCESS_TEXT = JSON.stringify(AUTH_SUCCESS_FRAME);
 export interface AgentsChannelDeps {
   limits: EndpointLimits;
   /** Verifies a token (signature, expiry, kind, revocation). */
-  verify(token: string): Promise<VerifiedToken>;
+  verify(token: string, from: Connection): Promise<VerifiedToken>;
   /** The read-your-writes barrier, awaited before auth succeeds. */
   sync(): Promise<unknown>;
   /** The current bare agent list, already encoded (shared by every socket until the next change). */
@@ -59,12 +59,12 @@ export function createAgentsChannel(deps: AgentsChannelDeps): EndpointDefinition
     jsonPing: true,
     auth: {
       onOpen: (conn) => void conn.send(AUTH_REQUIRED_TEXT, false, 'auth_required'),
-      async onFirstMessage(_conn, text) {
+      async onFirstMessage(conn, text) {
         const parsed = parseAgentAuth(text);
         if (!parsed.ok) return failure(parsed.failure);
         let principal: VerifiedToken;
         try {
-          principal = await deps.verify(parsed.token);
+          principal = await deps.verify(parsed.token, conn);
         } catch (err) {
           return failure(failureFor(err));
         }

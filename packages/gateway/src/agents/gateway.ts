@@ -5,7 +5,7 @@
  * closing of an unregistered agent's sockets.
  */
 import type { DirectoryReader } from '@arcp/directory';
-import { Topics, encodeFrame, toWsAgent } from '@arcp/protocol';
+import { CHANNELS, Topics, encodeFrame, toWsAgent } from '@arcp/protocol';
 import type { Subscription } from '@arcp/service-kit';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
 import { createCoalescer } from '../coalesce';
@@ -31,7 +31,7 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
   const channel = createAgentsChannel({
     limits: deps.limits,
     // A temp registration token is not accepted here (README, protocol notes).
-    verify: async (token) => (await gatePromise).verify(token, ['agent', 'admin']),
+    verify: async (token, conn) => (await gatePromise).verify(token, ['agent', 'admin'], { ip: conn.remoteAddress, endpoint: CHANNELS.agents.path }),
     sync: () => directory.sync(),
     currentList: () => list.get(),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'agents', reason }),

@@ -11,7 +11,8 @@ import { runCommand, sendFrames, type CommandDeps } from './commands';
 export interface DashboardChannelDeps extends CommandDeps {
   limits: EndpointLimits;
   /** Verifies an admin token (signature, expiry, revocation); any role is returned for the 4003 check. */
-  verify(token: string): Promise<VerifiedToken>;
+  /** Resolves admin tokens only; any other valid token rejects with AuthError `wrong_role`. */
+  verify(token: string, from: Connection): Promise<VerifiedToken>;
   /** Open authenticated dashboards on this replica (for the connection log line). */
   authenticatedCount(): number;
   /** What to send a new dashboard when its snapshot cannot be had (see producer-watch.ts). */
@@ -37,12 +38,12 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
     textPing: 'exact',
     jsonPing: true,
     auth: {
-      async onFirstMessage(_conn, text) {
+      async onFirstMessage(conn, text) {
         const parsed = parseDashboardAuth(text);
         if (!parsed.ok) return failure(parsed.failure);
         let verified: VerifiedToken;
         try {
-          verified = await deps.verify(parsed.token);
+          verified = await deps.verify(parsed.token, conn);
         } catch (err) {
           return failure(err instanceof AuthError && err.reason === 'wrong_role' ? 'forbidden' : 'invalid_token');
         }

@@ -7,7 +7,9 @@
  */
 import { dashboardRoutes, loadDashboardPage, type DashboardPage } from '@arcp/dashboard-ui';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
+import { AuthError } from '@arcp/auth';
 import {
+  CHANNELS,
   DashboardCommandReplySchema,
   Topics,
   decodeJson,
@@ -16,7 +18,7 @@ import {
   subjects,
   type DashboardFrameTopic,
 } from '@arcp/protocol';
-import type { Subscription } from '@arcp/service-kit';
+import { createAuditLog, type Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
 import { requireTokens, type Gateway, type GatewayDeps } from '../kit';
 import { claimsOf, createDashboardChannel } from './channel';
@@ -38,6 +40,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   const names = subjects(config.ARCP_BUS_PREFIX);
   const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
   const metrics = socketMetrics(deps.registry);
+  const audit = createAuditLog(deps.logger);
   const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
     const reply = await bus.request(names.dashboardCommands, encodeJson({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
     const decoded = decodeJson(DashboardCommandReplySchema, reply.data);
@@ -53,7 +56,14 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   });
   const channel = createDashboardChannel({
     limits: deps.limits,
-    verify: async (token) => (await gatePromise).verify(token, ['admin', 'agent', 'temp']),
+    // Every kind of ours verifies first, so a valid agent or temp token is told `forbidden` (as
+    // in the reference) rather than `invalid token`.
+    verify: async (token, conn) => {
+      const verified = await (await gatePromise).verify(token, ['admin', 'agent', 'temp'], { ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
+      if (verified.kind === 'admin') return verified;
+      audit.record('token_rejected', { reason: 'wrong_role', client_ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
+      throw new AuthError('wrong_role', `a ${verified.kind} token cannot open the dashboard`);
+    },
     // Called only after mountChannel below has returned.
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,

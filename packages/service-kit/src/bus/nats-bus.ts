@@ -51,6 +51,8 @@ class NatsBus implements Bus {
   private state: BusStatus = 'connected';
   private readonly js: JetStreamClient;
   private readonly report: HandlerErrorReporter;
+  /** KV watches resume from their last revision when the connection comes back. */
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly nc: NatsConnection, private readonly jsm: JetStreamManager, private readonly opts: NatsBusOptions) {
     this.js = nc.jetstream();
@@ -106,7 +108,10 @@ class NatsBus implements Bus {
 
   async kv(bucket: string, opts: KvBucketOptions = {}): Promise<KvStore> {
     this.assertOpen();
-    return openNatsKv(this.js, bucket, opts, this.report, this.online);
+    return openNatsKv(this.js, bucket, opts, this.report, this.online, (listener) => {
+      this.reconnectListeners.add(listener);
+      return () => void this.reconnectListeners.delete(listener);
+    });
   }
 
   async stream(name: string, opts: StreamOptions): Promise<StreamStore> {
@@ -157,6 +162,7 @@ class NatsBus implements Bus {
       } else if (s.type === 'reconnect') {
         if (this.state !== 'closed') this.state = 'connected';
         this.opts.logger?.info({ server: s.data }, 'NATS reconnected');
+        for (const listener of [...this.reconnectListeners]) listener();
       }
     }
   }

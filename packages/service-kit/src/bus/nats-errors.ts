@@ -7,6 +7,10 @@ import { BusClosedError, BusNoResponderError, BusTimeoutError, KvConflictError }
 
 /** JetStream API error for a failed expected-last-sequence check ("wrong last sequence"). */
 const JS_WRONG_LAST_SEQUENCE = 10071;
+/** What a stream create gets when another connection created that stream first: the name is
+ * taken, or (depending on timing) its subjects overlap with the one just created. */
+const JS_STREAM_NAME_IN_USE = 10058;
+const JS_SUBJECTS_OVERLAP = 10065;
 
 function natsCode(err: unknown): string | undefined {
   return err instanceof NatsError ? err.code : undefined;
@@ -24,6 +28,13 @@ export function mapRequestError(err: unknown, subject: string, timeoutMs: number
   if (code === ErrorCode.NoResponders) return new BusNoResponderError(subject, { cause: err });
   if (isClosedError(err)) return new BusClosedError({ cause: err });
   return err;
+}
+
+/** A stream (or KV bucket) create that lost the race to another replica creating the same one. */
+export function isLostCreateRace(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = err instanceof NatsError ? err.api_error?.err_code : undefined;
+  return code === JS_STREAM_NAME_IN_USE || code === JS_SUBJECTS_OVERLAP || /already in use|subjects overlap with an existing stream/i.test(err.message);
 }
 
 export function isWrongLastSequence(err: unknown): boolean {

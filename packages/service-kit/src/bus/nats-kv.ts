@@ -2,12 +2,22 @@
  * KvStore on a JetStream KV bucket. Creation is idempotent (replicas race to create the same
  * bucket), deletions read as absent, and watches report the initial set themselves instead of
  * trusting nats.js's `initializedFn` order (it can fire before queued entries are consumed).
+ *
+ * A watch outlives the server: after the connection comes back (or when nats.js ends the watch
+ * on its own) it opens a new one from the revision after the last it delivered, so nothing
+ * written meanwhile is missed and nothing is delivered twice. nats.js alone recovers its
+ * ordered consumer only after missed idle heartbeats, and not always after a server restart.
  */
-import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type JetStreamClient } from 'nats';
+import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type JetStreamClient, type QueuedIterator } from 'nats';
 import { type KvBucketOptions, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from './bus';
 import { type HandlerErrorReporter } from './handler-errors';
-import { isClosedError, mapKvError } from './nats-errors';
+import { isClosedError, isLostCreateRace, mapKvError } from './nats-errors';
 import { BusClosedError, BusUnavailableError } from './errors';
+
+/** Registers a listener for the bus's reconnections; returns its removal. */
+export type OnReconnect = (listener: () => void) => () => void;
+
+const RESUME_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 
 export async function openNatsKv(
   js: JetStreamClient,
@@ -16,6 +26,7 @@ export async function openNatsKv(
   report: HandlerErrorReporter,
   /** False while the connection is being re-established: operations then fail at once. */
   online: () => boolean = () => true,
+  onReconnect: OnReconnect = () => () => {},
 ): Promise<KvStore> {
   const options = { history: opts.history ?? 1, ttl: opts.ttlMs ?? 0 };
   let kv: KV;
@@ -24,10 +35,10 @@ export async function openNatsKv(
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
     // Another replica created the bucket between our lookup and our create: open it again.
-    if (!/already in use/i.test((err as Error).message)) throw err;
+    if (!isLostCreateRace(err)) throw err;
     kv = await js.views.kv(bucket, options);
   }
-  return new NatsKv(bucket, kv, report, online);
+  return new NatsKv(bucket, kv, report, online, onReconnect);
 }
 
 class NatsKv implements KvStore {
@@ -36,6 +47,7 @@ class NatsKv implements KvStore {
     private readonly kv: KV,
     private readonly report: HandlerErrorReporter,
     private readonly online: () => boolean,
+    private readonly onReconnect: OnReconnect,
   ) {}
 
   async get(key: string): Promise<KvEntry | null> {
@@ -73,6 +85,7 @@ class NatsKv implements KvStore {
   }
 
   async watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
+    const key = opts.key ?? '>';
     const initial = opts.initial !== false;
     let initialDone = false;
     // Deleted keys are skipped only while the initial set is delivered.
@@ -81,16 +94,19 @@ class NatsKv implements KvStore {
     let target = -1;
     let returned = false;
     let early = false;
-    let revision = 0;
+    /** The highest revision delivered: a resumed watch starts after it and skips up to it. */
+    let last = 0;
+    let stopped = false;
+    let resuming = false;
     const finishInitial = (): void => {
       if (initialDone) return;
       initialDone = true;
       filtering = false;
       if (opts.onInitialDone) this.guard(opts.onInitialDone);
     };
-    const iter = await this.run(opts.key ?? '>', () =>
+    const first = await this.run(key, () =>
       this.kv.watch({
-        key: opts.key ?? '>',
+        key,
         include: initial ? KvWatchInclude.LastValue : KvWatchInclude.UpdatesOnly,
         // Called from the iterator (after every earlier entry was consumed) or, before watch()
         // returns, with entries still queued: then the initial set is what was queued so far.
@@ -98,21 +114,61 @@ class NatsKv implements KvStore {
       }),
     );
     returned = true;
-    if (!initial || early) target = initial ? iter.getReceived() : 0;
+    if (!initial || early) target = initial ? first.getReceived() : 0;
     if (target === 0) queueMicrotask(finishInitial);
-    void (async () => {
-      for await (const e of iter) {
-        consumed += 1;
-        revision = Math.max(revision, e.revision);
-        if (!filtering || e.operation === 'PUT') this.guard(() => onEntry(toEntry(e)));
-        if (!initialDone && target > 0 && consumed >= target) finishInitial();
-      }
-    })().catch((err: unknown) => this.report(err, `kv ${this.bucket} watch`));
+    let current: QueuedIterator<NatsKvEntry> = first;
+
+    const consume = (iter: QueuedIterator<NatsKvEntry>, isFirst: boolean): void => {
+      void (async () => {
+        for await (const e of iter) {
+          if (iter !== current) break;
+          if (isFirst) consumed += 1;
+          if (e.revision > last || isFirst) {
+            last = Math.max(last, e.revision);
+            if (!filtering || e.operation === 'PUT') this.guard(() => onEntry(toEntry(e)));
+          }
+          if (isFirst && !initialDone && target > 0 && consumed >= target) finishInitial();
+        }
+      })()
+        .catch((err: unknown) => this.report(err, `kv ${this.bucket} watch`))
+        // Ended without stop(): nats.js gave up on its consumer; open a new one.
+        .finally(() => iter === current && resume());
+    };
+
+    /** Replaces the current watch by one from revision `last + 1`, retrying until it opens. */
+    const resume = (): void => {
+      // Before the initial set is complete nats.js's own recovery is kept (nothing to resume from).
+      if (stopped || resuming || !initialDone) return;
+      resuming = true;
+      void (async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          try {
+            const next = await this.kv.watch({ key, include: KvWatchInclude.AllHistory, resumeFromRevision: last + 1 });
+            const previous = current;
+            current = next;
+            previous.stop();
+            if (stopped) next.stop();
+            else consume(next, false);
+            return;
+          } catch (_notYet) {
+            // JetStream is not answering yet after the reconnection: try again shortly.
+            await new Promise((r) => setTimeout(r, RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)]));
+          }
+        }
+      })().finally(() => (resuming = false));
+    };
+
+    consume(first, true);
+    const offReconnect = this.onReconnect(resume);
     return {
       get revision() {
-        return revision;
+        return last;
       },
-      stop: () => iter.stop(),
+      stop: () => {
+        stopped = true;
+        offReconnect();
+        current.stop();
+      },
     };
   }
 

@@ -13,7 +13,7 @@ import {
 } from 'nats';
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
 import { BusClosedError, BusUnavailableError } from './errors';
-import { isClosedError, isNotFound, mapRequestError } from './nats-errors';
+import { isClosedError, isLostCreateRace, isNotFound, mapRequestError } from './nats-errors';
 
 const APPEND_TIMEOUT_MS = 5000;
 /** Parallel message gets per read; bounds the burst one `last(1000)` puts on the server. */
@@ -39,7 +39,7 @@ export async function openNatsStream(
     await jsm.streams.add(config);
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
-    if (!/already in use/i.test((err as Error).message)) throw err;
+    if (!isLostCreateRace(err)) throw err;
     await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
   }
   return new NatsStream(name, js, jsm, online);

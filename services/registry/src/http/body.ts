@@ -18,8 +18,23 @@ export function describeIssues(error: z.ZodError): string {
   return `Input validation failed: ${parts.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
-/** Parses the body as JSON; oversized, empty or non-JSON bodies end the request with a problem. */
+/** `application/json` or a structured `+json` type, with any parameters (`; charset=utf-8`). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return media === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(media);
+}
+
+/**
+ * Parses the body as JSON; another media type, oversized, empty or non-JSON bodies end the request
+ * with a problem. Requiring the JSON media type keeps these endpoints out of reach of cross-site
+ * "simple" requests (a form or `text/plain` post needs no CORS preflight).
+ */
 export function readJson(req: HttpRequest, maxBytes: number): unknown {
+  if (!isJsonMediaType(req.headers['content-type'])) {
+    const given = req.headers['content-type'] ?? 'none';
+    throw new HttpFailure(fail(req, 'unsupported-media-type', `Content-Type must be application/json (got ${given.slice(0, 100)})`));
+  }
   if (req.body.length > maxBytes) {
     throw new HttpFailure(fail(req, 'request-too-large', `Request body exceeds ${maxBytes} bytes`, { max_bytes: maxBytes }));
   }

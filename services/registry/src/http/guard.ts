@@ -30,8 +30,14 @@ export async function verifyAny(ctx: RegistryContext, token: string | null): Pro
   return verified;
 }
 
-function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {
+/** Counts and audits a presented token this route refuses. */
+export function tokenRejected(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason): void {
   ctx.metrics.authFailures.inc({ reason });
+  if (reason !== 'missing') ctx.audit.record('token_rejected', { reason, client_ip: req.ip, endpoint: req.path });
+}
+
+function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {
+  tokenRejected(ctx, req, reason);
   const slug = reason === 'missing' ? 'authentication-failed' : 'token-invalid';
   return new HttpFailure(fail(req, slug, detail));
 }
@@ -55,7 +61,7 @@ export async function authenticate(
   }
   if (accept.includes(verified.kind)) return verified;
   const reason = verified.kind === 'temp' ? 'temp_not_allowed' : 'wrong_role';
-  ctx.metrics.authFailures.inc({ reason });
+  tokenRejected(ctx, req, reason);
   const detail =
     verified.kind === 'temp'
       ? 'Temporary registration tokens can only be used to register the agent they were issued for'

@@ -19,14 +19,14 @@ const UNAUTHORIZED = {
 } as const;
 
 export async function login(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
-  await assertNotThrottled(ctx, req);
+  await assertNotThrottled(ctx, req, 'admin_login');
   const body = parseBody(req, LoginRequestSchema, ctx.config.MAX_JSON_SIZE);
   if (body.agent_id && body.agent_type) {
-    await recordFailure(ctx, req, 'agent_login', `Direct agent login refused for ${body.agent_id}`);
+    await recordFailure(ctx, req, { scope: 'admin_login', reason: 'agent_login', message: `Direct agent login refused for ${body.agent_id}`, agentId: body.agent_id });
     return fail(req, 'authentication-failed', UNAUTHORIZED.agentLogin);
   }
   if (!body.username || !body.password) {
-    await recordFailure(ctx, req, 'bad_credentials', 'Login without usable credentials');
+    await recordFailure(ctx, req, { scope: 'admin_login', reason: 'bad_credentials', message: 'Login without usable credentials' });
     return fail(req, 'authentication-failed', UNAUTHORIZED.neither);
   }
   const expected = ctx.config.ADMIN_PASSWORD;
@@ -35,10 +35,10 @@ export async function login(req: HttpRequest, ctx: RegistryContext): Promise<Htt
   const userOk = safeEqual(body.username, ctx.config.ADMIN_USERNAME);
   const passOk = safeEqual(body.password, expected);
   if (!(userOk && passOk)) {
-    await recordFailure(ctx, req, 'bad_password', 'Failed admin login attempt');
+    await recordFailure(ctx, req, { scope: 'admin_login', reason: 'bad_password', message: 'Failed admin login attempt' });
     return fail(req, 'authentication-failed', UNAUTHORIZED.badAdmin);
   }
-  await recordSuccess(ctx, req);
+  await recordSuccess(ctx, req, 'admin_login');
   const issued = await ctx.tokens.issueAdmin(body.username);
   ctx.events.log('INFO', 'auth', `Admin login successful: ${body.username}`, { event_type: 'admin_login_success', client_ip: req.ip });
   return json({

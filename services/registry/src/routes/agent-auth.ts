@@ -12,7 +12,7 @@ import { assertNotThrottled, recordFailure, recordSuccess } from '../http/thrott
 
 export async function requestTempToken(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   if (ctx.config.AGENT_KEYS.length === 0) return fail(req, 'service-unavailable', 'agent registration is not configured');
-  await assertNotThrottled(ctx, req);
+  await assertNotThrottled(ctx, req, 'agent_key');
   const body = parseBody(req, TempTokenRequestSchema, ctx.config.MAX_JSON_SIZE);
   if (!body.agent_id || !body.agent_type || !body.agent_key) {
     return fail(
@@ -25,10 +25,15 @@ export async function requestTempToken(req: HttpRequest, ctx: RegistryContext): 
     return fail(req, 'invalid-input', 'Invalid agent_key: agent_key too short (minimum 10 characters required)');
   }
   if (!matchesAny(body.agent_key, ctx.config.AGENT_KEYS)) {
-    await recordFailure(ctx, req, 'bad_agent_key', `Invalid agent registration key for agent ${body.agent_id}`);
+    await recordFailure(ctx, req, {
+      scope: 'agent_key',
+      reason: 'bad_agent_key',
+      message: `Invalid agent registration key for agent ${body.agent_id}`,
+      agentId: body.agent_id,
+    });
     return fail(req, 'authentication-failed', 'Authentication failed: Invalid agent registration key');
   }
-  await recordSuccess(ctx, req);
+  await recordSuccess(ctx, req, 'agent_key');
   const issued = await ctx.tokens.issueTemp({
     agentId: body.agent_id,
     agentType: body.agent_type,

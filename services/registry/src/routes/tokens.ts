@@ -5,7 +5,7 @@
 import { AuthError, type AuthFailureReason } from '@arcp/auth';
 import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { type RegistryContext } from '../context';
-import { bearerToken, verifyAny } from '../http/guard';
+import { bearerToken, tokenRejected, verifyAny } from '../http/guard';
 import { fail, json } from '../http/responses';
 
 /** PyJWT's wording where one exists, so clients matching on it keep working. */
@@ -32,7 +32,7 @@ export async function validateToken(req: HttpRequest, ctx: RegistryContext): Pro
     return json({ valid: true, agent_id: claims.sub, payload: claims });
   } catch (err) {
     const reason = reasonOf(err);
-    ctx.metrics.authFailures.inc({ reason });
+    tokenRejected(ctx, req, reason);
     const error = `Invalid token: ${REASON_TEXT[reason]}`;
     return fail(req, 'token-invalid', error, { valid: false, error });
   }
@@ -47,7 +47,7 @@ export async function refreshToken(req: HttpRequest, ctx: RegistryContext): Prom
     return json({ access_token: issued.token, token_type: 'bearer', expires_in: issued.expiresIn });
   } catch (err) {
     const reason = reasonOf(err);
-    ctx.metrics.authFailures.inc({ reason });
+    tokenRejected(ctx, req, reason);
     return fail(req, 'token-invalid', `Token refresh failed: ${REASON_TEXT[reason]}`);
   }
 }

@@ -3,6 +3,9 @@
  * `<p>_registry` bucket so every replica sees the same counters. After two failures the client
  * must wait min(2^(n-1), 60) s between attempts; after `maxFailures` it is locked out for
  * `baseLockoutS · 2^(lockouts-1)` s (capped at one hour). A success clears the record.
+ *
+ * Each credential has its own record per client (`scope`): an agent host that keeps sending a stale
+ * agent key never locks the operator behind the same address (a NAT, a proxy) out of the login.
  */
 import { createHash } from 'node:crypto';
 import { KvConflictError, type KvStore } from '@arcp/service-kit';
@@ -26,6 +29,9 @@ export interface LockoutOptions {
   now: () => number;
 }
 
+/** What is being guessed: the admin login, or an agent registration key. */
+export type LockoutScope = 'admin_login' | 'agent_key';
+
 export type LockoutVerdict = { allowed: true } | { allowed: false; retryAfterS: number; lockedOut: boolean };
 
 export class LoginLockout {
@@ -35,8 +41,8 @@ export class LoginLockout {
   ) {}
 
   /** Whether `client` may attempt now; when not, how many seconds to wait. */
-  async check(client: string): Promise<LockoutVerdict> {
-    const entry = await this.kv.get(this.key(client));
+  async check(scope: LockoutScope, client: string): Promise<LockoutVerdict> {
+    const entry = await this.kv.get(this.key(scope, client));
     const state = entry === null ? undefined : decodeJsonOr(StateSchema, entry.value);
     if (state === undefined) return { allowed: true };
     const now = this.opts.now();
@@ -48,25 +54,27 @@ export class LoginLockout {
     return { allowed: true };
   }
 
-  /** Counts a failure; resolves true when this failure started a lockout. */
-  async failure(client: string): Promise<boolean> {
-    return this.mutate(client, (s) => {
+  /** Counts a failure; resolves the lockout's length in seconds when this failure started one, else 0. */
+  async failure(scope: LockoutScope, client: string): Promise<number> {
+    let lockS = 0;
+    const started = await this.mutate(this.key(scope, client), (s) => {
       const now = this.opts.now();
       const failures = s.failures + 1;
       if (failures < this.opts.maxFailures) return { ...s, failures, last_failure_ms: now };
       const lockouts = s.lockouts + 1;
-      const lockS = Math.min(this.opts.baseLockoutS * 2 ** (lockouts - 1), MAX_LOCKOUT_S);
+      lockS = Math.min(this.opts.baseLockoutS * 2 ** (lockouts - 1), MAX_LOCKOUT_S);
       return { failures: 0, lockouts, last_failure_ms: now, locked_until_ms: now + lockS * 1000 };
     });
+    return started ? lockS : 0;
   }
 
-  async success(client: string): Promise<void> {
-    const entry = await this.kv.get(this.key(client));
-    if (entry !== null && entry.operation === 'PUT') await this.kv.delete(this.key(client));
+  async success(scope: LockoutScope, client: string): Promise<void> {
+    const key = this.key(scope, client);
+    const entry = await this.kv.get(key);
+    if (entry !== null && entry.operation === 'PUT') await this.kv.delete(key);
   }
 
-  private async mutate(client: string, step: (s: LockoutState) => LockoutState): Promise<boolean> {
-    const key = this.key(client);
+  private async mutate(key: string, step: (s: LockoutState) => LockoutState): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.get(key);
       const live = entry !== null && entry.operation === 'PUT';
@@ -84,8 +92,8 @@ export class LoginLockout {
   }
 
   /** Client addresses are hashed: KV keys stay token-safe and no IP is stored in clear. */
-  private key(client: string): string {
-    return `lockout.${createHash('sha256').update(client).digest('hex')}`;
+  private key(scope: LockoutScope, client: string): string {
+    return `lockout.${scope}.${createHash('sha256').update(client).digest('hex')}`;
   }
 }
 

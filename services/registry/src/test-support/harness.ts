@@ -47,6 +47,8 @@ export interface Harness {
   clock: Clock;
   metrics: Registry;
   published: Published[];
+  /** Log lines at warn and above (audit lines among them), parsed. */
+  logs: Array<Record<string, unknown>>;
   call(method: HttpMethod, path: string, opts?: CallOptions): Promise<HttpResponse & { json: Record<string, unknown> }>;
 }
 
@@ -58,14 +60,23 @@ export interface CallOptions {
   ip?: string;
 }
 
-const silent = () => createLogger({ service: 'registry-test', level: 'fatal', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+function collectingLogger(lines: Array<Record<string, unknown>>) {
+  const sink = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return createLogger({ service: 'registry-test', level: 'warn', destination: sink });
+}
 
 export async function startHarness(env: Record<string, string> = {}, shared?: { bus: Bus; clock: Clock }): Promise<Harness> {
   const config = testConfig(env);
   const bus = shared?.bus ?? createMemoryBus();
   const clock = shared?.clock ?? fakeClock();
   const metrics = new Registry();
-  const registry = createRegistry({ config, bus, logger: silent(), metricsRegistry: metrics, now: clock.now });
+  const logs: Array<Record<string, unknown>> = [];
+  const registry = createRegistry({ config, bus, logger: collectingLogger(logs), metricsRegistry: metrics, now: clock.now });
   const published: Published[] = [];
   const names = subjects(config.ARCP_BUS_PREFIX);
   for (const subject of [names.directoryChanged, names.logEvents, names.revocations]) {
@@ -77,12 +88,13 @@ export async function startHarness(env: Record<string, string> = {}, shared?: { 
     const json = typeof res.body === 'object' && res.body !== null ? (res.body as Record<string, unknown>) : {};
     return { ...res, json };
   };
-  return { registry, bus, clock, metrics, published, call };
+  return { registry, bus, clock, metrics, published, logs, call };
 }
 
 export function request(method: HttpMethod, pathWithQuery: string, opts: CallOptions = {}): HttpRequest {
   const url = new URL(pathWithQuery, 'http://registry.test');
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const hasBody = opts.raw !== undefined || opts.body !== undefined;
+  const headers: Record<string, string> = { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
   if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
   const body = opts.raw !== undefined ? Buffer.from(opts.raw) : opts.body !== undefined ? Buffer.from(JSON.stringify(opts.body)) : Buffer.alloc(0);
   return { method, path: url.pathname, params: {}, query: url.searchParams, headers, ip: opts.ip ?? '10.0.0.1', body };
