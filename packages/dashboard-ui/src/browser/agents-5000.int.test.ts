@@ -43,7 +43,7 @@ describeWithChromium(`the agents table with ${AGENTS} agents`, () => {
     console.log(`registered ${AGENTS} agents over HTTP in ${Date.now() - started} ms`);
     browser = await launchChromium();
     w = await openPage(browser);
-  }, 240_000);
+  }, 540_000);
   afterAll(async () => {
     await w?.close();
     await browser?.close();

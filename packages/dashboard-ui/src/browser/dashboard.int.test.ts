@@ -214,7 +214,7 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
   });
 
   it('writes the overview screenshot for the README', async () => {
-    const demo = [];
+    const demo: Array<{ agentId: string; accessToken: string }> = [];
     for (const [i, type] of (['security', 'monitoring', 'automation', 'networking'] as const).entries()) {
       const a = await registerAgent(topo.http, `demo-${type}-${i + 1}`, topo.agentKeys[10 + i]!, type);
       await call(topo.http, 'POST', `/agents/${a.agentId}/metrics`, { token: a.accessToken, body: { total_requests: 120 * (i + 1), avg_response_time: 0.08 + i * 0.05, error_rate: 0.02 * i, success_rate: 1 - 0.02 * i } });
