@@ -94,7 +94,7 @@ module.exports = {
     enhancedResolveOptions: {
       conditionNames: ['@arcp/source', 'require', 'node', 'default'],
       exportsFields: ['exports'],
-      extensions: ['.ts', '.js', '.mjs', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
     },
   },
 };

@@ -45,6 +45,9 @@ COPY . .
 # tsc -b over every workspace package that ships compiled output (tsconfig.build.json is
 # generated from the workspace's dependency graph), once for all services.
 RUN pnpm exec tsc -b tsconfig.build.json
+# The operator web page (@arcp/dashboard-ui dist/web: hashed assets bundled by esbuild), which
+# gateway-dashboard and standalone serve at /dashboard; `deploy` copies it with the package.
+RUN pnpm run build:dashboard
 
 FROM build AS deploy
 ARG SERVICE
@@ -57,6 +60,7 @@ RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=<a directory of services/>
 # uws_linux_<arch>_<abi>.node of this image stays.
 RUN pnpm --filter "./services/$SERVICE" deploy --prod --offline --config.inject-workspace-packages=true /out \
  && test -f /out/dist/main.js \
+ && { [ "$SERVICE" != gateway-dashboard ] && [ "$SERVICE" != standalone ] || test -n "$(find /out/node_modules -path '*dashboard-ui/dist/web/index.html' | head -1)"; } \
  && rm -rf /out/src /out/tsconfig.build.json /out/pnpm-lock.yaml \
  && keep="uws_$(node -p "process.platform+'_'+process.arch+'_'+process.versions.modules").node" \
  && find /out/node_modules/.pnpm -path '*uws-js-unofficial*' -name 'uws_*.node' ! -name "$keep" -delete \

@@ -12,6 +12,10 @@ const dirs = ['packages', 'services'].flatMap((top) =>
 const builds = (d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).scripts?.build !== undefined;
 for (const d of dirs.filter((d) => !builds(d))) rmSync(join(d, 'tsconfig.build.json'), { force: true });
 dirs.splice(0, dirs.length, ...dirs.filter(builds));
+function existingInclude(dir) {
+  const file = join(dir, 'tsconfig.build.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).include : undefined;
+}
 const byName = new Map(dirs.map((d) => [JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name, d]));
 for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -21,7 +25,9 @@ for (const dir of dirs) {
   const config = {
     extends: join(relative(dir, root), 'tsconfig.base.json'),
     compilerOptions: { composite: true, rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
-    include: ['src/**/*.ts'],
+    // A package whose src/ also holds code for another program (dashboard-ui's browser page)
+    // keeps the include list it narrowed by hand.
+    include: existingInclude(dir) ?? ['src/**/*.ts'],
     exclude: ['src/**/*.test.ts', 'src/**/*.int.test.ts', 'src/**/test-support/**'],
     references: refs,
   };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The project's test command: typecheck, lint, dependency rules, dead code, build, unit tests (parallel), integration tests (in band,
+// The project's test command: typecheck, lint, dependency rules, dead code, build (and the dashboard page), unit tests (parallel), integration tests (in band,
 // real nats-server), then one plain closing line `N passed, N failed, N skipped` computed from
 // Jest's JSON reports. Exits non-zero when any step fails. Extra args are passed to both Jest runs.
 import { spawnSync } from 'node:child_process';
@@ -22,12 +22,16 @@ function run(label, cmd, args) {
 
 const steps = [];
 steps.push(['typecheck', run('typecheck', bin('tsc'), ['-p', 'tsconfig.json'])]);
+// The dashboard page (browser code) has its own program: DOM types and JSX.
+steps.push(['typecheck page', run('typecheck page', bin('tsc'), ['-p', 'packages/dashboard-ui/tsconfig.app.json'])]);
 steps.push(['lint', run('lint', bin('eslint'), ['--max-warnings=0', '.'])]);
 // The dependency rules of the tree (.dependency-cruiser.cjs) and no unused files, exports or dependencies.
 steps.push(['dependencies', run('dependencies', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'packages', 'services'])]);
 steps.push(['dead code', run('dead code', bin('knip'), ['--no-progress'])]);
 // The images run compiled output, so the project-reference build must keep working too.
 steps.push(['build', run('build', bin('tsc'), ['-b', 'tsconfig.build.json'])]);
+// Every mode and image serves the bundled dashboard page, so its build must keep working too.
+steps.push(['build page', run('build page', bin('tsx'), ['--conditions=@arcp/source', 'packages/dashboard-ui/src/build/cli.ts'])]);
 const jest = (project, more) =>
   run(`jest ${project}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${reports}/${project}.json`, ...more, ...extra]);
 steps.push(['unit', jest('unit', ['--maxWorkers=2'])]);

@@ -92,6 +92,21 @@ describe('token service', () => {
     expect(await failure(service().verify(`${h}.${forged}.${s}`, { accept: ['admin', 'agent'] }))).toBe('bad_signature');
   });
 
+  it.each(['HS256', 'HS384', 'HS512'] as const)('signs and verifies with %s, as an outside client signing the same secret would', async (algorithm) => {
+    const svc = service({ algorithm });
+    const issued = await svc.issueAdmin('ARCP');
+    expect(JSON.parse(Buffer.from(issued.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: algorithm });
+    await expect(svc.verify(issued.token, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
+    const iat = Math.floor(clock / 1000);
+    const outside = await new SignJWT({ sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: ['admin'] })
+      .setProtectedHeader({ alg: algorithm })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    await expect(svc.verify(outside, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
+    expect(await failure(service({ algorithm, secret: `${SECRET}-other` }).verify(outside, { accept: ['admin'] }))).toBe('bad_signature');
+  });
+
   it('rejects alg none and a different HMAC algorithm', async () => {
     const claims = { sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: [], jti: 'j1' };
     const iat = Math.floor(clock / 1000);

@@ -21,7 +21,7 @@
  *     1024-byte TCP_MAXSEG, which keeps the server's autotuned send buffer small) on those sockets
  *     at creation, so the kernels absorb little before the server's own backpressure starts;
  *   - commands on stdin (one per line):
- *       MARK    reset the measurement window (counters + lat/e2e histograms)
+ *       MARK    reset the measurement window (counters + lat/e2e histograms); answers MARKED
  *       REPORT  print one JSON line with the window's stats (fields in wsconn.h's report())
  *       STALL   stop reading on the -x connections
  *       RST     reset every connection (SO_LINGER 0) and exit, as -R does after READY
@@ -184,7 +184,7 @@ static void on_stdin(void) {
         if (b[i] != '\n') { if (ll < sizeof line - 1) line[ll++] = b[i]; continue; }
         line[ll] = 0;
         ll = 0;
-        if (!strcmp(line, "MARK")) mark();
+        if (!strcmp(line, "MARK")) { mark(); printf("MARKED\n"); fflush(stdout); }
         else if (!strcmp(line, "REPORT")) report();
         else if (!strcmp(line, "STALL")) stall_all();
         else if (!strcmp(line, "RST")) reset_all_and_exit();

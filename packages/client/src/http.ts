@@ -58,9 +58,11 @@ export class ArcpHttp {
   constructor(options: HttpOptions | string) {
     const o = typeof options === 'string' ? { baseUrl: options } : options;
     this.baseUrl = o.baseUrl.replace(/\/+$/, '');
-    const f = o.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
-    if (!f) throw new ArcpError('no fetch implementation available');
-    this.fetchImpl = f;
+    const global = (globalThis as { fetch?: typeof fetch }).fetch;
+    if (!o.fetch && !global) throw new ArcpError('no fetch implementation available');
+    // Browsers refuse `fetch` called as a method of another object ("Illegal invocation"):
+    // the global one is always called as a plain function.
+    this.fetchImpl = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timeoutMs = o.timeoutMs ?? 10_000;
   }
 

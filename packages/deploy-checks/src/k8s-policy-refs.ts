@@ -126,6 +126,11 @@ function checkIngresses(objects: K8sObject[], out: string[]): void {
     for (const [path, service] of Object.entries(CHANNEL_PATHS)) {
       if (!paths.some((p) => p.path === path && p.backend.service?.name === service)) out.push(`${ref(ing)}: ${path} must route to Service ${service}`);
     }
+    // The operator page lives with its socket.
+    const page = CHANNEL_PATHS['/dashboard/ws'];
+    if (!paths.some((p) => p.path === '/dashboard' && (p as { pathType?: string }).pathType === 'Prefix' && p.backend.service?.name === page)) {
+      out.push(`${ref(ing)}: /dashboard (Prefix) must route to Service ${page} (the operator page)`);
+    }
   }
 }
 

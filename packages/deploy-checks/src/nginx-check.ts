@@ -80,6 +80,12 @@ export function routingPolicy(locationsConf: string, composeConf: string, compos
       if (!m || Number(m[1]) < 3600) out.push(`location ${match}: ${t} must be at least 3600s`);
     }
   }
+  // The operator page (/dashboard and everything under it) goes where its socket goes.
+  for (const match of ['= /dashboard', '^~ /dashboard/']) {
+    if (!locs.find((l) => l.match === match)?.body.includes('proxy_pass http://$arcp_gateway_dashboard;')) {
+      out.push(`arcp-locations.conf: "location ${match}" must proxy_pass http://$arcp_gateway_dashboard (the operator page)`);
+    }
+  }
   const root = locs.find((l) => l.match === '/');
   if (!root?.body.includes('proxy_pass http://$arcp_registry;')) out.push('location /: must proxy_pass http://$arcp_registry');
   if (!/resolver\s+127\.0\.0\.11\s+valid=\d+s/.test(composeConf)) out.push('compose.conf: needs "resolver 127.0.0.11 valid=…s" to resolve replicas per request');

@@ -31,6 +31,7 @@ describe('edge routing (ops/nginx)', () => {
     ['the default read timeout', 'proxy_read_timeout 3600s;', 'proxy_read_timeout 60s;', /location = \/public\/ws: proxy_read_timeout must be at least 3600s/],
     ['no upgrade header', 'proxy_set_header Upgrade $http_upgrade;\n', '', /missing "proxy_set_header Upgrade/],
     ['a missing channel', 'location = /dashboard/ws', 'location = /dashboard/socket', /no "location = \/dashboard\/ws"/],
+    ['the operator page left to the registry', 'location ^~ /dashboard/ {', 'location ^~ /dashboard-old/ {', /"location \^~ \/dashboard\/" must proxy_pass/],
     ['a client-controlled X-Forwarded-For', 'X-Forwarded-For $remote_addr;', 'X-Forwarded-For $proxy_add_x_forwarded_for;', /missing "proxy_set_header X-Forwarded-For \$remote_addr;"/],
   ])('catches %s in arcp-locations.conf', (_name, from, to, complaint) => {
     expect(routingPolicy(locationsConf.replace(from, to), composeConf, services).join('\n')).toMatch(complaint);

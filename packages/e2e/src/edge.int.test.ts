@@ -32,6 +32,21 @@ describeWithNats('through the nginx edge', () => {
         expect(res.status).toBe(401);
       });
 
+      it('routes the operator page to the dashboard gateways, headers intact', async () => {
+        const page = await fetch(`${topo.http}/dashboard`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(page.headers.get('cache-control')).toBe('no-cache');
+        expect(page.headers.get('content-security-policy')).toMatch(/connect-src 'self'/);
+        const script = /src="(\/dashboard\/assets\/[^"]+)"/.exec(await page.text())![1]!;
+        const asset = await fetch(`${topo.http}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+        expect(asset.status).toBe(200);
+        expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect((await fetch(`${topo.http}/dashboard/`)).status).toBe(200);
+        // The registry does not know the page: a 200 here came from a dashboard gateway.
+        expect((await fetch(`http://${topo.cluster.registry.listen}/dashboard`)).status).toBe(404);
+      });
+
       it('routes the API documents and the /docs page to the registry', async () => {
         const openapi = await fetch(`${topo.http}/openapi.json`);
         expect(openapi.status).toBe(200);

@@ -12,6 +12,7 @@ import { tokensSuite } from './suite-tokens';
 import type { Topology } from './topology';
 
 export { startCluster, startStandaloneProduct, suiteEnv, type Topology, type Channel } from './topology';
+export { describeWithEdge, startEdgeCluster, type EdgeTopology } from './edge';
 export { TestClient } from './ws-client';
 export { SuiteContext, idsOf, type SuiteOptions } from './context';
 export * from './http';

@@ -5,7 +5,7 @@
  */
 import type { TokenService } from '@arcp/auth';
 import { subjects } from '@arcp/protocol';
-import type { Bus, LoggerLike } from '@arcp/service-kit';
+import type { Bus, LoggerLike, RouteDef } from '@arcp/service-kit';
 import type { EndpointHandle, EndpointLimits, UwsApp } from '@arcp/ws-engine';
 import type { Registry } from 'prom-client';
 import { createDirectoryReader, type DirectoryReader } from '@arcp/directory';
@@ -28,6 +28,8 @@ export interface GatewayDeps<C> {
 /** A mounted channel with its lifecycle. */
 export interface Gateway {
   readonly handle: EndpointHandle;
+  /** HTTP routes the channel serves next to its socket (the dashboard's web page). */
+  readonly routes?: RouteDef[];
   /** Resolves once the gateway can serve (directory loaded, subscriptions in place). */
   start(): Promise<void>;
   ready(): boolean;

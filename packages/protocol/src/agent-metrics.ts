@@ -3,7 +3,7 @@
  * the zeroed record created at registration, and the partial update body of
  * `POST /agents/{id}/metrics` (validated here, unlike the reference's poison-pill).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime } from './validation';
 
 const seconds = z.number().min(0).max(3600);

@@ -2,7 +2,7 @@
  * `AgentRequirements` (the original ARCP server's model): what an agent needs from
  * its host. Registration accepts it as an object, as JSON text, or null.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPlainObject, laxInt } from './validation';
 
 const PORT_RE = /^(\d{1,5})(?:-(\d{1,5}))?$/;

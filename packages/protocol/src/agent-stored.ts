@@ -9,7 +9,7 @@
  * `StoredAgent` is the three put together, the shape every view is built from. Buckets written
  * before this layout hold one `StoredAgent` per agent under the bare id (legacy records).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentRegistrationSchema } from './agent';
 import { AgentMetricsSchema } from './agent-metrics';
 import { parseIso } from './time';

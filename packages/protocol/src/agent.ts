@@ -3,7 +3,7 @@
  * original ARCP server. Strings are trimmed before checks, lists are normalised, unknown keys
  * are ignored. The output is the normalised record the registry stores.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RequirementsFieldSchema } from './agent-requirements';
 import { laxInt } from './validation';
 

@@ -3,7 +3,7 @@
  * changes, credential revocations, dashboard log entries, telemetry beats and the dashboard
  * command request/reply. Encoded as JSON bytes; decoded with a schema at the consumer edge.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoredAgentSchema } from './agent-stored';
 import { CHANNEL_NAMES, gatewayService, type GatewayService } from './channels';
 import { nowIso } from './time';

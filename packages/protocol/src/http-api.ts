@@ -4,7 +4,7 @@
  * checks that its mounted routes are exactly these and that its real answers match them, so a
  * route without an entry (or an entry without a route) fails a test instead of going undocumented.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentRegistrationSchema } from './agent';
 import { AgentMetricsSchema, AgentMetricsUpdateSchema } from './agent-metrics';
 import {

@@ -3,7 +3,7 @@
  * catalog (`http-api.ts`) documents in OpenAPI, and what the registry's contract test checks
  * its real answers against, so the published document cannot drift from the server.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentMetricsSchema } from './agent-metrics';
 import { AgentRequirementsSchema } from './agent-requirements';
 import { AgentStatusSchema } from './agent-stored';

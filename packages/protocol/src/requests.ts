@@ -2,7 +2,7 @@
  * HTTP request bodies other than registration: the `LoginRequest` model that the original ARCP
  * server shares between admin login and temp-token requests, and `SearchRequest`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Empty strings pass the format checks on purpose: the handlers answer a missing or blank

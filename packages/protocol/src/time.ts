@@ -8,8 +8,10 @@ const MAX_DRIFT_US = 20_000;
 /** A backwards step smaller than this is smoothed over; a larger one is a real clock change. */
 const MAX_SMOOTHED_STEP_US = 1_000_000;
 
-let anchorWallUs = Date.now() * 1000;
-let anchorHr = process.hrtime.bigint();
+// Anchored on the first reading, not at import: importing the protocol needs no Node global, so
+// a browser page can validate frames with these schemas (the operator dashboard does).
+let anchorWallUs = 0;
+let anchorHr = 0n;
 let lastUs = 0;
 
 /**
@@ -19,6 +21,10 @@ let lastUs = 0;
  */
 export function nowMicros(): number {
   const wallUs = Date.now() * 1000;
+  if (anchorWallUs === 0) {
+    anchorWallUs = wallUs;
+    anchorHr = process.hrtime.bigint();
+  }
   let us = anchorWallUs + Number((process.hrtime.bigint() - anchorHr) / 1000n);
   if (Math.abs(us - wallUs) > MAX_DRIFT_US) {
     anchorWallUs = wallUs;

@@ -2,7 +2,7 @@
  * Shared validation pieces: the parse result type every protocol parser returns, a one-line
  * rendering of zod issues for error frames and problem details, and Python-style coercions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isIso, isZonedIso } from './time';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -4,7 +4,7 @@
  * Schemas are generated from this catalog (packages/schemas), so they list what the frame files
  * define and nothing hand-copied.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS, type ChannelName } from './channels';
 import { PING_TEXT, PONG_TEXT } from './encode';
 import { AgentAuthFrameSchema, AgentListSchema, AuthErrorFrameSchema, AuthRequiredFrameSchema, AuthSuccessFrameSchema } from './frames/agents';

@@ -66,7 +66,8 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
     role: 'standalone',
     telemetryCounters: telemetryCounters(registry, { connections }),
   });
-  server.mountRoutes(registrySvc.routes, {
+  // The registry's API and the routes the channels serve (the dashboard's web page).
+  server.mountRoutes([...registrySvc.routes, ...gateways.flatMap((g) => g.routes ?? [])], {
     service: 'standalone',
     registry,
     logger,

@@ -4,7 +4,7 @@
  *   KV path         the real path: the feeder rewrites one agent in the agents KV bucket at a
  *                   rising rate → the gateway's directory watch → view → `agents_update` encoded
  *                   once → publish. The directory emits at most one frame per change window
- *                   (PUBLIC_WS_COALESCE_MS=0 here), so frames/s is capped by the gateway itself.
+ *                   (coalescing off here: LADDER_ENV), so frames/s is capped by the gateway itself.
  *   engine forward  the documented equivalent for the transport: the feeder publishes ready-made
  *                   `agents_update` frames (same bytes, same marker) on a NATS subject and the
  *                   product's public gateway forwards them with `ChannelHandle.forward`, the
@@ -15,7 +15,7 @@
  * generator CPU, and a CPU profile of the product's gateway at its best sustained rate.
  */
 import { profileFile } from '../lib/profile';
-import { ladderSummary, runLadder } from '../lib/ladder';
+import { LADDER_CONFIGURATION, ladderSummary, runLadder } from '../lib/ladder';
 import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/types';
 
 /**
@@ -93,7 +93,7 @@ export const fanout: Bench = {
       }
       out.push({
         case: name,
-        params: { feed, subs, rates: { arcp: rates('arcp'), ws: rates('ws') }, window_s: windowS, frame: 'agents_update with one agent' },
+        params: { feed, subs, rates: { arcp: rates('arcp'), ws: rates('ws') }, window_s: windowS, frame: 'agents_update with one agent', configuration: LADDER_CONFIGURATION },
         arcp: ladderSummary(arcp),
         ws: ladderSummary(ws),
         ratio,

@@ -9,7 +9,7 @@
  * One frame to 19,900 sockets takes ~150–200 ms on one core by itself, so a step counts as
  * sustained here up to an e2e p99 of 1 s (fanout uses 250 ms).
  */
-import { ladderSummary, runLadder, type LadderResult } from '../lib/ladder';
+import { LADDER_CONFIGURATION, ladderSummary, runLadder, type LadderResult } from '../lib/ladder';
 import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/types';
 import { contentionNotes } from './fanout';
 
@@ -54,7 +54,7 @@ export const scaleOut: Bench = {
     const wsTwo = ws.two.best?.delivered_per_s ?? 0;
     const result: CaseResult = {
       case: `2 × ${subs}`,
-      params: { subs_per_process: subs, rates, window_s: windowS, ports: 'one per process' },
+      params: { subs_per_process: subs, rates, window_s: windowS, ports: 'one per process', configuration: LADDER_CONFIGURATION },
       arcp: { one: ladderSummary(arcp.one), two: ladderSummary(arcp.two), scale },
       ws: { one: ladderSummary(ws.one), two: ladderSummary(ws.two), scale: ratioOf(ws) },
       ratio: wsTwo > 0 ? (arcp.two.best?.delivered_per_s ?? 0) / wsTwo : null,

@@ -46,7 +46,7 @@ async function measure(ctx: RunContext, impl: Impl, subs: number, fraction: numb
       // congestion window and the server's kernel autotunes its send buffer to megabytes.
       gen.stall();
       feeder.setRate(10);
-      gen.mark();
+      await gen.mark();
       meter.start();
       await sleep(seconds * 1000);
       rss.stop();

@@ -14,7 +14,7 @@
  *              broadcasting (bus ingress cost)
  *   frames     no KV: ready-made `agents_update` frames (same bytes the gateway would build, same
  *              marker) published on FEED_SUBJECT, for the gateway's engine `forward` path
- * stdin: `RATE <writes/s>` (0 stops), `REPORT` (prints {"sent","secs","rate"}), `QUIT`.
+ * stdin: `RATE <writes/s>` (0 stops), `REPORT` (prints {"sent","secs","rate","last_marker"}), `QUIT`.
  * Exits by itself after FEED_MAX_S seconds.
  */
 import { directoryKey } from '@arcp/protocol';
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   let windowSent = 0;
   let next = 0;
   let seen = isoMicros(Date.now());
+  /** The marker of the newest change written (change mode): what the last frame must show. */
+  let lastMarker = '';
   let seenAt = Date.now();
 
   const tick = () => {
@@ -80,7 +82,8 @@ async function main(): Promise<void> {
         const us = nowMicros();
         nc.publish(subjectOf[i]!, frame(`t${us}`, Math.floor(us / 1000) / 1000));
       } else {
-        nc.publish(subjectOf[i]!, mode === 'change' ? registrations[i]!(`t${nowMicros()}`) : liveness(seen));
+        if (mode === 'change') lastMarker = `t${nowMicros()}`;
+        nc.publish(subjectOf[i]!, mode === 'change' ? registrations[i]!(lastMarker) : liveness(seen));
       }
       sent++;
       windowSent++;
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
         windowSent = 0;
       } else if (cmd === 'REPORT') {
         const secs = (performance.now() - windowStart) / 1000;
-        process.stdout.write(`${JSON.stringify({ sent, window_sent: windowSent, secs, rate: secs > 0 ? windowSent / secs : 0 })}\n`);
+        process.stdout.write(`${JSON.stringify({ sent, window_sent: windowSent, secs, rate: secs > 0 ? windowSent / secs : 0, last_marker: lastMarker })}\n`);
       } else if (cmd === 'QUIT') {
         void stopAll(0);
       }

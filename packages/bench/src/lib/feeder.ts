@@ -11,6 +11,8 @@ export interface FeederReport {
   window_sent: number;
   secs: number;
   rate: number;
+  /** Change mode: the marker (`t<epoch µs>`) of the newest write. */
+  last_marker: string;
 }
 
 export interface Feeder {

@@ -11,7 +11,7 @@ import { AgentMetricsSchema, StoredRegistrationSchema } from '@arcp/protocol';
 import { isoMicros, livenessDocument, metricsDocument, registrationDocument } from '../feeder/agent-doc';
 import { parsePerfReport } from './perf';
 import { moduleOf, summarize } from './profile';
-import { appendResults, BEGIN, END, renderReport } from './results';
+import { appendResults, BEGIN, END, renderBench, renderReport } from './results';
 import { promSum } from './servers';
 import type { Bench, ResultLine } from './types';
 import { parseReady } from './wsload';
@@ -113,5 +113,29 @@ describe('bench harness helpers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('states the configuration of each line when any line names one', () => {
+    const bench: Bench = { name: 'lat', title: 'Latency', budgetS: 1, ratioLabel: 'ws/arcp', columns: [{ title: 'p99', get: (c) => String(c.arcp.p99) }], run: async () => [] };
+    const base = {
+      bench: 'lat',
+      run_id: 'r1',
+      date: '2026-12-02T00:00:00.000Z',
+      commit: 'abc',
+      machine: { cpu_model: 'CPU', cores: 2, kernel: 'k', node: 'v20', mem_gib: 1, nofile_limit: '20000', load_avg_1m: 0 },
+      quick: false,
+      ratio: null,
+      generator_bound: false,
+      target: { goal: 'none', met: null },
+    } as const;
+    const rows = renderBench(bench, [
+      { ...base, case: 'N=1', params: { configuration: 'window 50 ms' }, arcp: { p99: 9 } },
+      { ...base, case: 'N=1 (window 0)', params: { configuration: 'window 0' }, arcp: { p99: 7 } },
+      { ...base, case: 'churn', params: {}, arcp: { p99: 0 } },
+    ]);
+    expect(rows).toContain('| case | configuration | p99 | ws/arcp | generator-bound | target | met |');
+    expect(rows).toContain('| N=1 | window 50 ms | 9 | – | no | none | n/a |');
+    expect(rows).toContain('| N=1 (window 0) | window 0 | 7 | – | no | none | n/a |');
+    expect(rows).toContain('| churn | shipped defaults | 0 | – | no | none | n/a |');
   });
 });

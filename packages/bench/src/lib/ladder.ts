@@ -66,6 +66,14 @@ export interface LadderOptions {
   profilePath?: string;
 }
 
+/**
+ * The ladder measures how many frames the fan-out sustains, so every change must make a frame:
+ * coalescing is off here (the shipped 50 ms window would cap a channel at 20 frames/s). Results
+ * carry this as their `configuration`.
+ */
+export const LADDER_ENV: Readonly<Record<string, string>> = Object.freeze({ PUBLIC_WS_COALESCE_MS: '0' });
+export const LADDER_CONFIGURATION = 'PUBLIC_WS_COALESCE_MS=0 (one frame per change; shipped default 50 ms)';
+
 export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<LadderResult> {
   const n = o.instances ?? 1;
   const prefix = benchPrefix(`fan${o.impl}${o.subs}x${n}`);
@@ -83,7 +91,9 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
     }
   };
   try {
-    for (let i = 0; i < n; i++) gws.push(await startGateway({ impl: o.impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, cpu: String(i % 2), ...(forwardSubject ? { forwardSubject } : {}) }));
+    for (let i = 0; i < n; i++) {
+      gws.push(await startGateway({ impl: o.impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, cpu: String(i % 2), env: { ...LADDER_ENV }, ...(forwardSubject ? { forwardSubject } : {}) }));
+    }
     for (let i = 0; i < n; i++) {
       gens.push(startWsload({ port: gws[i]!.port, path: '/public/ws', conns: o.subs, cpu: String((i + 1) % 2), srcFirst: 1 + 2 * i, waitFrames: 1, marker: E2E_MARKER, maxSeconds: 900 }));
     }
@@ -96,7 +106,7 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
     const total = o.subs * n;
     const measure = async (): Promise<Step> => {
       const sent0 = await sentOf();
-      for (const g of gens) g.mark();
+      await Promise.all(gens.map((g) => g.mark()));
       meter.start();
       const t0 = performance.now();
       await sleep(o.windowS * 1000);

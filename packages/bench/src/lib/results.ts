@@ -53,12 +53,15 @@ export function renderBench(bench: Bench, lines: ResultLine[]): string[] {
     `Run \`${first.run_id}\` on ${first.date.slice(0, 10)}, commit \`${first.commit}\`; ${m.cpu_model}, ${m.cores} cores, kernel ${m.kernel}, Node ${m.node}, ${m.mem_gib} GiB, RLIMIT_NOFILE ${m.nofile_limit}, load average at start ${m.load_avg_1m}${first.box_busy_at_start?.length ? `, CPUs busy before start ${first.box_busy_at_start.map((b) => b.toFixed(2)).join('/')}` : ''}.`,
     '',
   );
-  const cols = ['case', ...bench.columns.map((c) => c.title), bench.ratioLabel, 'generator-bound', 'target', 'met'];
+  // Which settings a line measured (e.g. the shipped coalescing window, or coalescing off).
+  const configured = lines.some((l) => typeof l.params['configuration'] === 'string');
+  const cols = ['case', ...(configured ? ['configuration'] : []), ...bench.columns.map((c) => c.title), bench.ratioLabel, 'generator-bound', 'target', 'met'];
   out.push(`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
   for (const l of lines) {
     const met = l.target.met === null ? 'n/a' : l.target.met ? 'yes' : `**no**: ${l.target.reason ?? ''}`;
     const ratio = typeof l.ratio === 'number' ? `${l.ratio.toFixed(2)}×` : '–';
-    const row = [l.case, ...bench.columns.map((c) => c.get(l)), ratio, l.generator_bound ? '**yes**' : 'no', l.target.goal, met];
+    const configuration = configured ? [typeof l.params['configuration'] === 'string' ? (l.params['configuration'] as string) : 'shipped defaults'] : [];
+    const row = [l.case, ...configuration, ...bench.columns.map((c) => c.get(l)), ratio, l.generator_bound ? '**yes**' : 'no', l.target.goal, met];
     out.push(`| ${row.map(cell).join(' | ')} |`);
   }
   const notes = lines.flatMap((l) => (l.notes ?? []).map((n) => `- ${l.case}: ${n}`));

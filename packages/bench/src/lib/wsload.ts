@@ -80,7 +80,8 @@ export interface WsloadOptions {
 export interface Wsload {
   readonly proc: Proc;
   ready(timeoutMs: number): Promise<ReadyLine>;
-  mark(): void;
+  /** Starts a new measurement window; resolves when wsload has acknowledged it. */
+  mark(timeoutMs?: number): Promise<void>;
   report(timeoutMs?: number): Promise<WsloadReport>;
   stall(): void;
   /** Resets every connection and exits (the server sees the closes at once). */
@@ -137,7 +138,12 @@ export function startWsload(opts: WsloadOptions): Wsload {
       const line = await nextLine((l) => l.startsWith('READY '), timeoutMs, 'READY');
       return parseReady(line)!;
     },
-    mark: () => send('MARK'),
+    // Resolves once wsload has reset its window: frames read after this count, none before.
+    async mark(timeoutMs = 5000) {
+      const marked = nextLine((l) => l === 'MARKED', timeoutMs, 'MARKED');
+      send('MARK');
+      await marked;
+    },
     stall: () => send('STALL'),
     async report(timeoutMs = 5000) {
       const pending = nextLine((l) => l.startsWith('{'), timeoutMs, 'REPORT');

@@ -2,7 +2,10 @@
  * Wires the dashboard channel: the metrics service's frames arrive on NATS already encoded and
  * are forwarded unchanged to uWS topics (monitoring/health/alert skip paused sockets), commands
  * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
+ * It also serves the operator web page at `/dashboard` (@arcp/dashboard-ui), so the page and its
+ * socket always come from the same deployment and origin.
  */
+import { dashboardRoutes, loadDashboardPage, type DashboardPage } from '@arcp/dashboard-ui';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
 import { AuthError } from '@arcp/auth';
 import {
@@ -22,7 +25,10 @@ import { claimsOf, createDashboardChannel } from './channel';
 import { createProducerWatch } from './producer-watch';
 import type { DashboardChannelConfig } from './config';
 
-export type DashboardGatewayDeps = GatewayDeps<DashboardChannelConfig>;
+export type DashboardGatewayDeps = GatewayDeps<DashboardChannelConfig> & {
+  /** The built page; read from @arcp/dashboard-ui's build output when omitted. */
+  page?: () => DashboardPage;
+};
 
 export type DashboardGateway = Gateway;
 
@@ -68,9 +74,18 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });
   const subs: Subscription[] = [];
   let started = false;
+  let page: DashboardPage | Error;
+  try {
+    page = (deps.page ?? loadDashboardPage)();
+  } catch (err) {
+    // The channel works without the page; /dashboard answers 503 with the reason.
+    page = err as Error;
+    deps.logger.warn({ err }, 'the dashboard page is not available');
+  }
 
   return {
     handle,
+    routes: dashboardRoutes(page),
     async start() {
       // Frames arrive encoded; they are handed on unchanged, and remembered by the watch.
       const follow = (type: DashboardFrameTopic, topic: string) =>

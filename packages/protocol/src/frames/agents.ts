@@ -2,7 +2,7 @@
  * `/agents/ws` frames (as in the original ARCP server): the auth handshake with its exact messages and
  * close reasons, the inbound `{token}` frame, and the bare agent list sent after auth.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloseCodes } from '../codes';
 import { isPlainObject, pyTruthy } from '../validation';
 import { WsAgentWireSchema } from './common';

@@ -4,7 +4,7 @@
  * the reference document abbreviates agents, so only the identifying keys are required, but an
  * unknown key is rejected so drift shows up in tests.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentStatusSchema } from '../agent-stored';
 import { isPlainObject, PyDateTimeText, ZonedIsoDateTime } from '../validation';
 

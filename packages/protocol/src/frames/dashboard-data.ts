@@ -2,7 +2,7 @@
  * The `data` of the dashboard's periodic frames (as in the original ARCP server): monitoring, health,
  * agents, logs and alerts (live and hydrated shapes), plus alert normalisation for storage.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogEntrySchema } from '../events';
 import { nowIso } from '../time';
 import { ZonedIsoDateTime } from '../validation';

@@ -2,7 +2,7 @@
  * `/dashboard/ws` frames (as in the original ARCP server): the `{type,timestamp,data}` envelope, the
  * periodic frames and acks out; the auth frame and the operator commands in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloseCodes } from '../codes';
 import { IsoDateTime, formatIssues, isPlainObject, pyStr, pyTruthy, ZonedIsoDateTime } from '../validation';
 import { PongFrameSchema } from './common';

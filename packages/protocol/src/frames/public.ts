@@ -2,7 +2,7 @@
  * `/public/ws` frames in both directions (as in the original ARCP server): the constant welcome, stats, discovery
  * pages, agent updates, pong and error frames out; ping/pong/get_discovery in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues, isPlainObject, pyInt, pyStr } from '../validation';
 import { PongFrameSchema, WsAgentWireSchema } from './common';
 
