@@ -58,6 +58,8 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     const at = (t: number | undefined) => (t === undefined ? '-' : ((t - lostAt) / 1000).toFixed(1));
     const detail = `registered ${at(probe.ackAt)}, ${[...probe.seenAt].map(([channel, t]) => `${channel} ${at(t)}`).join(', ')}`;
     recoveries.push({ what, ms, detail });
+    // Over the bound: what each service logged (warnings and up) says which part was late.
+    if (ms >= RECOVERY_BOUND_MS) throw new Error(`${what}: ${(ms / 1000).toFixed(1)} s (${detail}), over the ${RECOVERY_BOUND_MS / 1000} s bound\n${cluster.output()}`);
     await victim.start();
     await nats.waitHealthy(60_000);
     return ms;

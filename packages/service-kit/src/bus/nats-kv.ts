@@ -15,7 +15,7 @@ import { type Availability, whenAvailable } from './nats-availability';
 import { isClosedError, isLostCreateRace, mapKvError } from './nats-errors';
 import { KV_OPERATION, watchNatsKv, type OnReconnect } from './nats-kv-watch';
 import { creationError, ensureReplicas, type ReplicaPolicy } from './nats-replicas';
-import { retryWrite, writeId } from './nats-retry';
+import { retrySetup, retryWrite, writeId } from './nats-retry';
 
 /** What the engine hands every bucket it opens. */
 export interface NatsStoreContext {
@@ -44,7 +44,7 @@ export async function openNatsKv(ctx: NatsStoreContext, bucket: string, opts: Kv
   const options = { history: opts.history ?? 1, ttl: opts.ttlMs ?? 0, replicas: ctx.policy.replicas };
   const open = async () => {
     try {
-      return await ctx.js.views.kv(bucket, options);
+      return await retrySetup(() => ctx.js.views.kv(bucket, options));
     } catch (err) {
       if (isClosedError(err)) throw new BusClosedError({ cause: err });
       throw err;

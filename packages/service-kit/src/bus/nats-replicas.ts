@@ -10,6 +10,7 @@ import { type JetStreamManager, type StreamInfo } from 'nats';
 import { type Logger } from 'pino';
 import { BusReplicasError } from './errors';
 import { isClosedError } from './nats-errors';
+import { retrySetup } from './nats-retry';
 
 /**
  * The replica count when none is configured: 3 when the client is given three or more servers
@@ -38,7 +39,7 @@ function replicasOf(info: StreamInfo): number {
  * cluster refuses: the stream keeps its data and the error is logged with what to do.
  */
 export async function ensureReplicas(jsm: JetStreamManager, stream: string, policy: ReplicaPolicy): Promise<void> {
-  const info = await jsm.streams.info(stream);
+  const info = await retrySetup(() => jsm.streams.info(stream));
   const have = replicasOf(info);
   if (have >= policy.replicas) return;
   const log = { stream, replicas: have, wanted: policy.replicas };

@@ -41,3 +41,25 @@ export async function retryWrite<T>(op: (timeoutMs: number) => Promise<T>, bound
     }
   }
 }
+
+/** How long creating (or looking up) a bucket or stream at startup may take on a busy cluster. */
+const SETUP_BOUND_MS = 30_000;
+const SETUP_BACKOFF_MS = [250, 500, 1000, 2000];
+
+/**
+ * A setup call of the JetStream API (create, look up, update a stream), tried again while it
+ * times out or finds no responder: creating a replicated stream needs the cluster's metadata
+ * leader and a new group's election, which on a loaded machine outlast nats.js's 5 s timeout
+ * (measured: a service failed to start at load average 27). Creations are idempotent.
+ */
+export async function retrySetup<T>(op: () => Promise<T>, boundMs = SETUP_BOUND_MS): Promise<T> {
+  const deadline = Date.now() + boundMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (!(isNoResponders(err) || isTimeout(err)) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, SETUP_BACKOFF_MS[Math.min(attempt, SETUP_BACKOFF_MS.length - 1)]));
+    }
+  }
+}

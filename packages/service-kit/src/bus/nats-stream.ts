@@ -19,7 +19,7 @@ import { type Availability, whenAvailable } from './nats-availability';
 import { isClosedError, isLostCreateRace, isNotFound, mapRequestError } from './nats-errors';
 import { type NatsStoreContext } from './nats-kv';
 import { creationError, ensureReplicas } from './nats-replicas';
-import { retryWrite, writeId } from './nats-retry';
+import { retrySetup, retryWrite, writeId } from './nats-retry';
 import { subjectMatches } from './subject-match';
 
 /** Parallel message gets per read; bounds the burst one `last(1000)` puts on the server. */
@@ -37,12 +37,12 @@ export async function openNatsStream(ctx: NatsStoreContext, name: string, opts: 
     num_replicas: policy.replicas,
   };
   try {
-    await jsm.streams.add(config);
+    await retrySetup(() => jsm.streams.add(config));
   } catch (err) {
     if (isClosedError(err)) throw new BusClosedError({ cause: err });
     if (!isLostCreateRace(err)) throw creationError('stream', name, policy, err);
     // The replica count is left to ensureReplicas, which only ever raises it.
-    await jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs });
+    await retrySetup(() => jsm.streams.update(name, { subjects: opts.subjects, max_msgs: opts.maxMsgs }));
   }
   await ensureReplicas(jsm, name, policy);
   return new NatsStream(name, ctx.js, jsm, opts.subjects, ctx.writeRetryMs, ctx.availability);
