@@ -20,11 +20,12 @@ import { TestClient } from './ws-client';
 
 /**
  * Bound on "frames flow again": from a node's loss until an agent registered after it is on
- * every channel. Measured here (2-core VM shared with other work, load average 3-16) at 4-9 s
- * after killing the agents stream's leader and 1-5 s per node of a rolling restart; the bound
- * leaves twice the worst.
+ * every channel. Measured here (2-core VM shared with other work) at 4-10 s after killing the
+ * agents stream's leader and 1-6 s per node of a rolling restart at load averages up to 16; at
+ * 20-27 once 14 s after a kill and once 28 s for the dashboard after a restart. The bound is
+ * for such a machine; over it, the failure shows every service's log tail.
  */
-const RECOVERY_BOUND_MS = 20_000;
+const RECOVERY_BOUND_MS = 40_000;
 const PROBE_INTERVAL_MS = 1000;
 
 const recoveries: Array<{ what: string; ms: number; detail: string }> = [];

@@ -16,6 +16,7 @@
  * Entries are decoded exactly as nats.js decodes them.
  */
 import { consumerOpts, type JetStreamClient, type JetStreamSubscription, type JsMsg } from 'nats';
+import { type Logger } from 'pino';
 import { type KvEntry, type KvWatch, type KvWatchOptions } from './bus';
 import { type HandlerErrorReporter } from './handler-errors';
 import { isNoResponders, isTimeout } from './nats-errors';
@@ -26,7 +27,10 @@ export const KV_OPERATION = 'KV-Operation';
 /** Registers a listener for the bus's reconnections; returns its removal. */
 export type OnReconnect = (listener: () => void) => () => void;
 
-const RESUME_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
+/** Pauses between attempts to reopen a watch: short, since each attempt already waits up to the API timeout. */
+const RESUME_BACKOFF_MS = [100, 250, 500, 1000];
+/** A resume slower than this is logged as a warning (with its attempts), a faster one at info. */
+const SLOW_RESUME_MS = 5000;
 
 /** What nats.js keeps on a push subscription: the consumer's info as it was created. */
 interface CreatedConsumer {
@@ -39,6 +43,7 @@ export interface NatsKvWatchContext {
   heartbeatMs: number;
   report: HandlerErrorReporter;
   onReconnect: OnReconnect;
+  logger?: Logger;
 }
 
 export async function watchNatsKv(ctx: NatsKvWatchContext, opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
@@ -112,6 +117,8 @@ export async function watchNatsKv(ctx: NatsKvWatchContext, opts: KvWatchOptions,
     // Before the initial set is complete nats.js's own recovery is kept (nothing to resume from).
     if (stopped || resuming || !initialDone) return;
     resuming = true;
+    const started = Date.now();
+    let lastError: unknown;
     void (async () => {
       for (let attempt = 0; !stopped; attempt++) {
         try {
@@ -120,8 +127,13 @@ export async function watchNatsKv(ctx: NatsKvWatchContext, opts: KvWatchOptions,
           current = next;
           if (previous && !previous.isClosed()) previous.unsubscribe();
           if (stopped) next.unsubscribe();
+          const ms = Date.now() - started;
+          const log = { bucket: ctx.bucket, from: revision + 1, attempts: attempt + 1, ms, err: lastError };
+          if (ms > SLOW_RESUME_MS) ctx.logger?.warn(log, 'KV watch resumed late');
+          else ctx.logger?.info(log, 'KV watch resumed');
           return;
-        } catch (_notYet) {
+        } catch (err) {
+          lastError = err;
           // JetStream is not answering yet (a reconnection, an election): try again shortly.
           await new Promise((r) => setTimeout(r, RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)]));
         }

@@ -111,8 +111,9 @@ class NatsKv implements KvStore {
   }
 
   watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
-    const { watchJs: js, report, watchHeartbeatMs, onReconnect } = this.ctx;
-    return this.run(opts.key ?? '>', () => watchNatsKv({ js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report, onReconnect }, opts, onEntry));
+    const { watchJs: js, report, watchHeartbeatMs, onReconnect, policy } = this.ctx;
+    const context = { js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report, onReconnect, ...(policy.logger ? { logger: policy.logger } : {}) };
+    return this.run(opts.key ?? '>', () => watchNatsKv(context, opts, onEntry));
   }
 
   /**
