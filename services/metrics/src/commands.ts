@@ -81,7 +81,6 @@ export class CommandHandler {
   private readonly handlers: { [C in CommandRequest['command']]: (req: CommandRequest, view: ClusterView, ts: string) => Promise<DashboardFrame[]> } = {
     snapshot: (_req, view, ts) => this.snapshot(view, ts),
     refresh_request: (_req, view, ts) => this.refresh(view, ts),
-    agents_request: async (_req, view, ts) => [frame('agents', view.agentsData, ts), ack('agents_ack', ts)],
     clear_logs: async (_req, view, ts) => {
       await this.deps.logs.purge();
       await this.note('WARN', 'Dashboard logs cleared', view.nowMs);
@@ -100,7 +99,10 @@ export class CommandHandler {
     return this.handlers[req.command](req, view, ts);
   }
 
-  /** A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts. */
+  /**
+   * A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts.
+   * The gateway adds its own `agents` frame after `health`.
+   */
   private async snapshot(view: ClusterView, ts: string): Promise<DashboardFrame[]> {
     const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
     const alerts = await this.deps.alerts.recent(this.deps.logWindow);
@@ -118,7 +120,7 @@ export class CommandHandler {
   }
 
   private stateFrames(view: ClusterView, ts: string): DashboardFrame[] {
-    return [frame('monitoring', view.monitoring, ts), frame('health', view.health, ts), frame('agents', view.agentsData, ts)];
+    return [frame('monitoring', view.monitoring, ts), frame('health', view.health, ts)];
   }
 
   private async recentLogs(ts: string): Promise<DashboardFrame[]> {
