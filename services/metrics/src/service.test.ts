@@ -128,6 +128,12 @@ describe('metrics service on the memory bus', () => {
     expect(types((await command('snapshot')).frames)).not.toContain('alert');
   });
 
+  it('dashboard_alert with a stray `alerts` member is invalid data, not a crash', async () => {
+    const reply = await command('dashboard_alert', { alerts: ['1&~~iw-'], message: 'looks like one alert' });
+    expect(reply).toEqual({ frames: [], error: expect.stringMatching(/^invalid dashboard_alert data: /) });
+    expect(types((await command('snapshot')).frames)).not.toContain('alert');
+  });
+
   it('dashboard_alert is persisted in the hydrated shape', async () => {
     expect(await command('dashboard_alert', { alerts: [{ title: 'Custom', message: 'm1' }, { message: 'm2', type: 'perf_issue' }] })).toEqual({ frames: [] });
     const alerts = (await command('snapshot')).frames.find((f) => f.type === 'alert')?.data.alerts;
