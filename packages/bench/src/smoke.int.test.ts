@@ -41,7 +41,9 @@ describeWithNats('bench harness (quick fanout)', () => {
     expect(typeof line.generator_bound).toBe('boolean');
     expect(line.target).toEqual(expect.objectContaining({ goal: expect.any(String) }));
     for (const impl of [line.arcp, line.ws!]) {
-      expect(impl).toEqual(expect.objectContaining({ max_sustained_per_s: expect.any(Number), connections: 20, errors: 0 }));
+      expect(impl).toEqual(expect.objectContaining({ max_sustained_per_s: expect.any(Number), connections: 20, errors: 0, ops_worst_ms: expect.any(Number) }));
+      // The ops endpoint was asked during the window and answered (a timeout would read 2000).
+      expect(impl.ops_worst_ms as number).toBeGreaterThan(0);
       const steps = impl.steps as Array<Record<string, unknown>>;
       expect(steps.length).toBeGreaterThan(0);
       expect(steps[0]).toEqual(
@@ -51,6 +53,7 @@ describeWithNats('bench harness (quick fanout)', () => {
           server_cpu: expect.any(Number),
           gen_cpu: expect.any(Number),
           sustained: expect.any(Boolean),
+          ops: expect.objectContaining({ readyz_max_ms: expect.any(Number), metrics_max_ms: expect.any(Number), samples: expect.any(Number) }),
         }),
       );
     }

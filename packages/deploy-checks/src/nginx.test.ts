@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderEdgeConfig, upstreamName, writeEdgeConfig, type EdgeTargets } from '@arcp/cluster';
+import { createServer, request, type Server } from 'node:http';
+import { freePort, renderEdgeConfig, startEdge, upstreamName, waitHttpOk, writeEdgeConfig, type EdgeTargets, type ManagedProc } from '@arcp/cluster';
 import { NGINX_DIR, nginxTestCompose, nginxTestFile, routingPolicy } from './nginx-check';
 import { ROOT, describeWithTool, readYaml, repoPath } from './repo';
 
@@ -85,6 +86,74 @@ describeWithTool('nginx', NGINX, 'nginx -t', (nginx) => {
       const r = nginxTestFile(nginx, prefix, args[args.length - 1]!);
       expect(r.status).not.toBe(0);
       expect(r.output).toMatch(/invalid port|host not found/);
+    });
+  });
+
+  describe('a running edge whose services are down or refusing', () => {
+    let prefix: string;
+    let edge: ManagedProc;
+    let base: string;
+    let busy: Server;
+    beforeAll(async () => {
+      prefix = mkdtempSync(join(tmpdir(), 'arcp-edge-run-'));
+      // A service that answers for itself: its 503 must pass through as it is.
+      busy = createServer((_req, res) => {
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '7' });
+        res.end('{"status":503,"detail":"the service says so"}');
+      });
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      const busyPort = (busy.address() as { port: number }).port;
+      const dead = `127.0.0.1:${await freePort()}`;
+      const port = await freePort();
+      edge = startEdge({
+        root: ROOT,
+        prefix,
+        listen: `127.0.0.1:${port}`,
+        targets: {
+          [upstreamName('registry')]: [dead],
+          [upstreamName('gateway-public')]: [dead],
+          [upstreamName('gateway-agents')]: [`127.0.0.1:${busyPort}`],
+          [upstreamName('gateway-dashboard')]: [dead],
+        },
+      });
+      base = `http://127.0.0.1:${port}`;
+      await waitHttpOk(edge, `${base}/edge-healthz`, 15_000);
+    }, 30_000);
+    afterAll(async () => {
+      await edge?.stop('SIGTERM');
+      busy?.close();
+      rmSync(prefix, { recursive: true, force: true });
+    });
+
+    it.each([
+      ['the registry API', '/agents', {}],
+      ['a channel upgrade', '/public/ws', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }],
+      ['the operator page', '/dashboard', {}],
+    ])('answers %s with 502 problem+json and Retry-After, not an HTML page', async (_name, path, headers) => {
+      // node:http rather than fetch, which refuses Connection/Upgrade headers.
+      const res = await new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+        const req = request(`${base}${path}`, { headers }, (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(res.status).toBe(502);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.headers['retry-after']).toBe('2');
+      const body = JSON.parse(res.text) as Record<string, unknown>;
+      expect(body).toMatchObject({ type: 'https://arcp.0x001.tech/docs/problems/endpoint-unreachable', title: 'Endpoint Unreachable', status: 502 });
+      expect(body['instance']).toMatch(/^urn:arcp:edge:request:[0-9a-f]{32}$/);
+      expect(Number.isNaN(Date.parse(body['timestamp'] as string))).toBe(false);
+    });
+
+    it("passes a service's own 503 through untouched", async () => {
+      const res = await fetch(`${base}/agents/ws`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(await res.json()).toEqual({ status: 503, detail: 'the service says so' });
     });
   });
 });

@@ -29,8 +29,10 @@ export function describeWithEdge(name: string, fn: () => void): void {
   }
 }
 
-export async function startEdgeCluster(natsUrl: string, replicas = 2): Promise<EdgeTopology> {
-  const env = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('edge') };
+/** `overrides` adjusts the suite env for one run (e.g. a longer heartbeat timeout). */
+export async function startEdgeCluster(natsUrl: string, replicas = 2, overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<EdgeTopology> {
+  const base = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('edge') };
+  const env = { ...base, ...overrides(base) };
   const cluster = await startLocalCluster({ replicas, natsUrl, env, edgePort: 0 });
   const ws = cluster.http.replace(/^http/, 'ws');
   const url = (channel: Channel) => [`${ws}/${channel}/ws`];

@@ -1,5 +1,7 @@
 import { effectiveStatus, StoredAgentSchema } from './agent-stored';
-import { toDashboardAgent, toHttpAgent, toWsAgent } from './agent-views';
+import { dashboardAgentsData, toDashboardAgent, toHttpAgent, toWsAgent } from './agent-views';
+import { dashboardFrame } from './builders';
+import { DashboardOutboundFrameSchema } from './frames/dashboard';
 import { DashboardAgentWireSchema, WsAgentWireSchema } from './frames/common';
 import { storedAgent } from './test-support/agents';
 
@@ -45,6 +47,28 @@ describe('toDashboardAgent', () => {
     expect(view.last_seen).toBe('2025-09-07T21:28:48.934468Z');
     expect(view.metrics.last_active).toBe('2025-09-07T21:28:48.934468Z');
     expect(DashboardAgentWireSchema.safeParse(view).success).toBe(true);
+  });
+});
+
+describe('dashboardAgentsData', () => {
+  it('lists every agent in the given order with counts by type and status', () => {
+    const agents = [
+      storedAgent({ agent_id: 'agent-a', agent_type: 'testing' }, { status: 'alive' }),
+      storedAgent({ agent_id: 'agent-b', agent_type: 'testing' }, { status: 'alive' }),
+      storedAgent({ agent_id: 'agent-c', agent_type: 'monitoring' }, { status: 'dead' }),
+    ];
+    const data = dashboardAgentsData(agents);
+    expect(data).toMatchObject({ total_count: 3, active_count: 2, agent_types: { testing: 2, monitoring: 1 }, status_summary: { alive: 2, dead: 1 } });
+    expect(data.agents.map((a) => [a.agent_id, a.status])).toEqual([
+      ['agent-a', 'alive'],
+      ['agent-b', 'alive'],
+      ['agent-c', 'dead'],
+    ]);
+    expect(DashboardOutboundFrameSchema.safeParse(dashboardFrame('agents', data)).success).toBe(true);
+  });
+
+  it('is all zeros for an empty directory', () => {
+    expect(dashboardAgentsData([])).toEqual({ agents: [], total_count: 0, active_count: 0, agent_types: {}, status_summary: { alive: 0, dead: 0 } });
   });
 });
 

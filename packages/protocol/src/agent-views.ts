@@ -112,6 +112,32 @@ export function toDashboardAgent(agent: StoredAgent, status: AgentStatus): Dashb
   return excludeNoneView(agent, status, isoUtc);
 }
 
+/** What the dashboard's `agents` frame counts and lists (the reference's shape). */
+export interface DashboardAgentsData {
+  agents: DashboardAgent[];
+  total_count: number;
+  active_count: number;
+  agent_types: Record<string, number>;
+  status_summary: { alive: number; dead: number };
+}
+
+/**
+ * The dashboard `agents` frame data: every agent (alive and dead) with counts by type and
+ * status. Each agent's `status` must already be its effective status (lazy liveness applied).
+ */
+export function dashboardAgentsData(agents: readonly StoredAgent[]): DashboardAgentsData {
+  const types: Record<string, number> = {};
+  const views: DashboardAgent[] = new Array(agents.length);
+  let alive = 0;
+  for (let i = 0; i < agents.length; i++) {
+    const a = agents[i]!;
+    types[a.agent_type] = (types[a.agent_type] ?? 0) + 1;
+    if (a.status === 'alive') alive += 1;
+    views[i] = toDashboardAgent(a, a.status);
+  }
+  return { agents: views, total_count: agents.length, active_count: alive, agent_types: types, status_summary: { alive, dead: agents.length - alive } };
+}
+
 /** The HTTP AgentInfo: nulls kept; `metrics` is null unless asked for. */
 export function toHttpAgent(agent: StoredAgent, status: AgentStatus, opts: { includeMetrics: boolean }): HttpAgent {
   return {

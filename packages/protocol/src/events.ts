@@ -80,10 +80,10 @@ export const TelemetryEventSchema = z.object({
 export type TelemetryEvent = z.output<typeof TelemetryEventSchema>;
 
 export const DASHBOARD_SERVICE_COMMANDS = [
-  // The initial burst of a newly authenticated dashboard (monitoring, health, agents, logs, alert).
+  // The initial burst of a newly authenticated dashboard (monitoring, health, logs, alert; the
+  // gateway adds the agents frame from its own copy of the directory, and answers agents_request).
   'snapshot',
   'refresh_request',
-  'agents_request',
   'clear_logs',
   'clear_alerts',
   'dashboard_log',

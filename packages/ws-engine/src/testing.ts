@@ -8,7 +8,7 @@ import type { LoggerLike } from '@arcp/service-kit';
 export interface FakeConnection extends Connection {
   /** Every frame sent, in order, text frames as strings. */
   readonly sent: Array<string | Buffer>;
-  /** Text frames parsed as JSON (non-JSON text is skipped). */
+  /** Text frames (strings, or buffers sent as text) parsed as JSON; non-JSON text and binary frames are skipped. */
   json(): unknown[];
   readonly closed: { code: number; reason: string } | undefined;
   readonly topics: Set<string>;
@@ -20,6 +20,7 @@ let nextId = 0;
 
 export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.1'): FakeConnection {
   const sent: Array<string | Buffer> = [];
+  const binary = new WeakSet<Buffer>();
   const topics = new Set<string>();
   let closed: { code: number; reason: string } | undefined;
   const conn: FakeConnection = {
@@ -37,8 +38,9 @@ export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.
     get isOpen() {
       return closed === undefined;
     },
-    send(data) {
+    send(data, isBinary = false) {
       if (closed) return 'closed';
+      if (isBinary && typeof data !== 'string') binary.add(data);
       if (conn.nextStatus !== 'dropped') sent.push(data);
       return conn.nextStatus;
     },
@@ -57,7 +59,8 @@ export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.
     json() {
       return sent.flatMap((f) => {
         try {
-          return typeof f === 'string' ? [JSON.parse(f) as unknown] : [];
+          if (typeof f !== 'string' && binary.has(f)) return [];
+          return [JSON.parse(typeof f === 'string' ? f : f.toString('utf8')) as unknown];
         } catch {
           return [];
         }

@@ -3,9 +3,8 @@
  * reply is `{frames}` for the requesting socket; a malformed request gets `{frames: [], error}`
  * and a failing command its error ack, never a crash of the subscription.
  */
-import { AlertInputSchema, DashboardLogRequestSchema, formatIssues, hydrateAlert, isoUtc, logEntry, type Subjects } from '@arcp/protocol';
+import { DashboardAlertDataSchema, DashboardLogRequestSchema, alertInputsOf, formatIssues, hydrateAlert, isoUtc, logEntry, type Subjects } from '@arcp/protocol';
 import { type Bus, type BusMessage, type Logger, type Subscription } from '@arcp/service-kit';
-import { z } from 'zod';
 import { type Alerting } from './alerts/alerting';
 import { type ClusterView } from './frames/view';
 import { type Producer } from './producer';
@@ -13,8 +12,6 @@ import { wholeLogEntry } from './logs/entries';
 import { alertId, type AlertStore } from './stores/alert-store';
 import { LOG_FRAME_BYTES, type LogStore } from './stores/log-store';
 import { ack, decodeCommand, encodeReply, frame, type CommandRequest, type DashboardFrame } from './wire';
-
-const AlertCommandData = z.union([z.looseObject({ alerts: z.array(AlertInputSchema) }), AlertInputSchema]);
 
 /** The command's `data` does not validate; the requester gets the issues, nothing is stored. */
 export class InvalidCommandError extends Error {
@@ -81,7 +78,6 @@ export class CommandHandler {
   private readonly handlers: { [C in CommandRequest['command']]: (req: CommandRequest, view: ClusterView, ts: string) => Promise<DashboardFrame[]> } = {
     snapshot: (_req, view, ts) => this.snapshot(view, ts),
     refresh_request: (_req, view, ts) => this.refresh(view, ts),
-    agents_request: async (_req, view, ts) => [frame('agents', view.agentsData, ts), ack('agents_ack', ts)],
     clear_logs: async (_req, view, ts) => {
       await this.deps.logs.purge();
       await this.note('WARN', 'Dashboard logs cleared', view.nowMs);
@@ -100,7 +96,10 @@ export class CommandHandler {
     return this.handlers[req.command](req, view, ts);
   }
 
-  /** A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts. */
+  /**
+   * A newly authenticated dashboard's first frames: current state, recent logs, persisted alerts.
+   * The gateway adds its own `agents` frame after `health`.
+   */
   private async snapshot(view: ClusterView, ts: string): Promise<DashboardFrame[]> {
     const frames = [...this.stateFrames(view, ts), ...(await this.recentLogs(ts))];
     const alerts = await this.deps.alerts.recent(this.deps.logWindow);
@@ -118,7 +117,7 @@ export class CommandHandler {
   }
 
   private stateFrames(view: ClusterView, ts: string): DashboardFrame[] {
-    return [frame('monitoring', view.monitoring, ts), frame('health', view.health, ts), frame('agents', view.agentsData, ts)];
+    return [frame('monitoring', view.monitoring, ts), frame('health', view.health, ts)];
   }
 
   private async recentLogs(ts: string): Promise<DashboardFrame[]> {
@@ -138,11 +137,10 @@ export class CommandHandler {
   }
 
   private async dashboardAlert(data: unknown, nowMs: number): Promise<DashboardFrame[]> {
-    const parsed = AlertCommandData.safeParse(data);
+    const parsed = DashboardAlertDataSchema.safeParse(data);
     if (!parsed.success) throw new InvalidCommandError('dashboard_alert', formatIssues(parsed.error));
-    const inputs = 'alerts' in parsed.data && Array.isArray(parsed.data.alerts) ? parsed.data.alerts : [parsed.data];
-    for (const input of inputs) {
-      await this.deps.alerts.append(hydrateAlert(input as z.output<typeof AlertInputSchema>, isoUtc(nowMs), alertId(nowMs)));
+    for (const input of alertInputsOf(parsed.data)) {
+      await this.deps.alerts.append(hydrateAlert(input, isoUtc(nowMs), alertId(nowMs)));
     }
     return [];
   }

@@ -1,7 +1,9 @@
 /**
- * The periodic producer: every DASHBOARD_WS_INTERVAL the leader publishes `monitoring`, `health`
- * and `agents`, a `logs` frame with only the entries stored since its previous round, and an
- * `alert` frame when new alerts fire. Frames are encoded once here; gateways forward the bytes.
+ * The periodic producer: every DASHBOARD_WS_INTERVAL the leader publishes `monitoring` and
+ * `health`, a `logs` frame with only the entries stored since its previous round, and an `alert`
+ * frame when new alerts fire. Frames are encoded once here; gateways forward the bytes. The
+ * `agents` frame is not among them: each dashboard gateway builds it from its own copy of the
+ * directory (it grows with the directory, past what one bus message may carry).
  */
 import { isoUtc, type DashboardFrameTopic, type Subjects } from '@arcp/protocol';
 import { type Bus, type Logger } from '@arcp/service-kit';
@@ -45,7 +47,6 @@ export class Producer {
     const ts = isoUtc(view.nowMs);
     this.publish('monitoring', view.monitoring, ts);
     this.publish('health', view.health, ts);
-    this.publish('agents', view.agentsData, ts);
     const fresh = await this.deps.logs.since(this.cursor, this.deps.logWindow, LOG_FRAME_BYTES);
     this.cursor = fresh.cursor;
     if (fresh.entries.length > 0) {

@@ -41,13 +41,14 @@ afterEach(async () => {
 });
 
 describe('metrics service on the memory bus', () => {
-  it('publishes monitoring, health and agents every round, encoded on per-type subjects', async () => {
+  it('publishes monitoring and health every round, encoded on per-type subjects (agents frames are the gateways\' own)', async () => {
     await putAgent(bus, s.agentsBucket, storedAgent('agent-a', 'testing', T0 - 1000, { total_requests: 12 }));
     bus.publish(s.telemetry, encodeJson(beat('pub-1', 'gateway-public', { connections: 4 })));
     const frames = collect<Frame>(bus, s.dashboardFrames);
-    await waitFor(async () => (await command('agents_request')).frames[0]?.data.total_count === 1, { what: 'the agent in the read model' });
+    await waitFor(async () => (await command('snapshot')).frames[0]?.data.agent_count === 1, { what: 'the agent in the read model' });
     await service.produce();
-    expect(types(frames.items).slice(0, 3)).toEqual(['monitoring', 'health', 'agents']);
+    expect(types(frames.items)).toEqual(['monitoring', 'health']);
+    expect(frames.items[0]?.data).toMatchObject({ agent_count: 1, total_requests: 12 });
     expect(frames.items[0]?.timestamp).toBe('2025-09-07T21:00:00.000000Z');
     expect(frames.items[0]?.data.total_requests).toBe(12);
     expect((frames.items[1]?.data.components as { gateways: unknown }).gateways).toMatchObject({ public: { replicas: 1, connections: 4 } });
@@ -93,23 +94,21 @@ describe('metrics service on the memory bus', () => {
       const r = await command('snapshot');
       return r.frames.some((f) => f.type === 'logs') ? r : null;
     }, { timeoutMs: 2000, what: 'the stored log' });
-    expect(types(reply.frames)).toEqual(['monitoring', 'health', 'agents', 'logs']);
-    expect(reply.frames[3]?.data).toMatchObject({ count: 1, logs: [expect.objectContaining({ message: 'hello', source: 'auth' })] });
+    expect(types(reply.frames)).toEqual(['monitoring', 'health', 'logs']);
+    expect(reply.frames[2]?.data).toMatchObject({ count: 1, logs: [expect.objectContaining({ message: 'hello', source: 'auth' })] });
   });
 
   it('refresh_request: fresh frames, current alerts (not persisted) and the ack', async () => {
     const reply = await command('refresh_request');
-    expect(types(reply.frames)).toEqual(['monitoring', 'health', 'agents', 'logs', 'alert', 'refresh_ack']);
-    expect(reply.frames[5]?.data).toEqual({ status: 'completed', message: 'Fresh data sent' });
-    const logs = reply.frames[3]?.data.logs as { message: string }[];
+    expect(types(reply.frames)).toEqual(['monitoring', 'health', 'logs', 'alert', 'refresh_ack']);
+    expect(reply.frames[4]?.data).toEqual({ status: 'completed', message: 'Fresh data sent' });
+    const logs = reply.frames[2]?.data.logs as { message: string }[];
     expect(logs[0]?.message).toBe('Manual refresh requested');
     expect(types((await command('snapshot')).frames)).not.toContain('alert');
   });
 
-  it('agents_request answers agents then agents_ack', async () => {
-    const reply = await command('agents_request');
-    expect(types(reply.frames)).toEqual(['agents', 'agents_ack']);
-    expect(reply.frames[1]?.data).toEqual({ status: 'completed', message: 'Agents data sent' });
+  it('agents_request is not one of its commands (each dashboard gateway answers it from its own directory)', async () => {
+    expect((await command('agents_request')).error).toMatch(/invalid dashboard command/);
   });
 
   it('clear_logs empties the stored logs and leaves one WARN entry', async () => {
@@ -126,6 +125,12 @@ describe('metrics service on the memory bus', () => {
     expect(types((await command('snapshot')).frames)).toContain('alert');
     const reply = await command('clear_alerts');
     expect(reply.frames[0]).toMatchObject({ type: 'clear_alerts_ack', data: { status: 'completed', message: 'Backend alerts cleared successfully' } });
+    expect(types((await command('snapshot')).frames)).not.toContain('alert');
+  });
+
+  it('dashboard_alert with a stray `alerts` member is invalid data, not a crash', async () => {
+    const reply = await command('dashboard_alert', { alerts: ['1&~~iw-'], message: 'looks like one alert' });
+    expect(reply).toEqual({ frames: [], error: expect.stringMatching(/^invalid dashboard_alert data: /) });
     expect(types((await command('snapshot')).frames)).not.toContain('alert');
   });
 
@@ -155,7 +160,7 @@ describe('metrics service on the memory bus', () => {
     expect(JSON.parse(new TextDecoder().decode(raw.data))).toEqual({ frames: [], error: expect.stringMatching(/invalid dashboard command/) });
     expect((await command('format_disk')).error).toMatch(/invalid dashboard command/);
     expect((await command('dashboard_log', { level: 'LOUD', message: 'x', timestamp: 'now' })).error).toMatch(/invalid dashboard_log data/);
-    expect(types((await command('agents_request')).frames)).toEqual(['agents', 'agents_ack']);
+    expect(types((await command('snapshot')).frames)).toEqual(['monitoring', 'health']);
   });
 
   it('replicas share the log-ingest queue group: each event is stored once', async () => {

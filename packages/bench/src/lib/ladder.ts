@@ -13,6 +13,7 @@
  */
 import { startFeeder } from './feeder';
 import { sleep } from './procs';
+import { probeOps, type OpsLatency } from './ops-probe';
 import { profileServer, type ProfileSummary } from './profile';
 import { benchPrefix, promSum, startGateway, type Gateway, type Impl } from './servers';
 import { fmt, type RunContext } from './types';
@@ -36,6 +37,8 @@ export interface Step {
   gen_cpu: number;
   aux_cpu: number;
   cpu: WindowCpu;
+  /** How fast the gateways' ops endpoint answered during the window (worst instance). */
+  ops: OpsLatency;
   sustained: boolean;
 }
 
@@ -108,10 +111,12 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
       const sent0 = await sentOf();
       await Promise.all(gens.map((g) => g.mark()));
       meter.start();
+      const ops = probeOps(gws);
       const t0 = performance.now();
       await sleep(o.windowS * 1000);
       const [reps, sent1] = await Promise.all([Promise.all(gens.map((g) => g.report())), sentOf()]);
       const cpu = meter.end();
+      const opsLatency = await ops.stop();
       const feed = await feeder.report();
       const secs = (performance.now() - t0) / 1000;
       const sent = sent1 - sent0;
@@ -132,6 +137,7 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
         gen_cpu: cpu.gen_cpu,
         aux_cpu: cpu.aux_cpu,
         cpu,
+        ops: opsLatency,
         sustained: Number.isFinite(sent) && msgs > 0 && msgs >= 0.97 * sent - 2 * total && reps.every((r) => r.e2e_us.p99 >= 0 && r.e2e_us.p99 <= maxP99Us),
       };
     };
@@ -215,5 +221,7 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
 /** The fields of a ladder result that go into a result line. */
 export function ladderSummary(r: LadderResult): Record<string, unknown> {
   const peak = Math.max(0, ...r.steps.map((s) => s.delivered_per_s));
-  return { ...(r.best ?? {}), ...(r.profile ? { profile: r.profile } : {}), max_sustained_per_s: r.best?.delivered_per_s ?? 0, peak_per_s: peak, connections: r.connections, contended_windows: r.contended_windows, generator_bound: r.generator_bound, ramp_rate: r.ramp_rate, errors: r.errors, steps: r.steps };
+  // The slowest ops answer in any step, the overloaded ones included.
+  const opsWorst = Math.max(-1, ...r.steps.map((s) => Math.max(s.ops.readyz_max_ms, s.ops.metrics_max_ms)));
+  return { ...(r.best ?? {}), ops_worst_ms: opsWorst, ...(r.profile ? { profile: r.profile } : {}), max_sustained_per_s: r.best?.delivered_per_s ?? 0, peak_per_s: peak, connections: r.connections, contended_windows: r.contended_windows, generator_bound: r.generator_bound, ramp_rate: r.ramp_rate, errors: r.errors, steps: r.steps };
 }

@@ -7,7 +7,9 @@ const limits = { maxConnections: 5, maxPayloadBytes: 4096, idleTimeoutS: 0, maxB
 const token = (kind: 'admin' | 'agent') => ({ kind, claims: { sub: 'root', agent_id: 'user_root', role: kind, scopes: [], iat: 1, exp: 2, jti: 'j' } }) as unknown as VerifiedToken;
 const frame = (type: string, data: unknown = {}) => ({ type, timestamp: '2026-01-01T00:00:00.000000Z', data });
 
-function setup(opts: { relayFails?: boolean } = {}) {
+const AGENTS = Buffer.from(JSON.stringify(frame('agents', { agents: [], total_count: 0 })));
+
+function setup(opts: { relayFails?: boolean; agentsFail?: boolean } = {}) {
   const relayed: Array<{ command: string; data: unknown }> = [];
   const logs: string[] = [];
   const bad: string[] = [];
@@ -22,11 +24,15 @@ function setup(opts: { relayFails?: boolean } = {}) {
     relay: async (command, data) => {
       relayed.push({ command, data });
       if (opts.relayFails) throw new Error('no responders');
-      if (command === 'snapshot') return [frame('monitoring'), frame('health'), frame('agents'), frame('logs')];
-      if (command === 'refresh_request') return [frame('monitoring'), frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' })];
+      if (command === 'snapshot') return [frame('monitoring'), frame('health'), frame('logs')];
+      if (command === 'refresh_request') return [frame('monitoring'), frame('health'), frame('logs'), frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' })];
       return [];
     },
-    fallbackBurst: (reason) => [Buffer.from(JSON.stringify(frame('monitoring', { stale: true }))), Buffer.from(JSON.stringify(frame('alert', { reason })))],
+    agentsFrame: async () => {
+      if (opts.agentsFail) throw new Error('directory stopped');
+      return AGENTS;
+    },
+    fallbackBurst: (reason, agents) => [Buffer.from(JSON.stringify(frame('monitoring', { stale: true }))), ...(agents ? [agents] : []), Buffer.from(JSON.stringify(frame('alert', { reason })))],
     log: (level, message) => logs.push(`${level} ${message}`),
     badFrame: (r) => bad.push(r),
   });
@@ -59,7 +65,7 @@ describe('dashboard handshake', () => {
 });
 
 describe('dashboard commands', () => {
-  async function opened(opts?: { relayFails?: boolean }) {
+  async function opened(opts?: { relayFails?: boolean; agentsFail?: boolean }) {
     const s = setup(opts);
     const conn = createFakeConnection('dashboard');
     await s.channel.onOpen(conn);
@@ -82,11 +88,19 @@ describe('dashboard commands', () => {
     expect(logs).toContain('INFO Dashboard monitoring resumed');
   });
 
-  it('relays refresh_request and sends the reply frames in order', async () => {
+  it('relays refresh_request and sends the reply frames in order, with its own agents frame after health', async () => {
     const { channel, conn, relayed } = await opened();
     await channel.onMessage(conn, '{"type":"refresh_request"}');
     expect(relayed.at(-1)).toEqual({ command: 'refresh_request', data: undefined });
-    expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'refresh_ack']);
+    expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs', 'refresh_ack']);
+  });
+
+  it('answers agents_request itself, without the metrics service', async () => {
+    const { channel, conn, relayed } = await opened({ relayFails: true });
+    const before = relayed.length;
+    await channel.onMessage(conn, '{"type":"agents_request"}');
+    expect(relayed).toHaveLength(before);
+    expect(conn.json()).toEqual([JSON.parse(AGENTS.toString()), expect.objectContaining({ type: 'agents_ack', data: { status: 'completed', message: 'Agents data sent' } })]);
   });
 
   it('relays dashboard_log with its validated data', async () => {
@@ -122,7 +136,7 @@ describe('dashboard commands', () => {
     ['pause_monitoring', { type: 'pause_monitoring' }, { type: 'pause_ack', data: { status: 'paused' } }],
     ['resume_monitoring', { type: 'resume_monitoring' }, { type: 'resume_ack', data: { status: 'resumed' } }],
     ['refresh_request', { type: 'refresh_request' }, { type: 'refresh_ack', data: { status: 'error', message: 'Refresh failed: no responders' } }],
-    ['agents_request', { type: 'agents_request' }, { type: 'agents_ack', data: { status: 'error', message: 'Failed to send agents data: no responders' } }],
+    ['agents_request', { type: 'agents_request' }, { type: 'agents_ack', data: { status: 'error', message: 'Failed to send agents data: directory stopped' } }],
     ['clear_logs', { type: 'clear_logs' }, { type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } }],
     ['clear_alerts', { type: 'clear_alerts' }, { type: 'clear_alerts_ack', data: { status: 'error', message: 'Failed to clear alerts: no responders' } }],
     ['dashboard_log', LOG, { type: 'error', message: 'dashboard_log failed: no responders' }],
@@ -130,16 +144,20 @@ describe('dashboard commands', () => {
   ];
 
   it.each(EVERY_COMMAND)('%s is answered with its ack or an error frame when the metrics service fails', async (_name, command, answer) => {
-    const { channel, conn } = await opened({ relayFails: true });
+    const { channel, conn } = await opened({ relayFails: true, agentsFail: true });
     await channel.onMessage(conn, JSON.stringify(command));
     expect(conn.json()).toContainEqual(expect.objectContaining(answer));
   });
 
-  it('a dashboard whose snapshot fails gets the fallback burst instead of nothing, and stays open', async () => {
+  it('a dashboard whose snapshot fails gets the fallback burst with current agents instead of nothing, and stays open', async () => {
     const { channel } = setup({ relayFails: true });
     const conn = createFakeConnection('dashboard');
     await channel.onOpen(conn);
-    expect(conn.sent.map((f) => JSON.parse(f.toString()) as unknown)).toEqual([frame('monitoring', { stale: true }), frame('alert', { reason: 'no responders' })]);
+    expect(conn.sent.map((f) => JSON.parse(f.toString()) as unknown)).toEqual([
+      frame('monitoring', { stale: true }),
+      JSON.parse(AGENTS.toString()),
+      frame('alert', { reason: 'no responders' }),
+    ]);
     expect(conn.isOpen).toBe(true);
   });
 

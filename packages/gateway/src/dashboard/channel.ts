@@ -6,7 +6,7 @@
 import { AuthError, type TokenClaims, type VerifiedToken } from '@arcp/auth';
 import type { AuthResult, Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
 import { DashboardAuthFailures, Topics, errorFrame, parseDashboardAuth, parseDashboardCommand, type DashboardAuthFailure } from '@arcp/protocol';
-import { runCommand, sendFrames, type CommandDeps } from './commands';
+import { runCommand, sendWithAgents, type CommandDeps } from './commands';
 
 export interface DashboardChannelDeps extends CommandDeps {
   limits: EndpointLimits;
@@ -16,7 +16,7 @@ export interface DashboardChannelDeps extends CommandDeps {
   /** Open authenticated dashboards on this replica (for the connection log line). */
   authenticatedCount(): number;
   /** What to send a new dashboard when its snapshot cannot be had (see producer-watch.ts). */
-  fallbackBurst(reason: string): Uint8Array[];
+  fallbackBurst(reason: string, agents: Uint8Array | undefined): Uint8Array[];
   /** Counts a rejected client frame. */
   badFrame(reason: string): void;
 }
@@ -57,13 +57,17 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
       conn.subscribe(Topics.dashboardAlways);
       conn.subscribe(Topics.dashboardPausable);
       deps.log('INFO', `New dashboard connection established (${deps.authenticatedCount()} total)`);
+      // The agents frame comes from this gateway's copy of the directory (after its
+      // read-your-writes barrier), the rest from the metrics service.
+      // It never fails in practice (a local read); if it did, the rest is still sent.
+      const agents = deps.agentsFrame().catch(() => undefined);
       try {
-        sendFrames(conn, await deps.relay('snapshot'));
+        sendWithAgents(conn, await deps.relay('snapshot'), await agents);
       } catch (err) {
         // The metrics service could not answer: the socket stays open (the reference closed it
-        // 4000), gets the last frames this gateway saw and an alert saying they are not fresh,
-        // and the periodic frames once the service is back.
-        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err))) conn.send(Buffer.from(bytes), false, 'fallback');
+        // 4000), gets the last frames this gateway saw, current agents and an alert saying the
+        // rest is not fresh, and the periodic frames once the service is back.
+        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err), await agents)) conn.send(Buffer.from(bytes), false, 'fallback');
       }
     },
     async onMessage(conn, text) {

@@ -1,7 +1,9 @@
 /**
  * What each dashboard command does on this connection. Pause/resume are per-connection state
- * handled here; everything that needs the shared dashboard state (refresh, agents, clearing,
- * client logs and alerts) is relayed to the metrics service and its reply frames are sent back.
+ * handled here, and so is agents_request (the gateway keeps its own copy of the directory);
+ * everything that needs the shared dashboard state (refresh, clearing, client logs and alerts)
+ * is relayed to the metrics service and its reply frames are sent back, with this gateway's
+ * `agents` frame after `health` where the reference sends it.
  *
  * Every command is answered: with its documented acknowledgement (as in the original ARCP server), with that
  * ack carrying `status: "error"` when the metrics service could not do it, or, for the commands
@@ -15,6 +17,11 @@ import type { Connection } from '@arcp/ws-engine';
 export interface CommandDeps {
   /** Request/reply to the metrics service: the frames to send, in order; rejects when it could not answer or reported an error. */
   relay(command: DashboardServiceCommand | 'snapshot', data?: unknown): Promise<unknown[]>;
+  /**
+   * The encoded `agents` frame of every agent, after the directory's read-your-writes barrier:
+   * it reflects every registration acknowledged before the call.
+   */
+  agentsFrame(): Promise<Uint8Array>;
   /** A dashboard log entry (published for the metrics service to store). */
   log(level: 'INFO' | 'WARN', message: string): void;
 }
@@ -23,11 +30,18 @@ type AckType = 'refresh_ack' | 'agents_ack' | 'clear_logs_ack' | 'clear_alerts_a
 type Handler<C extends DashboardCommand> = (conn: Connection, cmd: C, deps: CommandDeps) => void | Promise<void>;
 type Handlers = { [T in DashboardCommand['type']]: Handler<Extract<DashboardCommand, { type: T }>> };
 
+const typeOf = (frame: unknown): string => (typeof frame === 'object' && frame !== null ? String((frame as { type?: unknown }).type ?? 'unknown') : 'unknown');
+
 export function sendFrames(conn: Connection, frames: readonly unknown[]): void {
-  for (const frame of frames) {
-    const type = typeof frame === 'object' && frame !== null ? String((frame as { type?: unknown }).type ?? 'unknown') : 'unknown';
-    conn.send(JSON.stringify(frame), false, type);
-  }
+  for (const frame of frames) conn.send(JSON.stringify(frame), false, typeOf(frame));
+}
+
+/** Sends `frames` with the encoded `agents` frame after `health` (first when there is none), the reference's burst order. */
+export function sendWithAgents(conn: Connection, frames: readonly unknown[], agents: Uint8Array | undefined): void {
+  const at = frames.findIndex((f) => typeOf(f) === 'health') + 1;
+  sendFrames(conn, frames.slice(0, at));
+  if (agents) conn.send(Buffer.from(agents.buffer, agents.byteOffset, agents.byteLength), false, 'agents');
+  sendFrames(conn, frames.slice(at));
 }
 
 const reason = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -77,8 +91,23 @@ const HANDLERS: Handlers = {
     conn.send(JSON.stringify(ackFrame('resume_ack')), false, 'resume_ack');
   },
   // The metrics service logs "Manual refresh requested" with the refresh itself.
-  refresh_request: relayWithAck('refresh_request', 'refresh_ack', 'Refresh failed'),
-  agents_request: relayWithAck('agents_request', 'agents_ack', 'Failed to send agents data'),
+  async refresh_request(conn, _cmd, deps) {
+    try {
+      const [frames, agents] = await Promise.all([deps.relay('refresh_request'), deps.agentsFrame()]);
+      sendWithAgents(conn, frames, agents);
+    } catch (err) {
+      conn.send(JSON.stringify(ackFrame('refresh_ack', errorAckData(`Refresh failed: ${reason(err)}`))), false, 'refresh_ack');
+    }
+  },
+  async agents_request(conn, _cmd, deps) {
+    try {
+      const agents = await deps.agentsFrame();
+      conn.send(Buffer.from(agents.buffer, agents.byteOffset, agents.byteLength), false, 'agents');
+      conn.send(JSON.stringify(ackFrame('agents_ack')), false, 'agents_ack');
+    } catch (err) {
+      conn.send(JSON.stringify(ackFrame('agents_ack', errorAckData(`Failed to send agents data: ${reason(err)}`))), false, 'agents_ack');
+    }
+  },
   clear_logs: relayWithAck('clear_logs', 'clear_logs_ack', 'Failed to clear logs'),
   clear_alerts: relayWithAck('clear_alerts', 'clear_alerts_ack', 'Failed to clear alerts'),
   dashboard_log: relayUnacknowledged('dashboard_log'),

@@ -2,6 +2,9 @@
  * Wires the dashboard channel: the metrics service's frames arrive on NATS already encoded and
  * are forwarded unchanged to uWS topics (monitoring/health/alert skip paused sockets), commands
  * go to the metrics service by request/reply, and an admin logout closes that admin's sockets.
+ * The `agents` frame is built here from the gateway's own copy of the directory (it lists every
+ * agent, so it would outgrow a bus message): sent on auth, on agents_request and refresh, every
+ * DASHBOARD_WS_INTERVAL, and on every directory change (leading- and trailing-edge coalesced).
  * It also serves the operator web page at `/dashboard` (@arcp/dashboard-ui), so the page and its
  * socket always come from the same deployment and origin.
  */
@@ -12,15 +15,21 @@ import {
   CHANNELS,
   DashboardCommandReplySchema,
   Topics,
+  dashboardAgentsData,
+  dashboardFrame,
   decodeJson,
+  encodeFrame,
   encodeJson,
+  isoUtc,
   logEntry,
   subjects,
   type DashboardFrameTopic,
 } from '@arcp/protocol';
 import { createAuditLog, type Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
-import { requireTokens, type Gateway, type GatewayDeps } from '../kit';
+import { createCoalescer } from '../coalesce';
+import { gatewayDirectory, requireTokens, type Gateway, type GatewayDeps } from '../kit';
+import { directoryCache } from '../view-cache';
 import { claimsOf, createDashboardChannel } from './channel';
 import { createProducerWatch } from './producer-watch';
 import type { DashboardChannelConfig } from './config';
@@ -33,11 +42,20 @@ export type DashboardGatewayDeps = GatewayDeps<DashboardChannelConfig> & {
 export type DashboardGateway = Gateway;
 
 const PAUSABLE: readonly DashboardFrameTopic[] = ['monitoring', 'health', 'alert'];
-const ALWAYS: readonly DashboardFrameTopic[] = ['agents', 'logs'];
+/** Forwarded from the metrics service to every dashboard, paused or not (so is `agents`, built here). */
+const ALWAYS: readonly DashboardFrameTopic[] = ['logs'];
 
 export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGateway {
   const { config, bus } = deps;
+  const now = deps.now ?? Date.now;
   const names = subjects(config.ARCP_BUS_PREFIX);
+  const directory = gatewayDirectory(deps);
+  const agentsCache = directoryCache(directory, () => encodeFrame(dashboardFrame('agents', dashboardAgentsData(directory.all()), isoUtc(now()))), now);
+  /** The current agents frame, reflecting every write acknowledged before the call. */
+  const agentsFrame = async (): Promise<Uint8Array> => {
+    await directory.sync();
+    return agentsCache.get();
+  };
   const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
   const metrics = socketMetrics(deps.registry);
   const audit = createAuditLog(deps.logger);
@@ -67,11 +85,25 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     // Called only after mountChannel below has returned.
     authenticatedCount: () => [...handle.connections()].filter((c) => c.principal !== undefined).length,
     relay,
-    fallbackBurst: (reason) => watch.fallbackBurst(reason),
+    agentsFrame,
+    fallbackBurst: (reason, agents) => watch.fallbackBurst(reason, agents),
     log: (level, message) => bus.publish(names.logEvents, encodeJson(logEntry(level, message, 'dashboard'))),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'dashboard', reason }),
   });
   const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });
+  const publishAgents = (bytes: Uint8Array) => void handle.publish(Topics.dashboardAlways, bytes, 'agents');
+  let published = -1;
+  const agentsUpdates = createCoalescer({
+    windowMs: config.DASHBOARD_WS_COALESCE_MS,
+    run: async () => {
+      await directory.sync();
+      if (directory.version === published) return;
+      published = directory.version;
+      publishAgents(agentsCache.get());
+    },
+    onError: (err) => deps.logger.error({ err, channel: 'dashboard' }, 'agents frame broadcast failed'),
+  });
+  let periodic: NodeJS.Timeout | undefined;
   const subs: Subscription[] = [];
   let started = false;
   let page: DashboardPage | Error;
@@ -87,6 +119,13 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     handle,
     routes: dashboardRoutes(page),
     async start() {
+      directory.onChange(() => agentsUpdates.signal());
+      await directory.start();
+      published = directory.version;
+      // The reference's cadence: every dashboard gets the agents frame every interval too (it
+      // carries last_seen and metrics, which change without a directory change).
+      periodic = setInterval(() => publishAgents(agentsCache.get()), config.DASHBOARD_WS_INTERVAL * 1000);
+      periodic.unref();
       // Frames arrive encoded; they are handed on unchanged, and remembered by the watch.
       const follow = (type: DashboardFrameTopic, topic: string) =>
         bus.subscribe(names.dashboardFrame(type), (msg) => {
@@ -102,6 +141,9 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     ready: () => started && !handle.draining,
     drain: () => handle.drain(),
     async stop() {
+      clearInterval(periodic);
+      agentsUpdates.stop();
+      directory.stop();
       for (const s of subs) s.unsubscribe();
       watch.stop();
       handle.stop();

@@ -10,7 +10,7 @@ import { dashboardFrame, encodeFrame, isoUtc, type DashboardFrameTopic, type Hyd
 /** Intervals without a `monitoring` frame after which the producer counts as gone. */
 export const MISSED_INTERVALS = 3;
 
-/** Frame types a dashboard is given from memory, in burst order, when the snapshot cannot be had. */
+/** Frame types a dashboard is given, in burst order, when the snapshot cannot be had (agents is always current). */
 const SNAPSHOT_TYPES: readonly DashboardFrameTopic[] = ['monitoring', 'health', 'agents', 'logs', 'alert'];
 
 export interface ProducerWatchOptions {
@@ -26,9 +26,10 @@ export interface ProducerWatch {
   seen(type: DashboardFrameTopic, bytes: Uint8Array): void;
   /**
    * The frames to give a dashboard whose snapshot the metrics service could not answer
-   * (`reason`): the last frames, and an alert saying the data is not fresh.
+   * (`reason`): the last frames, the gateway's own current `agents` frame in its place, and an
+   * alert saying the rest is not fresh.
    */
-  fallbackBurst(reason: string): Uint8Array[];
+  fallbackBurst(reason: string, agents: Uint8Array | undefined): Uint8Array[];
   /** True while the producer counts as gone. */
   readonly dark: boolean;
   start(): void;
@@ -72,9 +73,9 @@ export function createProducerWatch(opts: ProducerWatchOptions): ProducerWatch {
       darkSince = undefined;
       opts.broadcast(alert('dashboard_data_recovered', 'Dashboard data restored', message, 'info', t));
     },
-    fallbackBurst(reason) {
+    fallbackBurst(reason, agents) {
       const frames = SNAPSHOT_TYPES.flatMap((type) => {
-        const bytes = last.get(type);
+        const bytes = type === 'agents' ? agents : last.get(type);
         return bytes ? [bytes] : [];
       });
       const t = now();

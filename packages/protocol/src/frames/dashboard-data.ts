@@ -111,6 +111,22 @@ export const AlertInputSchema = z
   .refine((a) => Boolean(a.message?.trim() || a.title?.trim()), { message: 'An alert needs a message or a title' });
 export type AlertInput = z.output<typeof AlertInputSchema>;
 
+/**
+ * `dashboard_alert` data: several alerts as `{alerts: [...]}`, or one alert. An object with an
+ * `alerts` member is always the batch form, so `{alerts: ["x"], message: "m"}` is refused rather
+ * than read as one alert that carries a stray list.
+ */
+export const DashboardAlertDataSchema = z.union([
+  z.looseObject({ alerts: z.array(AlertInputSchema) }),
+  AlertInputSchema.refine((a) => !('alerts' in a), { message: 'alerts must be a list of alerts', path: ['alerts'] }),
+]);
+export type DashboardAlertData = z.output<typeof DashboardAlertDataSchema>;
+
+/** The alerts a `dashboard_alert` carries, in order. */
+export function alertInputsOf(data: DashboardAlertData): AlertInput[] {
+  return 'alerts' in data && Array.isArray(data.alerts) ? (data.alerts as AlertInput[]) : [data as AlertInput];
+}
+
 function titleFromType(type: string): string {
   const words = type.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();

@@ -60,6 +60,12 @@ describe('parseDashboardCommand', () => {
     expect(parseDashboardCommand({ type: 'dashboard_alert', data: { severity: 'info' } })).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
+  it('refuses an alert that carries an `alerts` member which is not a list of alerts (found by the fuzz test)', () => {
+    for (const alerts of [['1&~~iw-'], 'x', [{ severity: 'info' }], {}]) {
+      expect(parseDashboardCommand({ type: 'dashboard_alert', data: { alerts, message: 'looks like one alert' } })).toMatchObject({ ok: false, reason: 'invalid' });
+    }
+  });
+
   it('classifies unknown types and non-objects', () => {
     expect(parseDashboardCommand({ type: 'auth', token: 'x' })).toMatchObject({ ok: false, reason: 'unknown_type', type: 'auth' });
     expect(parseDashboardCommand({})).toMatchObject({ ok: false, reason: 'unknown_type', type: 'None' });

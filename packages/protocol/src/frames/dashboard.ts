@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { CloseCodes } from '../codes';
 import { IsoDateTime, formatIssues, isPlainObject, pyStr, pyTruthy, ZonedIsoDateTime } from '../validation';
 import { PongFrameSchema } from './common';
-import { AgentsDataSchema, AlertDataSchema, AlertInputSchema, HealthDataSchema, LogsDataSchema, MonitoringDataSchema } from './dashboard-data';
+import { AgentsDataSchema, AlertDataSchema, DashboardAlertDataSchema, HealthDataSchema, LogsDataSchema, MonitoringDataSchema } from './dashboard-data';
 
 function envelope<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.strictObject({ type: z.literal(type), timestamp: ZonedIsoDateTime, data });
@@ -146,7 +146,7 @@ export const DashboardCommandSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('dashboard_log'), data: DashboardLogRequestSchema }),
   z.looseObject({
     type: z.literal('dashboard_alert'),
-    data: z.union([z.looseObject({ alerts: z.array(AlertInputSchema) }), AlertInputSchema]),
+    data: DashboardAlertDataSchema,
   }),
 ]);
 export type DashboardCommand = z.output<typeof DashboardCommandSchema>;

@@ -38,22 +38,6 @@ describe('frames built from a scripted cluster', () => {
     expect(DashboardOutboundFrameSchema.safeParse(dashboardFrame('monitoring', monitoring, isoUtc(T0))).success).toBe(true);
   });
 
-  it('agents: lazy liveness, types and summary', () => {
-    const { agentsData } = scripted().view();
-    expect(agentsData).toMatchObject({
-      total_count: 3,
-      active_count: 2,
-      agent_types: { testing: 2, monitoring: 1 },
-      status_summary: { alive: 2, dead: 1 },
-    });
-    expect(agentsData.agents.map((a) => [a.agent_id, a.status])).toEqual([
-      ['agent-a', 'alive'],
-      ['agent-b', 'alive'],
-      ['agent-c', 'dead'],
-    ]);
-    expect(DashboardOutboundFrameSchema.safeParse(dashboardFrame('agents', agentsData, isoUtc(T0))).success).toBe(true);
-  });
-
   it('health: agents component and gateway replicas from telemetry', () => {
     const { health } = scripted().view();
     expect(health.status).toBe('healthy');
@@ -92,6 +76,5 @@ describe('frames built from a scripted cluster', () => {
       resource_utilization: { cpu: 0, memory: 0, network: 0, storage: 0 },
     });
     expect(v.health).toMatchObject({ status: 'healthy', reason: 'All systems operational' });
-    expect(v.agentsData).toEqual({ agents: [], total_count: 0, active_count: 0, agent_types: {}, status_summary: { alive: 0, dead: 0 } });
   });
 });

@@ -7,7 +7,6 @@ import { type StoredAgent } from '@arcp/protocol';
 import { type BusStatus } from '@arcp/service-kit';
 import { type TelemetryAggregator, type ClusterSummary } from '../telemetry/aggregator';
 import { snapshotAgents, type AgentSnapshot } from './agent-snapshot';
-import { buildAgents, type AgentsData } from './agents';
 import { buildHealth, type HealthData } from './health';
 import { buildMonitoring, type MonitoringData } from './monitoring';
 
@@ -17,7 +16,6 @@ export interface ClusterView {
   cluster: ClusterSummary;
   monitoring: MonitoringData;
   health: HealthData;
-  agentsData: AgentsData;
 }
 
 export interface ViewSources {
@@ -37,6 +35,5 @@ export function readClusterView(src: ViewSources, nowMs: number): ClusterView {
     cluster,
     monitoring: buildMonitoring(agents, cluster, src.connectionCapacity),
     health: buildHealth(agents, { engine: src.bus.engine, status: src.bus.status() }, cluster),
-    agentsData: buildAgents(agents),
   };
 }
