@@ -57,14 +57,15 @@ RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=<a directory of services/>
 # of pnpm-lock.yaml (injected workspace packages let `deploy` use the shared lockfile, offline),
 # and the workspace packages it uses (their `files: ["dist"]`) copied in, not symlinked. Then
 # the uWebSockets.js binaries for other OSes, CPUs and Node ABIs (~110 MB) go: only
-# uws_linux_<arch>_<abi>.node of this image stays.
+# uws_linux_<arch>_<abi>.node of this image stays. A service that does not use uWebSockets.js
+# (metrics: only the ops server of service-kit, on node:http) has none to keep.
 RUN pnpm --filter "./services/$SERVICE" deploy --prod --offline --config.inject-workspace-packages=true /out \
  && test -f /out/dist/main.js \
  && { [ "$SERVICE" != gateway-dashboard ] && [ "$SERVICE" != standalone ] || test -n "$(find /out/node_modules -path '*dashboard-ui/dist/web/index.html' | head -1)"; } \
  && rm -rf /out/src /out/tsconfig.build.json /out/pnpm-lock.yaml \
  && keep="uws_$(node -p "process.platform+'_'+process.arch+'_'+process.versions.modules").node" \
  && find /out/node_modules/.pnpm -path '*uws-js-unofficial*' -name 'uws_*.node' ! -name "$keep" -delete \
- && test -n "$(find /out/node_modules/.pnpm -name "$keep")"
+ && { [ -z "$(find /out/node_modules/.pnpm -maxdepth 1 -name '*uws-js-unofficial*')" ] || test -n "$(find /out/node_modules/.pnpm -name "$keep")"; }
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
