@@ -103,18 +103,17 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
     });
 
     // Behind Docker's port proxy every client has the same address, so one client's budget
-    // cannot be told apart from another's there; the cap test below still runs.
-    const distinct = ctx.options.oneClientAddress !== true;
-    (distinct ? it : it.skip)(
-      `silent anonymous sockets are held per address and never lock the operator out${distinct ? '' : ' (one client address behind the port proxy)'}`,
-      async () => {
+    // cannot be told apart from another's there: the per-address case does not exist in that
+    // topology and is not registered (the other topologies run it; the cap test below runs
+    // everywhere).
+    if (ctx.options.oneClientAddress !== true)
+      it('silent anonymous sockets are held per address and never lock the operator out', async () => {
         const perAddress = ctx.t.perAddress('dashboard');
         for (let i = 0; i < perAddress; i++) await ctx.open('dashboard', 0, '127.0.0.2');
         await expect(ctx.open('dashboard', 0, '127.0.0.2')).rejects.toMatchObject({ status: 429, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
         const token = await ctx.admin();
         await ctx.dashboard(0, token, '127.0.0.3');
-      },
-    );
+      });
 
     it('the connection cap counts signed-in dashboards only', async () => {
       const token = await ctx.admin();
