@@ -9,7 +9,7 @@ const frame = (type: string, data: unknown = {}) => ({ type, timestamp: '2026-01
 
 const AGENTS = Buffer.from(JSON.stringify(frame('agents', { agents: [], total_count: 0 })));
 
-function setup(opts: { relayFails?: boolean; agentsFail?: boolean } = {}) {
+function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?: Promise<void> } = {}) {
   const relayed: Array<{ command: string; data: unknown }> = [];
   const logs: string[] = [];
   const bad: string[] = [];
@@ -24,7 +24,10 @@ function setup(opts: { relayFails?: boolean; agentsFail?: boolean } = {}) {
     relay: async (command, data) => {
       relayed.push({ command, data });
       if (opts.relayFails) throw new Error('no responders');
-      if (command === 'snapshot') return [frame('monitoring'), frame('health'), frame('logs')];
+      if (command === 'snapshot') {
+        await opts.snapshotGate;
+        return [frame('monitoring'), frame('health'), frame('logs')];
+      }
       if (command === 'refresh_request') return [frame('monitoring'), frame('health'), frame('logs'), frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' })];
       return [];
     },
@@ -61,6 +64,24 @@ describe('dashboard handshake', () => {
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs']);
     expect(logs).toEqual(['INFO New dashboard connection established (1 total)']);
     expect([...conn.topics].sort()).toEqual(['dashboard/always', 'dashboard/pausable']);
+  });
+});
+
+describe('dashboard burst while the snapshot is slow', () => {
+  it('takes broadcasts only after the burst, and a pause sent meanwhile holds', async () => {
+    let release!: () => void;
+    const { channel } = setup({ snapshotGate: new Promise<void>((r) => (release = r)) });
+    const conn = createFakeConnection('dashboard');
+    const opening = channel.onOpen(conn);
+    await new Promise((r) => setImmediate(r));
+    // Nothing is subscribed while the snapshot is in flight, so no periodic frame can come first.
+    expect(conn.topics.size).toBe(0);
+    await channel.onMessage(conn, '{"type":"pause_monitoring"}');
+    release();
+    await opening;
+    // The pause is acknowledged at once; the burst follows in the reference's order.
+    expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['pause_ack', 'monitoring', 'health', 'agents', 'logs']);
+    expect([...conn.topics]).toEqual(['dashboard/always']);
   });
 });
 

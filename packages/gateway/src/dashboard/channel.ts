@@ -54,8 +54,6 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
     },
     async onOpen(conn) {
       conn.state.paused = false;
-      conn.subscribe(Topics.dashboardAlways);
-      conn.subscribe(Topics.dashboardPausable);
       deps.log('INFO', `New dashboard connection established (${deps.authenticatedCount()} total)`);
       // The agents frame comes from this gateway's copy of the directory (after its
       // read-your-writes barrier), the rest from the metrics service.
@@ -69,6 +67,12 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
         // rest is not fresh, and the periodic frames once the service is back.
         for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err), await agents)) conn.send(Buffer.from(bytes), false, 'fallback');
       }
+      // Broadcasts only after the burst, so the first frames are always the reference's
+      // monitoring, health, agents, logs even when the snapshot is slow; what was broadcast while
+      // it was in flight is already in it (the periodic frames come again within an interval).
+      // A pause_monitoring that arrived meanwhile holds.
+      conn.subscribe(Topics.dashboardAlways);
+      if (conn.state.paused !== true) conn.subscribe(Topics.dashboardPausable);
     },
     async onMessage(conn, text) {
       let value: unknown;
