@@ -53,15 +53,20 @@ test('a socket whose send buffer stays over the limit is closed 4201 and counted
   const frame = Buffer.alloc(32 * 1024, 'x');
   const slowHandle = handles[1]!;
   // Fill the kernel buffers of the stalled socket; uWS then queues up to maxBackpressure and skips it.
+  const delivered = new Set<number>();
   for (let i = 0; i < 800 && slow.rec.closed.length === 0; i++) {
-    slowHandle.publish('slow/topic', frame, 'monitoring');
+    delivered.add(slowHandle.publish('slow/topic', frame, 'monitoring'));
     if (i % 50 === 0) await pause(5);
   }
+  // Once the sweep has seen the stalled socket over the limit, publishes reach the healthy one
+  // only, and the frames skipped for the stalled one are counted as dropped.
+  expect([...delivered].sort()).toEqual([1, 2]);
   for (let i = 0; i < 40 && slow.rec.closed.length === 0; i++) await pause(25);
   expect(slow.rec.closed.map((r) => r.code)).toEqual([4201]);
   expect(slow.rec.closed[0]!.conn.bufferedAmount()).toBe(0);
   const text = await registry.metrics();
   expect(text).toMatch(/arcp_gateway_drops_total\{channel="dashboard",reason="backpressure"\} [1-9]/);
+  expect(text).toMatch(/arcp_gateway_drops_total\{channel="dashboard",reason="skipped"\} [1-9]/);
   healthy.send('alive?');
   let reply: string | Buffer;
   do reply = await healthy.next(); while (reply !== 'echo:alive?');

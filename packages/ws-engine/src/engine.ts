@@ -22,7 +22,7 @@ import { drainInBatches, type DrainOptions } from './drain';
 import { startSlowConsumerSweep } from './slow-consumers';
 import { startIdlePinger } from './idle-ping';
 import { createAdmission, type RefusalReason } from './admission';
-import { UwsConnection, type SocketData } from './uws-connection';
+import { rebaseActivity, UwsConnection, type EndpointShared, type SocketData } from './uws-connection';
 
 export interface MountEndpointDeps {
   logger: LoggerLike;
@@ -57,6 +57,9 @@ export interface EndpointHandle {
   stop(): void;
 }
 
+/** How often the activity stamps' origin moves (well inside the ~12 days they can span). */
+const ACTIVITY_REBASE_MS = 24 * 3600_000;
+
 /** The reason uWS gives when it drops a socket for a frame over its own hard limit. */
 const UWS_TOO_BIG = 'Received too big message';
 
@@ -83,6 +86,12 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const ctx: InboundContext = { def, metrics, logger: deps.logger, admission };
   const channel = def.name;
   const conns = new Set<UwsConnection>();
+  /** Sockets the slow-consumer sweep saw over the send-buffer limit (usually none). */
+  const overLimit = new Set<UwsConnection>();
+  const shared: EndpointShared = { channel, rate: def.limits.messageRate, metrics, activityEpoch: Date.now() };
+  // Activity stamps are offsets from `shared.activityEpoch`; move it daily so they stay small.
+  const rebase = setInterval(() => rebaseActivity(shared, conns), ACTIVITY_REBASE_MS);
+  rebase.unref();
   const forwards: Subscription[] = [];
   let draining = false;
   metrics.connections.set({ channel }, 0);
@@ -108,7 +117,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     const remoteAddress = forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString());
     const refusal = admission.check(remoteAddress);
     if (refusal) return refuse(res, req.getUrl(), refusal);
-    const data: SocketData = { remoteAddress };
+    const data: SocketData = { conn: new UwsConnection(shared, remoteAddress, withAuth) };
     res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
   };
 
@@ -120,8 +129,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     sendPingsAutomatically: true,
     upgrade,
     open: (ws) => {
-      const conn = new UwsConnection(ws, channel, def.limits.messageRate, metrics, def.auth !== undefined);
-      ws.getUserData().conn = conn;
+      const conn = ws.getUserData().conn;
+      conn.attach(ws);
       conns.add(conn);
       admission.opened(conn.remoteAddress);
       (withAuth ? metrics.pending : metrics.connections).inc({ channel });
@@ -135,14 +144,17 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     },
     drain: (ws) => {
       const conn = ws.getUserData().conn;
-      if (conn && conn.bufferedAmount() < def.limits.maxBackpressureBytes) conn.overLimitSince = undefined;
+      if (conn.bufferedAmount() < def.limits.maxBackpressureBytes) {
+        conn.overLimit = false;
+        overLimit.delete(conn);
+      }
     },
     close: (ws, code, message) => {
       const conn = ws.getUserData().conn;
-      if (!conn) return;
       const authenticated = conn.phase === 'ready';
       conn.markClosed();
       conns.delete(conn);
+      overLimit.delete(conn);
       admission.closed(conn.remoteAddress, authenticated);
       (authenticated ? metrics.connections : metrics.pending).dec({ channel });
       metrics.closed.inc({ channel, code: closeCodeLabel(code) });
@@ -151,7 +163,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     },
   });
 
-  const sweep = startSlowConsumerSweep(conns, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, (conn) => {
+  const sweep = startSlowConsumerSweep(conns, overLimit, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, (conn) => {
     metrics.drops.inc({ channel, reason: 'backpressure' });
     deps.logger.warn({ channel, conn: conn.id, buffered: conn.bufferedAmount() }, 'closing slow consumer');
     conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
@@ -163,11 +175,19 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     const started = process.hrtime.bigint();
     const subscribers = app.numSubscribers(topic);
     if (subscribers === 0) return 0;
+    // uWS skips a subscriber whose send buffer is over the limit: count those frames as dropped
+    // (sockets the sweep has seen over it; a socket goes over between two sweeps unnoticed).
+    let skipped = 0;
+    if (overLimit.size > 0) {
+      for (const conn of overLimit) if (conn.bufferedAmount() > def.limits.maxBackpressureBytes && conn.isSubscribed(topic)) skipped++;
+    }
     app.publish(topic, bytes, false, false);
     metrics.fanout.observe({ channel }, Number(process.hrtime.bigint() - started) / 1e9);
-    metrics.sent.inc({ channel, type }, subscribers);
-    metrics.sentBytes.inc({ channel }, subscribers * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
-    return subscribers;
+    const delivered = subscribers - skipped;
+    if (skipped > 0) metrics.drops.inc({ channel, reason: 'skipped' }, skipped);
+    metrics.sent.inc({ channel, type }, delivered);
+    metrics.sentBytes.inc({ channel }, delivered * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
+    return delivered;
   };
 
   return {
@@ -202,6 +222,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     stop() {
       sweep.stop();
       pinger?.stop();
+      clearInterval(rebase);
       for (const sub of forwards.splice(0)) sub.unsubscribe();
     },
   };

@@ -14,8 +14,8 @@ export function startIdlePinger(conns: ReadonlySet<UwsConnection>, idlePingMs: n
     () => {
       const t = now();
       for (const conn of conns) {
-        if (!conn.isOpen || conn.phase !== 'ready' || t - conn.lastActivityAt < idlePingMs) continue;
-        conn.lastActivityAt = t;
+        if (!conn.isOpen || conn.phase !== 'ready' || conn.idleFor(t) < idlePingMs) continue;
+        conn.touch(t);
         conn.send('ping', false, 'ping');
       }
     },

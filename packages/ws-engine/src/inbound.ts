@@ -23,7 +23,7 @@ export const UNSUPPORTED_DATA = 1003;
 export function onFrame(ctx: InboundContext, conn: UwsConnection, data: ArrayBuffer, isBinary: boolean): void {
   const channel = ctx.def.name;
   ctx.metrics.receivedBytes.inc({ channel }, data.byteLength);
-  conn.lastActivityAt = Date.now();
+  conn.touch();
   if (data.byteLength > ctx.def.limits.maxPayloadBytes) {
     ctx.metrics.drops.inc({ channel, reason: 'payload' });
     conn.close(CloseCodes.MESSAGE_TOO_BIG, CloseReasons[CloseCodes.MESSAGE_TOO_BIG]);

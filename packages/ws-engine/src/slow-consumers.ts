@@ -1,7 +1,8 @@
 /**
- * Slow-consumer detection. uWS skips publishing to a socket whose send buffer is over
- * `maxBackpressure`, so a stalled client silently misses frames; one that stays over the limit
- * for a whole check period is closed (4201, reconnect and resync) and its memory released.
+ * Slow-consumer detection, by time: uWS skips publishing to a socket whose send buffer is over
+ * `maxBackpressure`, so a stalled client misses frames; one that stays over the limit for a
+ * whole check period is closed (4201, reconnect and resync) and its memory released. Sockets seen
+ * over the limit are kept in `overLimit`, so a publish can count the frames uWS skipped for them.
  */
 import type { UwsConnection } from './uws-connection';
 
@@ -11,19 +12,20 @@ export interface Sweep {
 
 export function startSlowConsumerSweep(
   conns: ReadonlySet<UwsConnection>,
+  overLimit: Set<UwsConnection>,
   limitBytes: number,
   periodMs: number,
   onSlow: (conn: UwsConnection) => void,
-  now: () => number = Date.now,
 ): Sweep {
   const timer = setInterval(() => {
-    const t = now();
     for (const conn of conns) {
       if (!conn.isOpen) continue;
       if (conn.bufferedAmount() < limitBytes) {
-        conn.overLimitSince = undefined;
-      } else if (conn.overLimitSince === undefined) {
-        conn.overLimitSince = t;
+        conn.overLimit = false;
+        overLimit.delete(conn);
+      } else if (!conn.overLimit) {
+        conn.overLimit = true;
+        overLimit.add(conn);
       } else {
         onSlow(conn);
       }

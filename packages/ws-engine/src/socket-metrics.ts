@@ -5,7 +5,8 @@
 import { perRegistry } from '@arcp/service-kit';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type DropReason = 'backpressure' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
+/** `skipped`: a published frame uWS did not queue for a socket over its send-buffer limit. */
+export type DropReason = 'backpressure' | 'skipped' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
 
 export interface SocketMetrics {
   /** Authenticated sockets (every socket of an endpoint without auth). */

@@ -12,10 +12,33 @@ import type { SocketMetrics } from './socket-metrics';
 import type { RateLimit } from '@arcp/service-kit';
 import { TokenBucket } from './rate-limit';
 
-/** Data attached to each uWS socket at upgrade. */
+/**
+ * Data attached to each uWS socket at upgrade: the connection object itself, made at upgrade, so
+ * a socket carries one engine object and one reference to it (uWS copies the upgrade data's
+ * properties onto its own per-socket object).
+ */
 export interface SocketData {
-  remoteAddress: string;
-  conn?: UwsConnection;
+  conn: UwsConnection;
+}
+
+/** What every connection of one endpoint shares: one reference per socket instead of several. */
+export interface EndpointShared {
+  readonly channel: string;
+  readonly rate: RateLimit;
+  readonly metrics: SocketMetrics;
+  /**
+   * The origin of the connections' activity stamps (epoch ms). Stamps are offsets from it so they
+   * stay small integers held in the object, not a boxed double per socket; `rebaseActivity` moves
+   * it long before an offset leaves the small-integer range (2^30 ms, about 12 days).
+   */
+  activityEpoch: number;
+}
+
+/** Moves the endpoint's activity origin to `now` and shifts every stamp, keeping idle times. */
+export function rebaseActivity(shared: EndpointShared, conns: Iterable<UwsConnection>, now = Date.now()): void {
+  const shift = now - shared.activityEpoch;
+  shared.activityEpoch = now;
+  for (const conn of conns) conn.shiftActivity(shift);
 }
 
 export type AuthPhase = 'awaiting' | 'verifying' | 'ready';
@@ -33,21 +56,49 @@ export class UwsConnection implements Connection {
   authTimer: NodeJS.Timeout | undefined;
   /** Set when the rate-limit warning frame went out; cleared when the client slows down. */
   rateWarned = false;
-  /** First sweep that saw the send buffer over the limit; undefined while under it. */
-  overLimitSince: number | undefined;
-  /** Last client frame (or server keep-alive ping), for the idle pinger. */
-  lastActivityAt = Date.now();
+  /** Set by the slow-consumer sweep that saw the send buffer over the limit; cleared under it. */
+  overLimit = false;
+  /** Last client frame (or server keep-alive ping), in ms after the endpoint's activity origin. */
+  private lastActivity: number;
   private open = true;
+  /** Set by `attach` when uWS opens the socket; the object is made at upgrade. */
+  private ws!: WebSocket<SocketData>;
 
   constructor(
-    private readonly ws: WebSocket<SocketData>,
-    readonly channel: string,
-    private readonly rate: RateLimit,
-    private readonly metrics: SocketMetrics,
+    private readonly shared: EndpointShared,
+    remoteAddress: string,
     withAuth: boolean,
   ) {
-    this.remoteAddress = ws.getUserData().remoteAddress;
+    this.remoteAddress = remoteAddress;
     this.phase = withAuth ? 'awaiting' : 'ready';
+    this.lastActivity = Date.now() - shared.activityEpoch;
+  }
+
+  /** Records activity (a client frame, or a keep-alive ping sent) at `now` (epoch ms). */
+  touch(now = Date.now()): void {
+    this.lastActivity = now - this.shared.activityEpoch;
+  }
+
+  /** Milliseconds since the last activity, at `now` (epoch ms). */
+  idleFor(now = Date.now()): number {
+    return now - this.shared.activityEpoch - this.lastActivity;
+  }
+
+  shiftActivity(shift: number): void {
+    this.lastActivity -= shift;
+  }
+
+  /** Binds the uWS socket opened for this connection. */
+  attach(ws: WebSocket<SocketData>): void {
+    this.ws = ws;
+  }
+
+  get channel(): string {
+    return this.shared.channel;
+  }
+
+  private get metrics(): SocketMetrics {
+    return this.shared.metrics;
   }
 
   get id(): string {
@@ -60,7 +111,7 @@ export class UwsConnection implements Connection {
 
   /** The inbound rate bucket, full when the socket sends its first frame. */
   get bucket(): TokenBucket {
-    return (this.rateBucket ??= new TokenBucket(this.rate));
+    return (this.rateBucket ??= new TokenBucket(this.shared.rate));
   }
 
   /** Keeps a frame received while the auth step runs; false when the hold is full. */
@@ -106,6 +157,10 @@ export class UwsConnection implements Connection {
 
   unsubscribe(topic: string): void {
     if (this.open) this.ws.unsubscribe(topic);
+  }
+
+  isSubscribed(topic: string): boolean {
+    return this.open && this.ws.isSubscribed(topic);
   }
 
   bufferedAmount(): number {
