@@ -8,6 +8,8 @@ import { CoreMeter, CpuMeter } from './procs';
 
 export interface WindowCpu {
   server_cpu: number;
+  /** Each server process's CPU (cores), in the order the servers were given. */
+  server_cpu_each: number[];
   gen_cpu: number;
   /** Feeder, nats-server, registry…: our own helpers on the client core. */
   aux_cpu: number;
@@ -48,6 +50,7 @@ export class WindowMeter {
     const otherTotal = Math.max(0, busy.reduce((a, b) => a + b, 0) - serverCpu - genCpu - auxCpu - 0.02);
     return {
       server_cpu: serverCpu,
+      server_cpu_each: v.slice(0, server.length),
       gen_cpu: genCpu,
       aux_cpu: auxCpu,
       core_busy: busy,
