@@ -12,7 +12,8 @@ import { isoMicros, livenessDocument, metricsDocument, registrationDocument } fr
 import { parsePerfReport } from './perf';
 import { moduleOf, summarize } from './profile';
 import { appendResults, BEGIN, END, renderBench, renderReport } from './results';
-import { promSum } from './servers';
+import { GATEWAY_CHANNELS, channelEnv } from '@arcp/gateway';
+import { gatewayEnv, promSum } from './servers';
 import type { Bench, ResultLine } from './types';
 import { parseReady } from './wsload';
 
@@ -138,4 +139,13 @@ describe('bench harness helpers', () => {
     expect(rows).toContain('| N=1 (window 0) | window 0 | 7 | – | no | none | n/a |');
     expect(rows).toContain('| churn | shipped defaults | 0 | – | no | none | n/a |');
   });
+});
+
+test('gateways under benchmark admit the generators\' sockets: every channel\'s budgets are lifted', () => {
+  // wsload opens up to 19,900 sockets from one loopback address; a budget left at its default
+  // (20 per address on /public/ws) would silently measure 20 sockets.
+  for (const spec of Object.values(GATEWAY_CHANNELS)) {
+    const parsed = channelEnv(spec).parse({ ...gatewayEnv(), JWT_SECRET: 'x'.repeat(32) }) as Record<string, number>;
+    for (const k of ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS']) expect(parsed[`${spec.envPrefix}_WS_${k}`]).toBeGreaterThanOrEqual(40_000);
+  }
 });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startNatsServer, type RunningNatsServer } from '@arcp/testkit';
+import { GATEWAY_CHANNELS } from '@arcp/gateway';
 import { spawnNodeEntry, waitHttpOk } from './node-proc';
 import { adopt, pin, sleep, type Proc } from './procs';
 
@@ -40,16 +41,25 @@ export function benchPrefix(tag: string): string {
  * Everything else is the shipped default (the 50 ms broadcast coalescing window among them); a
  * bench that measures another configuration passes it in `extra` and labels its line.
  */
+/**
+ * Every channel's connection budgets, lifted: the generators hold tens of thousands of sockets,
+ * from a few loopback addresses where real clients would each have their own.
+ */
+export const LIFTED_BUDGETS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(GATEWAY_CHANNELS).flatMap((c) => ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS'].map((k) => [`${c.envPrefix}_WS_${k}`, '1000000'])),
+  ),
+);
+
 export function gatewayEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_S: '5',
     AGENT_HEARTBEAT_TIMEOUT: '86400',
-    PUBLIC_WS_MAX_CONNECTIONS: '1000000',
     PUBLIC_WS_INTERVAL: '3600',
     PUBLIC_WS_PING_INTERVAL: '3600',
-    AGENT_WS_MAX_CONNECTIONS: '1000000',
     AGENT_WS_PING_INTERVAL: '3600',
+    ...LIFTED_BUDGETS,
     ...extra,
   };
 }
