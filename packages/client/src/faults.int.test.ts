@@ -127,6 +127,8 @@ describeWithNatsServer('faults under a supervised cluster', () => {
     });
     agents.onFrame('agent_list', (f) => agentLists.push({ at: Date.now(), ids: f.agents.map((a) => a.agent_id) }));
     await Promise.all(clients.map(([, c]) => c.connect()));
+    // The periodic frames are flowing before the first fault (the probes judge their gaps).
+    await waitFor(() => lastFrame.has('public:stats_update') && lastFrame.has('dashboard:monitoring'), { timeoutMs: 20_000, what: 'the first periodic frames' });
   }, 240_000);
 
   afterAll(async () => {
@@ -155,6 +157,9 @@ describeWithNatsServer('faults under a supervised cluster', () => {
     },
     heartbeats: async () => {
       await Promise.all(sessions.map((s) => s.heartbeatNow()));
+    },
+    'admin login': async () => {
+      await http.login(env.ADMIN_USERNAME!, env.ADMIN_PASSWORD!);
     },
     'admin API': async () => {
       const listed = await http.listAgents(admin, { status: 'alive' });
