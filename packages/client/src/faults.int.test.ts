@@ -4,8 +4,8 @@
  * processes, the metrics service, two replicas of each gateway, the nginx edge),
  * agents registered and heartbeating through the SDK's AgentSession, and one SDK client on each
  * channel. Then, one after another: NATS is killed, a registry process is killed, the gateway
- * replica holding each channel's client is killed, the metrics service is killed (all SIGKILL;
- * the supervisor starts each again). For each fault the suite probes every path a client uses
+ * replica holding each channel's client is killed, the metrics service is killed, the edge is
+ * killed (all SIGKILL; the supervisor starts each again). For each fault the suite probes every path a client uses
  * until all work again, and checks that no agent was lost, that the clients were told (a close,
  * an alert frame) and came back by themselves, that the dead process came back (a new pid,
  * ready) and that no process logged a fatal or unhandled error. The measured figures are printed
@@ -330,6 +330,12 @@ function faultSuite(): void {
     const report = await fault('metrics service killed', [unit('metrics', cluster.metrics)]);
     expect(report.alerts).toContain('dashboard_data_unavailable');
     expect(report.alerts.indexOf('dashboard_data_recovered')).toBeGreaterThan(report.alerts.indexOf('dashboard_data_unavailable'));
+  }, 180_000);
+
+  it('rides out the edge being killed: every socket through it is told, and comes back with it', async () => {
+    const edge = () => cluster.procs.find((p) => p.name === 'edge')!;
+    const report = await fault('edge (nginx) killed', [{ unit: 'edge', proc: edge, ready: `${cluster.edgeUrl}/edge-healthz` }]);
+    for (const c of ['public', 'agents', 'dashboard'] as const) expect([c, report.closes[c]![0]]).toEqual([c, 1006]);
   }, 180_000);
 }
 
