@@ -20,8 +20,8 @@ import { registration, WebSocket } from './test-support/server';
 
 /**
  * From the kill until every probe below works again (and the bound for the killed process to be
- * back). Measured on a 2-core VM shared with other work, load average 6-16: 0.3-5.3 s per fault,
- * the killed processes ready again after 0.7-14 s (docs/failure-modes.md has each). The bound is
+ * back). Measured on a 2-core VM shared with other work, load average 6-18: 0.3-5.3 s per fault,
+ * the killed processes ready again after 0.6-15 s (docs/failure-modes.md has each). The bound is
  * for such a machine under heavier load; over it, the failure names the late probe and shows
  * every service's log tail.
  */
