@@ -158,10 +158,32 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
 
   /** Sends a JSON frame (or raw text); throws when the channel is not open. */
   send(frame: object | string): void {
+    this.assertOpen();
+    this.socket!.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  private assertOpen(): void {
     if (this.current !== 'open' || this.socket === null || this.socket.readyState !== OPEN) {
       throw new ArcpError(`cannot send: the channel is ${this.current}`);
     }
-    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /**
+   * Sends `frame` and resolves with the next frame matching `pred` (as `waitFor`). A channel that
+   * is not open refuses at once, before anything waits for an answer: no waiter is left behind to
+   * reject later, unobserved, when its deadline passes.
+   */
+  protected request<T extends F>(frame: object, pred: (frame: F) => frame is T, timeoutMs?: number): Promise<T>;
+  protected request(frame: object, pred: (frame: F) => boolean, timeoutMs?: number): Promise<F>;
+  protected request(frame: object, pred: (frame: F) => boolean, timeoutMs?: number): Promise<F> {
+    try {
+      this.assertOpen();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const answer = this.waitFor(pred, timeoutMs);
+    this.send(frame);
+    return answer;
   }
 
   /** Calls `listener` for every frame of this `type`. */
@@ -200,6 +222,7 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
 
   /** Sends a plain-text `ping` and resolves with the round trip (ms) when `pong` comes back. */
   async pingText(timeoutMs = 10_000): Promise<number> {
+    this.assertOpen();
     const sent = Date.now();
     const answered = new Promise<number>((resolve, reject) => {
       const cleanup = () => {

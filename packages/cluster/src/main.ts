@@ -2,7 +2,10 @@
  * `pnpm start:cluster [--replicas N] [--nats N]`: the distributed topology as local processes
  * (see cluster.ts), nginx as the edge on EDGE_PORT (default 8001); `--nats 3` runs a three-node
  * JetStream cluster instead of one nats-server. Secrets that are not set are generated and
- * printed once. Ctrl-C / SIGTERM: edge first, then the services drain, then NATS.
+ * printed once. Two registry processes share the edge's registry route. Every child is
+ * supervised: one that dies is started again with backoff (NATS on the same port and store), and
+ * only a failure during the start stops everything. Ctrl-C / SIGTERM: edge first, then the
+ * services drain, then NATS, and a summary of the restarts.
  */
 import { startLocalCluster } from './cluster';
 import { parseCount } from './args';
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
   });
   const cluster = await startLocalCluster({
     replicas,
+    registryReplicas: 2,
+    supervise: true,
     nats,
     interactive: true,
     signal: starting.signal,
@@ -43,21 +48,18 @@ async function main(): Promise<void> {
   console.log(`\nARCP cluster mode is running behind ${cluster.http}`);
   console.log(`  ${ws}/public/ws   ${ws}/agents/ws   ${ws}/dashboard/ws`);
   if (cluster.nats && cluster.nats.nodes.length > 1) console.log(`  NATS: a JetStream cluster of ${cluster.nats.nodes.length} nodes at ${cluster.nats.url}`);
-  console.log(`  ${cluster.procs.length} processes; Ctrl-C stops them all gracefully\n`);
+  console.log(`  ${cluster.procs.length} processes, each restarted if it dies; Ctrl-C stops them all gracefully\n`);
   let stopping = false;
-  const shutdown = (why: string, code: number) => {
+  const shutdown = (why: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${why}: stopping the edge, draining the services, then NATS…`);
-    void cluster.stop().then(() => process.exit(code));
+    const restarted = Object.entries(cluster.restarts()).filter(([, n]) => n > 0);
+    console.log(restarted.length ? `restarts: ${restarted.map(([name, n]) => `${name} ${n}`).join(', ')}` : 'restarts: none');
+    void cluster.stop().then(() => process.exit(0));
   };
-  process.on('SIGINT', () => shutdown('SIGINT', 0));
-  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
-  for (const proc of cluster.procs) {
-    void proc.exited.then((code) => {
-      if (!stopping) shutdown(`${proc.name} exited unexpectedly (${code})`, 1);
-    });
-  }
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireNatsServerBinary, spawnNatsNode, type NatsNodeConfig } from './nats';
 import { freePort, type ManagedProc } from './process';
+import { Supervisor } from './supervisor';
 
 export interface StartNatsClusterOptions {
   /** Number of nodes (default 3). */
@@ -24,6 +25,11 @@ export interface StartNatsClusterOptions {
   timeoutMs?: number;
   /** Called with every nats-server process as soon as it is spawned, restarts included. */
   onProcess?: (proc: ManagedProc) => void;
+  /**
+   * Watches the nodes (`nats-n1`, ...): the local cluster's supervisor restarts a node that
+   * exits on its own, on the same ports and store. Default: a node stays down until `start()`.
+   */
+  supervisor?: Supervisor;
 }
 
 export interface NatsClusterNode {
@@ -35,7 +41,10 @@ export interface NatsClusterNode {
   /** The current process (a restart replaces it). */
   proc(): ManagedProc;
   isRunning(): boolean;
-  /** Stops the process (SIGKILL by default: a crash, not a shutdown) and waits until it is gone. */
+  /**
+   * Stops the process (SIGKILL by default: a crash, not a shutdown) and waits until it is gone;
+   * it stays down (a supervisor leaves it alone) until `start()`.
+   */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again with the same name, ports and store; resolves once JetStream answers. */
   start(): Promise<void>;
@@ -63,6 +72,7 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
   const binary = requireNatsServerBinary(opts.binary);
   const ownDir = !opts.dir;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'arcp-nats-cluster-'));
+  const supervisor = opts.supervisor ?? new Supervisor({ enabled: false, log: () => {} });
   const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })));
   const routes = ports.map((p) => p.route);
   const nodes = ports.map((p, i) => {
@@ -76,7 +86,7 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
       storeDir: join(nodeDir, 'store'),
       ...(size > 1 ? { cluster: { name: opts.name ?? 'arcp', port: p.route, routes } } : {}),
     };
-    return makeNode(name, binary, join(nodeDir, 'nats.conf'), config, opts);
+    return makeNode(name, binary, join(nodeDir, 'nats.conf'), config, opts, supervisor);
   });
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.kill('SIGTERM')));
@@ -102,24 +112,30 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
   return cluster;
 }
 
-function makeNode(name: string, binary: string, file: string, config: NatsNodeConfig, opts: StartNatsClusterOptions): NatsClusterNode {
-  let current: ManagedProc | undefined;
+function makeNode(name: string, binary: string, file: string, config: NatsNodeConfig, opts: StartNatsClusterOptions, supervisor: Supervisor): NatsClusterNode {
+  const spawnOpts = { interactive: opts.interactive, timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.onProcess ? { onSpawn: opts.onProcess } : {}) };
+  const spawn = () => spawnNatsNode(`nats-${name}`, binary, file, config, spawnOpts);
+  const unit = supervisor.unit(`nats-${name}`, spawn);
+  const running = () => {
+    const current = unit.current();
+    return !!current && !current.isExited();
+  };
   return {
     name,
     url: `nats://127.0.0.1:${config.port}`,
     monitorUrl: `http://127.0.0.1:${config.monitorPort}`,
     proc() {
+      const current = unit.current();
       if (!current) throw new Error(`nats ${name} was never started`);
       return current;
     },
-    isRunning: () => !!current && !current.isExited(),
+    isRunning: running,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      await current?.stop(signal, 5000);
+      await unit.hold(async () => unit.current()?.stop(signal, 5000));
     },
     async start() {
-      if (current && !current.isExited()) throw new Error(`nats ${name} is already running`);
-      const spawnOpts = { interactive: opts.interactive, timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.onProcess ? { onSpawn: opts.onProcess } : {}) };
-      current = await spawnNatsNode(`nats-${name}`, binary, file, config, spawnOpts);
+      if (running()) throw new Error(`nats ${name} is already running`);
+      await unit.replace(spawn);
     },
   };
 }

@@ -50,8 +50,6 @@ export class AgentsChannel extends ChannelClient<AgentsFrame> {
 
   /** Sends `{"type":"ping"}` and resolves with the `pong` frame. */
   async ping(timeoutMs?: number): Promise<PongFrame> {
-    const answer = this.waitFor((f): f is PongFrame => f.type === 'pong', timeoutMs);
-    this.send({ type: 'ping' });
-    return answer;
+    return this.request({ type: 'ping' }, (f): f is PongFrame => f.type === 'pong', timeoutMs);
   }
 }

@@ -91,15 +91,11 @@ export class DashboardChannel extends ChannelClient<DashboardFrame> {
 
   /** Sends `{"type":"ping"}` and resolves with the `pong` frame. */
   async ping(timeoutMs?: number): Promise<PongFrame> {
-    const answer = this.waitFor((f): f is PongFrame => f.type === 'pong', timeoutMs);
-    this.send({ type: 'ping' });
-    return answer;
+    return this.request({ type: 'ping' }, (f): f is PongFrame => f.type === 'pong', timeoutMs);
   }
 
   private async command<K extends AckType>(type: string, ack: K, timeoutMs?: number): Promise<AckFrame<K>> {
-    const answer = this.waitFor((f): f is AckFrame<K> => f.type === ack, timeoutMs);
-    this.send({ type });
-    const frame = await answer;
+    const frame = await this.request({ type }, (f): f is AckFrame<K> => f.type === ack, timeoutMs);
     const data = (frame as unknown as { data: DashboardDataMap[K] }).data as { status: string; message?: string };
     if (data.status === 'error') throw new ArcpError(`${type} failed: ${data.message ?? 'unknown error'}`);
     return frame;

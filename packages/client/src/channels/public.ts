@@ -31,22 +31,19 @@ export class PublicChannel extends ChannelClient<PublicFrame> {
 
   /** One page of alive agents (the server clamps `pageSize` to 1–100). */
   async getDiscovery(request: DiscoveryRequest = {}, timeoutMs?: number): Promise<DiscoveryDataFrame> {
-    const answer = this.waitFor((f) => f.type === 'discovery_data' || f.type === 'error', timeoutMs);
-    this.send({
+    const ask = {
       type: 'get_discovery',
       ...(request.page !== undefined ? { page: request.page } : {}),
       ...(request.pageSize !== undefined ? { page_size: request.pageSize } : {}),
       ...(request.agentType !== undefined ? { agent_type: request.agentType } : {}),
-    });
-    const frame = await answer;
+    };
+    const frame = await this.request(ask, (f) => f.type === 'discovery_data' || f.type === 'error', timeoutMs);
     if (frame.type === 'error') throw new ArcpError(`discovery refused: ${frame.message}`);
     return frame as DiscoveryDataFrame;
   }
 
   /** Sends `{"type":"ping"}` and resolves with the `pong` frame. */
   async ping(timeoutMs?: number): Promise<Extract<PublicFrame, { type: 'pong' }>> {
-    const answer = this.waitFor((f): f is Extract<PublicFrame, { type: 'pong' }> => f.type === 'pong', timeoutMs);
-    this.send({ type: 'ping' });
-    return answer;
+    return this.request({ type: 'ping' }, (f): f is Extract<PublicFrame, { type: 'pong' }> => f.type === 'pong', timeoutMs);
   }
 }
