@@ -112,7 +112,7 @@ async function startService<S extends z.ZodType, Srv extends ServerPort | undefi
     const rateLimit = spec?.rateLimit?.(config);
     server.mountRoutes(parts.routes, { service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY, ...(rateLimit ? { rateLimit } : {}) });
   }
-  server?.mountFallback();
+  server?.mountFallback({ service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY });
   await parts.start();
   let listening: ListenHandle | undefined;
   if (server && spec) {

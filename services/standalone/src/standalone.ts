@@ -86,7 +86,7 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
     trustProxy,
     rateLimit: { perSecond: config.HTTP_RATE_PER_S, burst: config.HTTP_RATE_BURST },
   });
-  server.mountFallback();
+  server.mountFallback({ service: 'standalone', registry, logger, trustProxy });
 
   await registrySvc.start();
   await metricsSvc.start();
