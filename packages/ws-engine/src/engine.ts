@@ -21,6 +21,7 @@ import { onFrame } from './inbound';
 import { drainInBatches, type DrainOptions } from './drain';
 import { startSlowConsumerSweep } from './slow-consumers';
 import { startIdlePinger } from './idle-ping';
+import { createSocketLog } from './socket-log';
 import { createAdmission, type RefusalReason } from './admission';
 import { UwsConnection, type SocketData } from './uws-connection';
 
@@ -84,6 +85,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const channel = def.name;
   const conns = new Set<UwsConnection>();
   const forwards: Subscription[] = [];
+  const socketLog = createSocketLog({ channel, logger: deps.logger });
   let draining = false;
   metrics.connections.set({ channel }, 0);
   metrics.pending.set({ channel }, 0);
@@ -94,8 +96,9 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     pending: { status: 'service-unavailable', detail: 'Too many connections waiting to authenticate, retry later' },
     per_address: { status: 'rate-limit-exceeded', detail: 'Too many connections from this client address' },
   };
-  const refuse = (res: UwsResponse, path: string, reason: RefusalReason) => {
+  const refuse = (res: UwsResponse, path: string, reason: RefusalReason, clientIp: string) => {
     metrics.rejected.inc({ channel, reason });
+    deps.logger.debug({ channel, client_ip: clientIp, reason }, 'upgrade refused');
     if (reason !== 'draining') metrics.drops.inc({ channel, reason: 'cap' });
     const { status, detail } = REFUSALS[reason];
     // Close the connection: the client wanted a socket, not a keep-alive HTTP session.
@@ -103,11 +106,11 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   };
 
   const upgrade = (res: UwsResponse, req: UwsRequest, context: us_socket_context_t) => {
-    if (draining) return refuse(res, req.getUrl(), 'draining');
     const forwarded = deps.trustProxy ? req.getHeader('x-forwarded-for').split(',')[0]?.trim() : '';
     const remoteAddress = forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString());
+    if (draining) return refuse(res, req.getUrl(), 'draining', remoteAddress);
     const refusal = admission.check(remoteAddress);
-    if (refusal) return refuse(res, req.getUrl(), refusal);
+    if (refusal) return refuse(res, req.getUrl(), refusal, remoteAddress);
     const data: SocketData = { remoteAddress };
     res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
   };
@@ -126,6 +129,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       admission.opened(conn.remoteAddress);
       (withAuth ? metrics.pending : metrics.connections).inc({ channel });
       metrics.opened.inc({ channel });
+      socketLog.opened({ conn: conn.id, client_ip: conn.remoteAddress });
       if (def.auth) startAuth(ctx, conn);
       else guard(ctx, conn, () => def.onOpen(conn));
     },
@@ -146,14 +150,17 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       admission.closed(conn.remoteAddress, authenticated);
       (authenticated ? metrics.connections : metrics.pending).dec({ channel });
       metrics.closed.inc({ channel, code: closeCodeLabel(code) });
+      socketLog.closed({ conn: conn.id, client_ip: conn.remoteAddress, code, reason: Buffer.from(message).toString(), authenticated });
       if (code === 1006 && Buffer.from(message).toString() === UWS_TOO_BIG) metrics.drops.inc({ channel, reason: 'payload' });
       guard(ctx, conn, () => def.onClose(conn, code));
     },
   });
 
-  const sweep = startSlowConsumerSweep(conns, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, (conn) => {
+  const overLimit = (conn: UwsConnection) =>
+    deps.logger.debug({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount(), limit: def.limits.maxBackpressureBytes }, 'send buffer over the backpressure limit; closed if still over at the next check');
+  const sweep = startSlowConsumerSweep(conns, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, overLimit, (conn) => {
     metrics.drops.inc({ channel, reason: 'backpressure' });
-    deps.logger.warn({ channel, conn: conn.id, buffered: conn.bufferedAmount() }, 'closing slow consumer');
+    deps.logger.warn({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount() }, 'closing slow consumer');
     conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
   });
 
@@ -202,6 +209,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     stop() {
       sweep.stop();
       pinger?.stop();
+      socketLog.flush();
       for (const sub of forwards.splice(0)) sub.unsubscribe();
     },
   };

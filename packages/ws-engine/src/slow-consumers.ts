@@ -13,6 +13,7 @@ export function startSlowConsumerSweep(
   conns: ReadonlySet<UwsConnection>,
   limitBytes: number,
   periodMs: number,
+  onOverLimit: (conn: UwsConnection) => void,
   onSlow: (conn: UwsConnection) => void,
   now: () => number = Date.now,
 ): Sweep {
@@ -24,6 +25,7 @@ export function startSlowConsumerSweep(
         conn.overLimitSince = undefined;
       } else if (conn.overLimitSince === undefined) {
         conn.overLimitSince = t;
+        onOverLimit(conn);
       } else {
         onSlow(conn);
       }
