@@ -124,7 +124,7 @@ export function envNumber(opts: EnvNumberOptions = {}): z.ZodType<number | undef
   return documented(schema, {
     type: opts.float ? 'number' : 'integer',
     ...(opts.default === undefined ? {} : { default: String(opts.default) }),
-    range: rule.replace(/^an? /, ''),
+    range: rule.replace(/^(an integer|a number) ?/, ''),
   });
 }
 
