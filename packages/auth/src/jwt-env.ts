@@ -2,21 +2,20 @@
  * The JWT settings of every process that issues or verifies tokens (the registry signs, the
  * agents and dashboard gateways verify), parsed from one schema so they cannot drift apart.
  */
+import { envEnum, envString } from '@arcp/service-kit';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH, TOKEN_ALGORITHMS, createTokenService, type TokenService } from './token-service';
 
-const blank = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
 export const JwtEnv = z.object({
   // Shared HMAC secret of every token: the registry signs with it, the gateways verify with it.
-  JWT_SECRET: z.preprocess(
-    blank,
-    z
-      .string({ error: `JWT_SECRET is required (at least ${MIN_SECRET_LENGTH} characters)` })
-      .min(MIN_SECRET_LENGTH, `JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`),
-  ),
+  JWT_SECRET: envString({
+    minLength: MIN_SECRET_LENGTH,
+    rule: `at least ${MIN_SECRET_LENGTH} characters`,
+    requiredRule: `is required (at least ${MIN_SECRET_LENGTH} characters)`,
+    secret: true,
+  }),
   // Pinned signing algorithm: tokens signed any other way (or unsigned) are rejected.
-  JWT_ALGORITHM: z.preprocess(blank, z.enum(TOKEN_ALGORITHMS).default('HS256')),
+  JWT_ALGORITHM: envEnum(TOKEN_ALGORITHMS, 'HS256'),
 });
 export type JwtConfig = z.infer<typeof JwtEnv>;
 

@@ -51,6 +51,9 @@ describe('Grafana', () => {
     ['a misspelt metric', (d) => (d.panels[1]!.targets![0]!.expr = 'sum by (channel) (arcp_gateway_conections)'), /queries arcp_gateway_conections, which no service exports/],
     ['a histogram suffix on a gauge', (d) => (d.panels[1]!.targets![0]!.expr = 'arcp_gateway_connections_bucket'), /queries arcp_gateway_connections_bucket/],
     ['an unknown datasource', (d) => (d.panels[2]!.datasource = { type: 'prometheus', uid: 'prom' }), /uses datasource prom, not a provisioned one/],
+    ['a query ignoring the variables', (d) => (d.panels[1]!.targets![0]!.expr = 'sum by (channel) (arcp_gateway_connections)'), /does not filter by \$job and \$instance/],
+    ['a missing instance variable', (d) => (d.templating!.list = d.templating!.list.filter((v) => v.name !== 'instance')), /no query template variable "instance"/],
+    ['a datasource variable defaulting elsewhere', (d) => (d.templating!.list[0]!.current = { value: 'prom' }), /datasource variable defaults to prom/],
     ['a duplicate panel id', (d) => (d.panels[3]!.id = d.panels[2]!.id), /panel id \d+ is used twice/],
     ['a missing required view', (d) => (d.panels = d.panels.filter((p) => !JSON.stringify(p).includes('fanout'))), /no panel shows fan-out latency/],
   ])('catches %s', (_name, breakIt, complaint) => {

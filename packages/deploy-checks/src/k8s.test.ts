@@ -69,6 +69,17 @@ describeWithTool('kubectl', KUBECTL, 'kustomize renders', (kubectl) => {
     for (const hpa of hpas) expect(JSON.stringify(hpa.spec)).toContain('"name":"arcp_gateway_connections"');
   });
 
+  it('the observability components add NetworkPolicies, the PrometheusRule and the dashboard ConfigMap, in the namespace', () => {
+    const all = renders.get('overlays/prod + all components')!;
+    expect(all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['arcp-nats', 'arcp-services']);
+    const rule = all.find((o) => o.kind === 'PrometheusRule')!;
+    expect(rule.metadata.namespace).toBe('arcp');
+    expect(JSON.stringify(rule.spec)).toContain('runbook_url');
+    const dashboard = all.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')!;
+    expect(dashboard.metadata.name).toBe('arcp-grafana-dashboard');
+    expect(Object.keys(dashboard.data ?? {})).toEqual(['arcp.json']);
+  });
+
   it('fails on a kustomization that does not build', () => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-kustomize-bad-'));
     try {

@@ -5,10 +5,10 @@
  */
 import { verifyingTokenService, type JwtConfig, type TokenService } from '@arcp/auth';
 import { gatewayService, type ChannelName } from '@arcp/protocol';
-import { BaseServiceEnv, envNumber, runService, type Bus, type LoggerLike } from '@arcp/service-kit';
+import { BaseServiceEnv, envNumber, envString, runService, type Bus, type LoggerLike } from '@arcp/service-kit';
 import { createUwsServer, type UwsApp } from '@arcp/ws-engine';
 import type { Registry } from 'prom-client';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { authenticates, channelEnv, channelLimits, GATEWAY_CHANNELS, type ChannelSpec } from './channels';
 import type { Gateway } from './kit';
 
@@ -17,7 +17,7 @@ export function gatewayServiceEnv(spec: ChannelSpec): z.ZodObject {
   return BaseServiceEnv.extend({
     ...channelEnv(spec).shape,
     // Where the gateway listens for WebSocket upgrades.
-    GATEWAY_HOST: z.string().default('0.0.0.0'),
+    GATEWAY_HOST: envString({ default: '0.0.0.0', rule: 'a host name or address to bind' }),
     GATEWAY_PORT: envNumber({ min: 0, max: 65535, default: 8080 }),
   });
 }

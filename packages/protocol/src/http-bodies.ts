@@ -45,6 +45,8 @@ export const ProblemDetailsSchema = z.looseObject({
   detail: z.string(),
   instance: z.string(),
   timestamp: ZonedIsoDateTime,
+  // The request's id (its X-Request-Id, or one the server generated), also in the response header and the server's log lines.
+  request_id: z.string().optional(),
 });
 
 const bearer = z.literal('bearer');

@@ -47,7 +47,8 @@ export const ErrorCodes = Object.freeze({
   'not-found': { status: 404, title: 'Not Found' },
   'tpr-disabled': { status: 503, title: 'TPR Disabled' },
   // Ours: out-of-scope features answer 501, capacity and draining answer 503, a JSON endpoint
-  // given another media type answers 415.
+  // given another media type answers 415, a known path asked with another method answers 405.
+  'method-not-allowed': { status: 405, title: 'Method Not Allowed' },
   'not-implemented': { status: 501, title: 'Not Implemented' },
   'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
   'service-unavailable': { status: 503, title: 'Service Unavailable' },

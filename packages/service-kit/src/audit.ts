@@ -18,6 +18,8 @@ export interface AuditFields {
   agent_id?: string;
   /** Seconds a lockout lasts. */
   retry_after_s?: number;
+  /** The HTTP request's id (X-Request-Id), to find its access line and response. */
+  request_id?: string;
 }
 
 export interface AuditLog {

@@ -81,3 +81,45 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ module: 'auth', service: 'registry', login: { password: '[Redacted]' } });
   });
 });
+
+describe('LOG_FORMAT', () => {
+  function sink() {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        cb();
+      },
+    });
+    return { chunks, destination };
+  }
+
+  it('writes pino-pretty lines for pretty, still redacted', () => {
+    const { chunks, destination } = sink();
+    const logger = createLogger({ service: 'registry', level: 'info', destination, format: 'pretty' });
+    logger.info({ agent_id: 'a-1', token: 'eyJsecret' }, 'agent registered');
+    const text = chunks.join('');
+    expect(text).toMatch(/INFO.*agent registered/);
+    expect(text).toContain('agent_id: "a-1"');
+    expect(text).not.toContain('eyJsecret');
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('is JSON with auto when not on a terminal, pretty on one', () => {
+    const json = sink();
+    createLogger({ service: 'registry', level: 'info', destination: json.destination, format: 'auto', isTty: false }).info('x');
+    expect(JSON.parse(json.chunks.join(''))).toMatchObject({ msg: 'x' });
+    const tty = sink();
+    createLogger({ service: 'registry', level: 'info', destination: tty.destination, format: 'auto', isTty: true }).info('x');
+    expect(tty.chunks.join('')).toMatch(/INFO/);
+  });
+
+  it('says so in one line and logs JSON when pino-pretty is not installed', () => {
+    const { chunks, destination } = sink();
+    const notices: string[] = [];
+    const logger = createLogger({ service: 'registry', level: 'info', destination, format: 'pretty', loadPretty: () => undefined, notice: (l) => notices.push(l) });
+    logger.info('x');
+    expect(notices).toEqual(['LOG_FORMAT=pretty: pino-pretty is not installed (a dev dependency), logging JSON']);
+    expect(JSON.parse(chunks.join(''))).toMatchObject({ msg: 'x' });
+  });
+});

@@ -10,9 +10,9 @@
 import { subjects, type ServiceRole } from '@arcp/protocol';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
-import { connectNatsBus } from './bus/nats-bus';
 import type { Bus } from './bus/bus';
-import { ConfigError, loadConfig, type BaseServiceConfig } from './config';
+import { connectNatsAtStartup, EXIT_NATS_UNREACHABLE, NatsUnreachableError } from './bus/nats-startup';
+import { ConfigError, EXIT_CONFIG, loadConfig, type BaseServiceConfig } from './config';
 import { httpMetrics } from './http/metrics';
 import type { ListenHandle, RateLimit, ServerPort } from './http/server-port';
 import type { RouteDef } from './http/types';
@@ -65,26 +65,46 @@ export interface RunServiceOptions<S extends z.ZodType, Srv extends ServerPort |
   telemetry?: boolean;
 }
 
+/** Exit status of any other startup failure (a port already taken among them). */
+export const EXIT_STARTUP_FAILED = 1;
+
+/**
+ * Starts the service; a startup failure ends the process with one line on stderr and an exit
+ * status telling the kind apart (EXIT_CONFIG, EXIT_NATS_UNREACHABLE, EXIT_STARTUP_FAILED).
+ */
 export async function runService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(opts: RunServiceOptions<S, Srv>): Promise<void> {
-  let config: z.infer<S> & BaseServiceConfig;
   try {
-    config = loadConfig(opts.envSchema, opts.env) as z.infer<S> & BaseServiceConfig;
+    await startService(opts);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`${opts.service}: ${err.message}`);
-    process.exit(2);
+    process.stderr.write(`${opts.service}: ${startupFailure(err)}\n`);
+    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof NatsUnreachableError ? EXIT_NATS_UNREACHABLE : EXIT_STARTUP_FAILED);
   }
-  const logger = createLogger({ service: opts.service, level: config.LOG_LEVEL, base: { instance: config.INSTANCE_ID, version: ARCP_VERSION } });
+}
+
+/** The one line a startup failure is reported with: known failures say what to fix, others keep their stack. */
+function startupFailure(err: unknown): string {
+  if (err instanceof ConfigError || err instanceof NatsUnreachableError) return err.message;
+  // The listener's engine reports a port another socket holds (ListenError).
+  if (err instanceof Error && err.name === 'ListenError') return err.message;
+  return `failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+}
+
+async function startService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(opts: RunServiceOptions<S, Srv>): Promise<void> {
+  const config = loadConfig(opts.envSchema, opts.env) as z.infer<S> & BaseServiceConfig;
+  const logger = createLogger({ service: opts.service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { instance: config.INSTANCE_ID, version: ARCP_VERSION } });
   const metrics = createMetricsRegistry({ service: opts.service, version: ARCP_VERSION });
   const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 });
   shutdown.installSignalHandlers();
-  const bus = await connectNatsBus({
-    servers: config.NATS_URL,
-    ...(config.NATS_REPLICAS === undefined ? {} : { replicas: config.NATS_REPLICAS }),
-    name: `${opts.service}:${config.INSTANCE_ID}`,
-    logger,
-    onHandlerError: () => metrics.busHandlerErrors.inc({ engine: 'nats' }),
-  });
+  const bus = await connectNatsAtStartup(
+    {
+      servers: config.NATS_URL,
+      ...(config.NATS_REPLICAS === undefined ? {} : { replicas: config.NATS_REPLICAS }),
+      name: `${opts.service}:${config.INSTANCE_ID}`,
+      logger,
+      onHandlerError: () => metrics.busHandlerErrors.inc({ engine: 'nats' }),
+    },
+    { timeoutMs: config.NATS_CONNECT_TIMEOUT_S * 1000, logger },
+  );
   const spec = opts.listener as ListenerSpec<z.infer<S>, ServerPort> | undefined;
   const server = spec?.create();
   const parts = await opts.build({ config, bus, logger, registry: metrics.registry, metrics, server: server as Srv });
@@ -92,7 +112,7 @@ export async function runService<S extends z.ZodType, Srv extends ServerPort | u
     const rateLimit = spec?.rateLimit?.(config);
     server.mountRoutes(parts.routes, { service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY, ...(rateLimit ? { rateLimit } : {}) });
   }
-  server?.mountFallback();
+  server?.mountFallback({ service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY });
   await parts.start();
   let listening: ListenHandle | undefined;
   if (server && spec) {

@@ -19,16 +19,20 @@ export function startAuth(ctx: InboundContext, conn: UwsConnection): void {
   conn.authTimer = setTimeout(() => {
     if (!conn.isOpen || conn.phase === 'ready') return;
     ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: 'timeout' });
+    ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, phase: conn.phase, timeout_ms: ms }, 'auth deadline passed, closing');
     conn.cork(() => {
       if (auth.timeoutFrame !== undefined) conn.send(auth.timeoutFrame, false, 'auth_error');
       conn.close(auth.timeoutCloseCode, auth.timeoutReason);
     });
   }, ms);
+  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, timeout_ms: ms }, 'socket waiting for its auth message');
   if (auth.onOpen) guard(ctx, conn, () => auth.onOpen!(conn));
 }
 
 export async function authenticate(ctx: InboundContext, conn: UwsConnection, text: string, dispatch: Dispatch): Promise<void> {
   conn.phase = 'verifying';
+  // The frame's size only: it holds the credential.
+  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, bytes: text.length }, 'auth message received, verifying');
   let result: AuthResult;
   try {
     result = await ctx.def.auth!.onFirstMessage(conn, text);
@@ -56,6 +60,7 @@ function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, di
   ctx.metrics.connections.inc({ channel: ctx.def.name });
   conn.principal = principal;
   conn.phase = 'ready';
+  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress }, 'socket authenticated');
   guard(ctx, conn, () => ctx.def.onOpen(conn));
   for (const text of conn.takeHeld()) {
     if (!conn.isOpen) return;
@@ -65,6 +70,7 @@ function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, di
 
 function reject(ctx: InboundContext, conn: UwsConnection, result: Extract<AuthResult, { ok: false }>): void {
   ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: reasonLabel(result.reason) });
+  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, code: result.code, reason: result.reason }, 'auth refused, closing');
   if (result.frame !== undefined) conn.send(result.frame, false, 'auth_error');
   conn.close(result.code, result.reason);
 }

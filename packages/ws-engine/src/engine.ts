@@ -21,6 +21,7 @@ import { onFrame } from './inbound';
 import { drainInBatches, type DrainOptions } from './drain';
 import { startSlowConsumerSweep } from './slow-consumers';
 import { startIdlePinger } from './idle-ping';
+import { createSocketLog } from './socket-log';
 import { createAdmission, type RefusalReason } from './admission';
 import { rebaseActivity, UwsConnection, type EndpointShared, type SocketData } from './uws-connection';
 
@@ -93,6 +94,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const rebase = setInterval(() => rebaseActivity(shared, conns), ACTIVITY_REBASE_MS);
   rebase.unref();
   const forwards: Subscription[] = [];
+  const socketLog = createSocketLog({ channel, logger: deps.logger });
   let draining = false;
   metrics.connections.set({ channel }, 0);
   metrics.pending.set({ channel }, 0);
@@ -103,8 +105,9 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     pending: { status: 'service-unavailable', detail: 'Too many connections waiting to authenticate, retry later' },
     per_address: { status: 'rate-limit-exceeded', detail: 'Too many connections from this client address' },
   };
-  const refuse = (res: UwsResponse, path: string, reason: RefusalReason) => {
+  const refuse = (res: UwsResponse, path: string, reason: RefusalReason, clientIp: string) => {
     metrics.rejected.inc({ channel, reason });
+    deps.logger.debug({ channel, client_ip: clientIp, reason }, 'upgrade refused');
     if (reason !== 'draining') metrics.drops.inc({ channel, reason: 'cap' });
     const { status, detail } = REFUSALS[reason];
     // Close the connection: the client wanted a socket, not a keep-alive HTTP session.
@@ -112,11 +115,11 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   };
 
   const upgrade = (res: UwsResponse, req: UwsRequest, context: us_socket_context_t) => {
-    if (draining) return refuse(res, req.getUrl(), 'draining');
     const forwarded = deps.trustProxy ? req.getHeader('x-forwarded-for').split(',')[0]?.trim() : '';
     const remoteAddress = forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString());
+    if (draining) return refuse(res, req.getUrl(), 'draining', remoteAddress);
     const refusal = admission.check(remoteAddress);
-    if (refusal) return refuse(res, req.getUrl(), refusal);
+    if (refusal) return refuse(res, req.getUrl(), refusal, remoteAddress);
     const data: SocketData = { conn: new UwsConnection(shared, remoteAddress, withAuth) };
     res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
   };
@@ -135,6 +138,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       admission.opened(conn.remoteAddress);
       (withAuth ? metrics.pending : metrics.connections).inc({ channel });
       metrics.opened.inc({ channel });
+      socketLog.opened({ conn: conn.id, client_ip: conn.remoteAddress });
       if (def.auth) startAuth(ctx, conn);
       else guard(ctx, conn, () => def.onOpen(conn));
     },
@@ -158,14 +162,17 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       admission.closed(conn.remoteAddress, authenticated);
       (authenticated ? metrics.connections : metrics.pending).dec({ channel });
       metrics.closed.inc({ channel, code: closeCodeLabel(code) });
+      socketLog.closed({ conn: conn.id, client_ip: conn.remoteAddress, code, reason: Buffer.from(message).toString(), authenticated });
       if (code === 1006 && Buffer.from(message).toString() === UWS_TOO_BIG) metrics.drops.inc({ channel, reason: 'payload' });
       guard(ctx, conn, () => def.onClose(conn, code));
     },
   });
 
-  const sweep = startSlowConsumerSweep(conns, overLimit, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, (conn) => {
+  const onOverLimit = (conn: UwsConnection) =>
+    deps.logger.debug({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount(), limit: def.limits.maxBackpressureBytes }, 'send buffer over the backpressure limit; closed if still over at the next check');
+  const sweep = startSlowConsumerSweep(conns, overLimit, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, onOverLimit, (conn) => {
     metrics.drops.inc({ channel, reason: 'backpressure' });
-    deps.logger.warn({ channel, conn: conn.id, buffered: conn.bufferedAmount() }, 'closing slow consumer');
+    deps.logger.warn({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount() }, 'closing slow consumer');
     conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
   });
 
@@ -223,6 +230,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       sweep.stop();
       pinger?.stop();
       clearInterval(rebase);
+      socketLog.flush();
       for (const sub of forwards.splice(0)) sub.unsubscribe();
     },
   };

@@ -44,7 +44,7 @@ beforeAll(async () => {
     logger,
     rateLimit: { burst: 2, perSecond: 0.5 },
   });
-  mountNotFound(app);
+  mountNotFound(app, { service: 'test', registry, logger });
   server = await listen(app, '127.0.0.1', 0);
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -105,14 +105,57 @@ test('handler exceptions become a logged 500 problem', async () => {
   expect(logger.lines.some((l) => l.level === 'error' && l.msg === 'HTTP handler failed')).toBe(true);
 });
 
-test('unknown paths and known paths with another method are 404', async () => {
+test('unknown paths are 404; a known path with another method is 405 with Allow; both counted as unmatched', async () => {
   const missing = await fetch(`${base}/nope`, { headers: H });
   expect(missing.status).toBe(404);
   expect(await missing.json()).toMatchObject({ status: 404, instance: '/nope' });
   const wrong = await fetch(`${base}/echo`, { method: 'PUT', headers: H });
-  expect(wrong.status).toBe(404);
+  expect(wrong.status).toBe(405);
+  expect(wrong.headers.get('allow')).toBe('POST, DELETE');
+  expect(wrong.headers.get('content-type')).toBe('application/problem+json');
+  expect(await wrong.json()).toMatchObject({ status: 405, title: 'Method Not Allowed', instance: '/echo' });
+  const templated = await fetch(`${base}/agents/a1/things/t1`, { method: 'POST', headers: H });
+  expect([templated.status, templated.headers.get('allow')]).toEqual([405, 'GET']);
+  await templated.text();
   const other = await fetch(`${base}/echo`, { method: 'DELETE', headers: H });
   expect(other.status).toBe(204);
+  const text = await registry.metrics();
+  expect(text).toMatch(/arcp_http_requests_total\{service="test",route="unmatched",method="GET",status_code="404"\} [1-9]/);
+  expect(text).toMatch(/arcp_http_requests_total\{service="test",route="unmatched",method="PUT",status_code="405"\} [1-9]/);
+});
+
+describe('request ids', () => {
+  it('echoes a valid X-Request-Id in the header, the problem body and the access line', async () => {
+    logger.lines.length = 0;
+    const res = await fetch(`${base}/echo`, { method: 'POST', body: 'x'.repeat(17), headers: { ...H, 'X-Request-Id': 'trace-42 abc' } });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-request-id')).toBe('trace-42 abc');
+    expect(await res.json()).toMatchObject({ status: 413, request_id: 'trace-42 abc' });
+    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'HTTP request', obj: expect.objectContaining({ request_id: 'trace-42 abc', route: '/echo', status: 413, client_ip: '127.0.0.1' }) }));
+  });
+
+  it('generates one when absent, too long or not printable, also on 404, 405 and 500', async () => {
+    const ids: string[] = [];
+    for (const [path, id] of [['/agents/a/things/b', undefined], ['/nope', 'x'.repeat(129)], ['/echo', 'bad\u00e9id'], ['/boom', '']] as const) {
+      const headers: Record<string, string> = { ...H };
+      if (id !== undefined) headers['x-request-id'] = id;
+      const res = await fetch(`${base}${path}`, { headers });
+      const got = res.headers.get('x-request-id') ?? '';
+      expect(got).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      if (res.status >= 400) expect(((await res.json()) as { request_id: string }).request_id).toBe(got);
+      else await res.text();
+      ids.push(got);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'HTTP handler failed', obj: expect.objectContaining({ request_id: ids[3] }) }));
+  });
+
+  it('keeps the largest valid id, 128 characters', async () => {
+    const id = 'a'.repeat(128);
+    const res = await fetch(`${base}/nope`, { headers: { ...H, 'x-request-id': id } });
+    expect(res.headers.get('x-request-id')).toBe(id);
+    expect(((await res.json()) as { request_id: string }).request_id).toBe(id);
+  });
 });
 
 test('an aborted request never gets written to and the server keeps serving', async () => {

@@ -3,6 +3,7 @@
  * during the synchronous part of the route callback, so everything is copied up front; the body
  * arrives later through `onData` and is bounded while it streams.
  */
+import { randomUUID } from 'node:crypto';
 import type { HttpRequest as UwsRequest, HttpResponse as UwsResponse } from 'uWebSockets.js';
 import type { HttpMethod } from '@arcp/service-kit';
 
@@ -14,6 +15,15 @@ export interface RequestHead {
   readonly query: URLSearchParams;
   readonly headers: Record<string, string>;
   readonly ip: string;
+  readonly requestId: string;
+}
+
+/** A client's request id is kept when it is 1-128 printable ASCII characters (no control bytes). */
+const CLIENT_REQUEST_ID = /^[\x21-\x7e][\x20-\x7e]{0,127}$/;
+
+/** The client's `X-Request-Id` when it is safe to echo and log, else a new UUID. */
+export function requestIdFrom(header: string | undefined): string {
+  return header !== undefined && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /** `:name` segments of a route template, in order (uWS hands parameters out by index). */
@@ -64,6 +74,7 @@ export function readHead(
     query: new URLSearchParams(req.getQuery() ?? ''),
     headers,
     ip: forwarded || normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString()),
+    requestId: requestIdFrom(headers['x-request-id']),
   };
 }
 

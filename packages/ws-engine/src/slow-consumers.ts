@@ -15,6 +15,7 @@ export function startSlowConsumerSweep(
   overLimit: Set<UwsConnection>,
   limitBytes: number,
   periodMs: number,
+  onOverLimit: (conn: UwsConnection) => void,
   onSlow: (conn: UwsConnection) => void,
 ): Sweep {
   const timer = setInterval(() => {
@@ -26,6 +27,7 @@ export function startSlowConsumerSweep(
       } else if (!conn.overLimit) {
         conn.overLimit = true;
         overLimit.add(conn);
+        onOverLimit(conn);
       } else {
         onSlow(conn);
       }

@@ -17,7 +17,7 @@ export function createUwsServer(): UwsServer {
   return {
     app,
     mountRoutes: (routes, opts) => mountRoutes(app, routes, opts),
-    mountFallback: () => mountNotFound(app),
+    mountFallback: (opts) => mountNotFound(app, opts),
     listen: (host, port) => listen(app, host, port),
   };
 }

@@ -6,7 +6,7 @@
 import { GATEWAY_CHANNELS, channelEnv } from '@arcp/gateway';
 import { MetricsEnv } from '@arcp/metrics';
 import { RegistryEnv } from '@arcp/registry';
-import { envNumber } from '@arcp/service-kit';
+import { envNumber, envString } from '@arcp/service-kit';
 import { z } from 'zod';
 
 const ServicesEnv = z.object({
@@ -15,7 +15,7 @@ const ServicesEnv = z.object({
   ...RegistryEnv.shape,
   // The one port of the whole product: registry API and the three channels (reference: 8001).
   ARCP_PORT: envNumber({ min: 0, max: 65535, default: 8001 }),
-  ARCP_HOST: z.string().default('0.0.0.0'),
+  ARCP_HOST: envString({ default: '0.0.0.0', rule: 'a host name or address to bind' }),
 });
 
 /** Every channel's variables (limits, own settings), from the catalog; typed loosely here because

@@ -1,27 +1,34 @@
 /**
  * `pnpm start`: runs the standalone product until SIGTERM/SIGINT, printing generated secrets
- * once and draining gracefully on shutdown.
+ * once and draining gracefully on shutdown. Every variable is validated before anything starts;
+ * a startup failure is one line on stderr and an exit status telling the kind apart
+ * (docs/configuration.md, "Exit status").
  */
-import { ConfigError, createLogger, createShutdown } from '@arcp/service-kit';
+import { ARCP_VERSION, ConfigError, createLogger, createShutdown, EXIT_CONFIG, EXIT_STARTUP_FAILED } from '@arcp/service-kit';
 import { ListenError } from '@arcp/ws-engine';
 import { secretsBanner } from './secrets';
-import { startStandalone } from './standalone';
+import { loadStandaloneConfig, startStandalone, type LoadedConfig } from './standalone';
+
+function fail(line: string, status: number): never {
+  process.stderr.write(`arcp: ${line}\n`);
+  process.exit(status);
+}
 
 async function main(): Promise<void> {
-  const logger = createLogger({ service: 'arcp', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadStandaloneConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, EXIT_CONFIG);
+    throw err;
+  }
+  const logger = createLogger({ service: 'arcp', level: loaded.config.LOG_LEVEL, format: loaded.config.LOG_FORMAT, base: { version: ARCP_VERSION } });
   let product;
   try {
-    product = await startStandalone({ logger });
+    product = await startStandalone({ loaded, logger });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`arcp: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof ListenError) {
-      // Another ARCP (or anything else) holds the port: never share it.
-      process.stderr.write(`arcp: ${err.message} (ARCP_PORT, ARCP_HOST)\n`);
-      process.exit(1);
-    }
+    // Another ARCP (or anything else) holds the port: never share it.
+    if (err instanceof ListenError) fail(`${err.message} (ARCP_PORT, ARCP_HOST)`, EXIT_STARTUP_FAILED);
     throw err;
   }
   process.stdout.write(secretsBanner(product.generated));
@@ -35,7 +42,4 @@ async function main(): Promise<void> {
   shutdown.installSignalHandlers();
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`arcp: failed to start: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().catch((err: unknown) => fail(`failed to start: ${(err as Error).stack ?? String(err)}`, EXIT_STARTUP_FAILED));

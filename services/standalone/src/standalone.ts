@@ -23,7 +23,20 @@ import { fillSecrets, type GeneratedSecret } from './secrets';
 
 export interface StandaloneOptions {
   env?: NodeJS.ProcessEnv;
+  /** The configuration already read by `loadStandaloneConfig` (then `env` is not read). */
+  loaded?: LoadedConfig;
   logger?: Logger;
+}
+
+export interface LoadedConfig {
+  readonly config: StandaloneConfig;
+  readonly generated: readonly GeneratedSecret[];
+}
+
+/** Validates every variable (generated secrets filled in first); throws ConfigError naming each bad one. */
+export function loadStandaloneConfig(env: NodeJS.ProcessEnv): LoadedConfig {
+  const filled = fillSecrets(env);
+  return { config: loadConfig(StandaloneEnv, filled.env), generated: filled.generated };
 }
 
 export interface Standalone {
@@ -38,9 +51,8 @@ export interface Standalone {
 }
 
 export async function startStandalone(opts: StandaloneOptions = {}): Promise<Standalone> {
-  const { env, generated } = fillSecrets(opts.env ?? process.env);
-  const config = loadConfig(StandaloneEnv, env);
-  const logger = opts.logger ?? createLogger({ service: 'arcp', level: config.LOG_LEVEL, base: { version: ARCP_VERSION } });
+  const { config, generated } = opts.loaded ?? loadStandaloneConfig(opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger({ service: 'arcp', level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { version: ARCP_VERSION } });
   const metrics = createMetricsRegistry({ service: 'standalone', version: ARCP_VERSION });
   const registry = metrics.registry;
   const bus = createMemoryBus({ logger });
@@ -74,7 +86,7 @@ export async function startStandalone(opts: StandaloneOptions = {}): Promise<Sta
     trustProxy,
     rateLimit: { perSecond: config.HTTP_RATE_PER_S, burst: config.HTTP_RATE_BURST },
   });
-  server.mountFallback();
+  server.mountFallback({ service: 'standalone', registry, logger, trustProxy });
 
   await registrySvc.start();
   await metricsSvc.start();

@@ -21,7 +21,7 @@ function writeBuild(root: string, html = '<script type="module" src="/dashboard/
 }
 
 function req(path: string, headers: Record<string, string> = {}, params: Record<string, string> = {}): HttpRequest {
-  return { method: 'GET', path, params, query: new URLSearchParams(), headers, ip: '127.0.0.1', body: Buffer.alloc(0) };
+  return { method: 'GET', path, params, query: new URLSearchParams(), headers, ip: '127.0.0.1', requestId: 'test', body: Buffer.alloc(0) };
 }
 
 function route(routes: RouteDef[], pattern: string): RouteDef['handler'] {

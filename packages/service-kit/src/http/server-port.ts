@@ -41,7 +41,10 @@ export interface ListenHandle {
 
 export interface ServerPort {
   mountRoutes(routes: readonly RouteDef[], opts: MountOptions): void;
-  /** Answers every request no route matched (problem+json 404); mount it last. */
-  mountFallback(): void;
+  /**
+   * Answers every request no route matched (problem+json 405 with `Allow` for a known path asked
+   * with another method, else 404), counted under the route label `unmatched`; mount it last.
+   */
+  mountFallback(opts: Pick<MountOptions, 'service' | 'registry' | 'logger' | 'trustProxy'>): void;
   listen(host: string, port: number): Promise<ListenHandle>;
 }

@@ -17,6 +17,11 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Peer address as text (IPv4 or IPv6). */
   readonly ip: string;
+  /**
+   * The client's `X-Request-Id` when it is 1-128 printable characters, else one generated here;
+   * echoed in the response header, in problem+json bodies (`request_id`) and in log lines.
+   */
+  readonly requestId: string;
   /** The whole body, already bounded by the route's `maxBodyBytes`. */
   readonly body: Buffer;
 }

@@ -33,7 +33,7 @@ export interface FailedAttempt {
 /** Counts one failed credential check; logs (and audits) a lockout when this failure started one. */
 export async function recordFailure(ctx: RegistryContext, req: HttpRequest, attempt: FailedAttempt): Promise<void> {
   ctx.metrics.authFailures.inc({ reason: attempt.reason });
-  const who = { client_ip: req.ip, endpoint: req.path, ...(attempt.agentId !== undefined ? { agent_id: attempt.agentId } : {}) };
+  const who = { client_ip: req.ip, endpoint: req.path, request_id: req.requestId, ...(attempt.agentId !== undefined ? { agent_id: attempt.agentId } : {}) };
   ctx.audit.record('login_failed', { reason: attempt.reason, ...who });
   const lockedForS = await (await ctx.stores()).lockout.failure(attempt.scope, req.ip);
   ctx.events.log('WARN', 'security', attempt.message, { event_type: attempt.reason, client_ip: req.ip, endpoint: req.path });

@@ -40,6 +40,7 @@ export async function login(req: HttpRequest, ctx: RegistryContext): Promise<Htt
   }
   await recordSuccess(ctx, req, 'admin_login');
   const issued = await ctx.tokens.issueAdmin(body.username);
+  ctx.logger.info({ username: body.username, client_ip: req.ip, request_id: req.requestId }, 'admin logged in');
   ctx.events.log('INFO', 'auth', `Admin login successful: ${body.username}`, { event_type: 'admin_login_success', client_ip: req.ip });
   return json({
     access_token: issued.token,
@@ -62,6 +63,7 @@ export async function logout(req: HttpRequest, ctx: RegistryContext): Promise<Ht
       untilMs: caller.claims.exp * 1000 + 60_000,
     },
   );
+  ctx.logger.info({ username: caller.claims.sub, client_ip: req.ip, request_id: req.requestId }, 'admin logged out');
   ctx.events.log('INFO', 'auth', `Admin logged out: ${caller.claims.sub}`, { event_type: 'admin_logout', client_ip: req.ip });
   return json({ status: 'success', message: 'Logged out and session PIN cleared' });
 }

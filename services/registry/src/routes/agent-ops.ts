@@ -59,6 +59,7 @@ export async function unregister(req: HttpRequest, ctx: RegistryContext): Promis
     if (current === null) throw notFound(req, agentId);
     if (await unregisterAgent(ctx, stores, current, 'request')) {
       const by = caller.kind === 'admin' ? `admin (${caller.claims.sub})` : 'agent (self)';
+      ctx.logger.info({ agent_id: agentId, by: caller.kind, client_ip: req.ip, request_id: req.requestId }, 'agent unregistered on request');
       return json({ status: 'success', message: `Agent ${agentId} unregistered successfully`, unregistered_by: by });
     }
   }

@@ -40,6 +40,7 @@ export function registerHandler(ctx: RegistryContext) {
     const agent = await store(ctx, req, stores, registration, existing);
     const access = await ctx.tokens.issueAgent(agent.agent_id);
     ctx.metrics.registrations.inc({ result: 'ok' });
+    ctx.logger.info({ agent_id: agent.agent_id, agent_type: agent.agent_type, client_ip: req.ip, request_id: req.requestId, by: token.kind, again: existing !== null }, 'agent registered');
     ctx.events.directory('registered', agent);
     ctx.events.log('INFO', 'agents', `Agent registered: ${agent.agent_id} (${agent.agent_type})`, {
       event_type: 'agent_registered',

@@ -97,7 +97,7 @@ export function request(method: HttpMethod, pathWithQuery: string, opts: CallOpt
   const headers: Record<string, string> = { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
   if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
   const body = opts.raw !== undefined ? Buffer.from(opts.raw) : opts.body !== undefined ? Buffer.from(JSON.stringify(opts.body)) : Buffer.alloc(0);
-  return { method, path: url.pathname, params: {}, query: url.searchParams, headers, ip: opts.ip ?? '10.0.0.1', body };
+  return { method, path: url.pathname, params: {}, query: url.searchParams, headers, ip: opts.ip ?? '10.0.0.1', requestId: `req-${url.pathname}`, body };
 }
 
 /** Routes like uWS: literal segments first, then `:param` segments. */
