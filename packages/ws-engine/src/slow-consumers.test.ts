@@ -1,0 +1,79 @@
+/**
+ * The slow-consumer grace rule on a fake clock: a socket is closed only when it is still over the
+ * limit a whole check period after a sweep first saw it over; a buffer that drains in between
+ * starts the period again.
+ */
+import { startSlowConsumerSweep, type Sweep } from './slow-consumers';
+import type { UwsConnection } from './uws-connection';
+
+interface FakeConn {
+  isOpen: boolean;
+  buffered: number;
+  overLimitSince: number | undefined;
+  bufferedAmount(): number;
+}
+
+const LIMIT = 1000;
+const PERIOD = 100;
+
+function conn(buffered: number): FakeConn {
+  const c: FakeConn = { isOpen: true, buffered, overLimitSince: undefined, bufferedAmount: () => c.buffered };
+  return c;
+}
+
+let sweep: Sweep | undefined;
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => {
+  sweep?.stop();
+  jest.useRealTimers();
+});
+
+function start(conns: FakeConn[]): UwsConnection[] {
+  const slow: UwsConnection[] = [];
+  sweep = startSlowConsumerSweep(new Set(conns as unknown as UwsConnection[]), LIMIT, PERIOD, (c) => slow.push(c));
+  return slow;
+}
+
+test('the first over-limit check only starts the grace period; the next one closes', () => {
+  const c = conn(LIMIT);
+  const slow = start([c]);
+  jest.advanceTimersByTime(PERIOD);
+  expect(slow).toEqual([]);
+  expect(c.overLimitSince).toBe(Date.now());
+  jest.advanceTimersByTime(PERIOD - 1);
+  expect(slow).toEqual([]);
+  jest.advanceTimersByTime(1);
+  expect(slow).toEqual([c]);
+});
+
+test('a buffer that drains below the limit between checks restarts the grace period', () => {
+  const c = conn(LIMIT + 1);
+  const slow = start([c]);
+  jest.advanceTimersByTime(PERIOD);
+  c.buffered = LIMIT - 1;
+  jest.advanceTimersByTime(PERIOD);
+  expect(c.overLimitSince).toBeUndefined();
+  c.buffered = LIMIT * 10;
+  jest.advanceTimersByTime(PERIOD);
+  expect(slow).toEqual([]);
+  jest.advanceTimersByTime(PERIOD);
+  expect(slow).toEqual([c]);
+});
+
+test('sockets under the limit and closed sockets are never reported', () => {
+  const under = conn(LIMIT - 1);
+  const closed = Object.assign(conn(LIMIT * 2), { isOpen: false });
+  const slow = start([under, closed]);
+  jest.advanceTimersByTime(PERIOD * 5);
+  expect(slow).toEqual([]);
+  expect(closed.overLimitSince).toBeUndefined();
+});
+
+test('stop ends the sweep', () => {
+  const c = conn(LIMIT);
+  const slow = start([c]);
+  jest.advanceTimersByTime(PERIOD);
+  sweep!.stop();
+  jest.advanceTimersByTime(PERIOD * 5);
+  expect(slow).toEqual([]);
+});
