@@ -13,6 +13,8 @@ const auth: EndpointAuth = {
     await pause(text === 'slow' ? 400 : 30);
     if (text === 'explode') throw new Error('verifier bug');
     if (text.startsWith('good:')) return { ok: true, principal: { sub: text.slice(5) } };
+    // `expires:<ms>`: a token whose exp is <ms> from now (negative: already past).
+    if (text.startsWith('expires:')) return { ok: true, principal: { sub: 'short' }, expiresAtMs: Date.now() + Number(text.slice(8)) };
     return { ok: false, code: 1008, reason: 'Invalid token', frame: '{"type":"auth_error","message":"Invalid token"}' };
   },
   timeoutCloseCode: 1008,
@@ -94,6 +96,25 @@ test('a throwing verifier closes 1011 and is logged', async () => {
   c.send('explode');
   expect((await c.closed).code).toBe(1011);
   expect(logger.lines.some((l) => l.msg === 'auth step failed')).toBe(true);
+});
+
+test('an authenticated socket is closed 4202 when its token expires, and counted', async () => {
+  const c = await open();
+  c.send('expires:300');
+  expect(await c.next()).toBe('welcome');
+  c.send('alive?');
+  expect(await c.next()).toBe('echo:alive?');
+  expect(await c.closed).toEqual({ code: 4202, reason: 'Token expired, reconnect with a fresh token' });
+  expect(await registry.metrics()).toMatch(/arcp_gateway_connections_closed_total\{channel="agents",code="4202"\} 1/);
+});
+
+test('a token already past its exp when verified is closed 4202 before the channel opens it', async () => {
+  const opensBefore = agents.rec.opened.length;
+  const c = await open();
+  c.send('expires:-1');
+  expect(await c.closed).toEqual({ code: 4202, reason: 'Token expired, reconnect with a fresh token' });
+  expect(c.idle()).toBe(true);
+  expect(agents.rec.opened.length).toBe(opensBefore);
 });
 
 test('revocation closes only the sockets of the revoked principal', async () => {

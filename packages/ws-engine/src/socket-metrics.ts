@@ -59,7 +59,7 @@ function create(registry: Registry): SocketMetrics {
 export const socketMetrics = perRegistry(create);
 
 /** Close codes kept as label values; anything else a client sends becomes `other`. */
-const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201]);
+const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201, 4202]);
 
 export function closeCodeLabel(code: number): string {
   return KNOWN_CODES.has(code) ? String(code) : 'other';

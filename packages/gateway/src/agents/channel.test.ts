@@ -32,7 +32,7 @@ describe('agents channel handshake', () => {
     const channel = setup(async (t) => (t === 'good' ? principal : Promise.reject(new AuthError('bad_signature', 'x'))));
     const conn = createFakeConnection('agents');
     const result = await channel.auth!.onFirstMessage(conn, JSON.stringify({ token: 'good' }));
-    expect(result).toEqual({ ok: true, principal });
+    expect(result).toEqual({ ok: true, principal, expiresAtMs: principal.claims.exp * 1000 });
     // The directory is brought up to date before auth succeeds (read-your-writes).
     expect(events).toEqual(['verified', 'synced']);
     channel.onOpen(conn);

@@ -56,7 +56,7 @@ describe('dashboard handshake', () => {
     const { channel, logs } = setup();
     const conn = createFakeConnection('dashboard');
     const r = await channel.auth!.onFirstMessage(conn, '{"type":"auth","token":"admin","fingerprint":"x"}');
-    expect(r.ok).toBe(true);
+    expect(r).toMatchObject({ ok: true, expiresAtMs: 2000 });
     await channel.onOpen(conn);
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs']);
     expect(logs).toEqual(['INFO New dashboard connection established (1 total)']);
