@@ -28,6 +28,12 @@ export interface EndpointLimits {
   idleTimeoutS: number;
   /** Per-socket send buffer limit; a socket staying over it is closed 4201. */
   maxBackpressureBytes: number;
+  /**
+   * Slow-consumer grace: the send buffers are checked this often, and a socket over the limit on
+   * two checks in a row (a whole period) is closed 4201; one that drains in between is kept.
+   * Default 1000.
+   */
+  slowConsumerGraceMs?: number;
   messageRate: RateLimit;
   /**
    * Application keep-alive of the reference: an authenticated socket silent this long gets a

@@ -12,7 +12,7 @@ const registry = new Registry();
 const logger = createRecordingLogger();
 const bus = createMemoryBus();
 const drained = echoChannel('/drain');
-const slow = echoChannel('/slow', { name: 'dashboard', limits: testLimits({ maxBackpressureBytes: 64 * 1024 }) }, 'slow/topic');
+const slow = echoChannel('/slow', { name: 'dashboard', limits: testLimits({ maxBackpressureBytes: 64 * 1024, slowConsumerGraceMs: 50 }) }, 'slow/topic');
 const handles: EndpointHandle[] = [];
 let server: ListenHandle;
 const clients: TestClient[] = [];
@@ -20,7 +20,7 @@ const clients: TestClient[] = [];
 beforeAll(async () => {
   const app = createUwsApp();
   handles.push(mountEndpoint(app, drained.def, { logger, registry, bus }));
-  handles.push(mountEndpoint(app, slow.def, { logger, registry, backpressureCheckMs: 50 }));
+  handles.push(mountEndpoint(app, slow.def, { logger, registry }));
   server = await listen(app, '127.0.0.1', 0);
 });
 afterAll(async () => {

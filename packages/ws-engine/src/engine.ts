@@ -31,8 +31,6 @@ export interface MountEndpointDeps {
   bus?: Bus;
   /** `Retry-After` seconds on a refused upgrade (cap or draining). Default 5. */
   retryAfterS?: number;
-  /** Slow-consumer check period; over the limit on two checks in a row closes 4201. Default 1000. */
-  backpressureCheckMs?: number;
   /** Peer address from `X-Forwarded-For` (behind a trusted proxy). */
   trustProxy?: boolean;
 }
@@ -151,7 +149,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     },
   });
 
-  const sweep = startSlowConsumerSweep(conns, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, (conn) => {
+  const sweep = startSlowConsumerSweep(conns, def.limits.maxBackpressureBytes, def.limits.slowConsumerGraceMs ?? 1000, (conn) => {
     metrics.drops.inc({ channel, reason: 'backpressure' });
     deps.logger.warn({ channel, conn: conn.id, buffered: conn.bufferedAmount() }, 'closing slow consumer');
     conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
