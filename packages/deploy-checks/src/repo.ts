@@ -4,15 +4,15 @@
  * clear message locally and fail under CI=true (unless the tool cannot be installed there).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { findBinary } from '@arcp/cluster';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const repoPath = (...parts: string[]): string => join(ROOT, ...parts);
-/** The compose-spec JSON schema lives next to the repository (never copied into it). */
-export const COMPOSE_SCHEMA = resolve(ROOT, '../shared/schemas/compose-spec.json');
+/** The compose-spec JSON schema, vendored with its source and license (vendor/README.md). */
+export const COMPOSE_SCHEMA = resolve(__dirname, '../vendor/compose-spec.json');
 
 export function readYaml<T = unknown>(path: string): T {
   return parse(readFileSync(path, 'utf8'), { merge: true }) as T;
@@ -68,8 +68,3 @@ export function describeWithTool(tool: string, rule: ToolRule, title: string, fn
   }
 }
 
-/** `describe` when `path` exists, else a skip naming the missing file. */
-export function describeWithFile(path: string, title: string, fn: () => void): void {
-  if (existsSync(path)) describe(title, fn);
-  else describe.skip(`${title} (SKIPPED: ${path} is absent)`, fn);
-}
