@@ -85,6 +85,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   let draining = false;
   metrics.connections.set({ channel }, 0);
   metrics.pending.set({ channel }, 0);
+  metrics.backlogged.set({ channel }, 0);
 
   const REFUSALS: Record<RefusalReason, { status: 'service-unavailable' | 'rate-limit-exceeded'; detail: string }> = {
     draining: { status: 'service-unavailable', detail: 'Server draining, reconnect elsewhere' },
@@ -153,7 +154,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     metrics.drops.inc({ channel, reason: 'backpressure' });
     deps.logger.warn({ channel, conn: conn.id, buffered: conn.bufferedAmount() }, 'closing slow consumer');
     conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
-  });
+  }, (backlogged) => metrics.backlogged.set({ channel }, backlogged));
 
   const pinger = def.limits.idlePingMs ? startIdlePinger(conns, def.limits.idlePingMs) : undefined;
 

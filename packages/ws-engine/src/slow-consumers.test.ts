@@ -28,9 +28,11 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
+let backlogged: number[] = [];
 function start(conns: FakeConn[]): UwsConnection[] {
   const slow: UwsConnection[] = [];
-  sweep = startSlowConsumerSweep(new Set(conns as unknown as UwsConnection[]), LIMIT, PERIOD, (c) => slow.push(c));
+  backlogged = [];
+  sweep = startSlowConsumerSweep(new Set(conns as unknown as UwsConnection[]), LIMIT, PERIOD, (c) => slow.push(c), (n) => backlogged.push(n));
   return slow;
 }
 
@@ -44,6 +46,8 @@ test('the first over-limit check only starts the grace period; the next one clos
   expect(slow).toEqual([]);
   jest.advanceTimersByTime(1);
   expect(slow).toEqual([c]);
+  // Each check reports the sockets left open over the limit (the closed one is not among them).
+  expect(backlogged).toEqual([1, 0]);
 });
 
 test('a buffer that drains below the limit between checks restarts the grace period', () => {
@@ -58,6 +62,7 @@ test('a buffer that drains below the limit between checks restarts the grace per
   expect(slow).toEqual([]);
   jest.advanceTimersByTime(PERIOD);
   expect(slow).toEqual([c]);
+  expect(backlogged).toEqual([1, 0, 1, 0]);
 });
 
 test('sockets under the limit and closed sockets are never reported', () => {

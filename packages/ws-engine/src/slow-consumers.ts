@@ -14,20 +14,25 @@ export function startSlowConsumerSweep(
   limitBytes: number,
   periodMs: number,
   onSlow: (conn: UwsConnection) => void,
+  /** After each check: the sockets found over the limit and left open (in their grace period). */
+  onChecked: (backlogged: number) => void = () => undefined,
   now: () => number = Date.now,
 ): Sweep {
   const timer = setInterval(() => {
     const t = now();
+    let backlogged = 0;
     for (const conn of conns) {
       if (!conn.isOpen) continue;
       if (conn.bufferedAmount() < limitBytes) {
         conn.overLimitSince = undefined;
       } else if (conn.overLimitSince === undefined) {
         conn.overLimitSince = t;
+        backlogged++;
       } else {
         onSlow(conn);
       }
     }
+    onChecked(backlogged);
   }, periodMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };

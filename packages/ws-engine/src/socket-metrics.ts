@@ -12,6 +12,7 @@ export interface SocketMetrics {
   connections: Gauge<'channel'>;
   /** Sockets waiting for their first message. */
   pending: Gauge<'channel'>;
+  backlogged: Gauge<'channel'>;
   opened: Counter<'channel'>;
   closed: Counter<'channel' | 'code'>;
   received: Counter<'channel' | 'type'>;
@@ -35,6 +36,7 @@ function create(registry: Registry): SocketMetrics {
   return {
     connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Authenticated WebSocket connections (all of a channel without auth)', labelNames: ['channel'], registers: [registry] }),
     pending: new Gauge({ name: 'arcp_gateway_pending_connections', help: 'WebSocket connections waiting for their first (auth) message', labelNames: ['channel'], registers: [registry] }),
+    backlogged: new Gauge({ name: 'arcp_gateway_backlogged_connections', help: 'Sockets over the send buffer limit at the last slow-consumer check (in their grace period)', labelNames: ['channel'], registers: [registry] }),
     opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
     closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
     received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
