@@ -69,6 +69,20 @@ describe('token service', () => {
     expect(a.claims.jti).not.toBe(b.claims.jti);
   });
 
+  it('takes a secret of exactly the minimum length and refuses a shorter one', () => {
+    expect(() => service({ secret: 'x'.repeat(32) })).not.toThrow();
+    expect(() => service({ secret: 'x'.repeat(31) })).toThrow('token secret must be at least 32 characters');
+  });
+
+  it('tolerates 5 s of clock skew by default', async () => {
+    const svc = service();
+    const { token, claims } = await svc.issueAgent('a1');
+    clock = (claims.exp + 5) * 1000 - 1;
+    expect(await svc.verify(token, { accept: ['agent'] })).toMatchObject({ validUntilMs: (claims.exp + 5) * 1000 });
+    clock += 1;
+    expect(await failure(svc.verify(token, { accept: ['agent'] }))).toBe('expired');
+  });
+
   it('accepts a token within the clock tolerance after exp and rejects it beyond', async () => {
     const svc = service({ clockToleranceS: 5 });
     const { token, claims } = await svc.issueAgent('a1');
