@@ -11,13 +11,13 @@ interface FakeConn {
   phase: 'awaiting' | 'verifying' | 'ready';
   lastActivityAt: number;
   sent: string[];
-  send(data: string): void;
+  send(data: string, isBinary: boolean, type: string): void;
 }
 
 const IDLE = 400; // the sweep runs every IDLE / 4 = 100 ms
 
 function conn(over: Partial<FakeConn> = {}): FakeConn {
-  const c: FakeConn = { isOpen: true, phase: 'ready', lastActivityAt: Date.now(), sent: [], send: (d) => void c.sent.push(d), ...over };
+  const c: FakeConn = { isOpen: true, phase: 'ready', lastActivityAt: Date.now(), sent: [], send: (d, isBinary, type) => void c.sent.push(`${d}${isBinary ? ' binary' : ''} as ${type}`), ...over };
   return c;
 }
 
@@ -36,11 +36,28 @@ test('a silent ready socket is pinged once idlePingMs has passed, then every idl
   jest.advanceTimersByTime(IDLE - 100);
   expect(silent.sent).toEqual([]);
   jest.advanceTimersByTime(100);
-  expect(silent.sent).toEqual(['ping']);
+  expect(silent.sent).toEqual(['ping as ping']);
   jest.advanceTimersByTime(IDLE - 100);
-  expect(silent.sent).toEqual(['ping']);
+  expect(silent.sent).toEqual(['ping as ping']);
   jest.advanceTimersByTime(100);
-  expect(silent.sent).toEqual(['ping', 'ping']);
+  expect(silent.sent).toEqual(['ping as ping', 'ping as ping']);
+});
+
+test('sockets are checked every idlePingMs / 4, not continuously', () => {
+  // Silent since 50 ms after the start: idle from 450 ms, found idle by the check at 500 ms.
+  const c = conn({ lastActivityAt: Date.now() + 50 });
+  start([c]);
+  jest.advanceTimersByTime(490);
+  expect(c.sent).toEqual([]);
+  jest.advanceTimersByTime(10);
+  expect(c.sent).toEqual(['ping as ping']);
+});
+
+test('stop ends the pings', () => {
+  const c = conn();
+  start([c]).stop();
+  jest.advanceTimersByTime(IDLE * 3);
+  expect(c.sent).toEqual([]);
 });
 
 test('a socket that keeps talking is never pinged', () => {
