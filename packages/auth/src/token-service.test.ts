@@ -69,6 +69,14 @@ describe('token service', () => {
     expect(a.claims.jti).not.toBe(b.claims.jti);
   });
 
+  it('trims the token, says "missing" for an empty or blank one, and gives admins their scopes', async () => {
+    const svc = service();
+    const { token } = await svc.issueAdmin('root');
+    const verified = await svc.verify(`  ${token}\n`, { accept: ['admin'] });
+    expect(verified.claims.scopes).toEqual(['admin', 'agent_management']);
+    for (const blank of ['', '   ', null, undefined]) expect(await failure(svc.verify(blank, { accept: ['admin'] }))).toBe('missing');
+  });
+
   it('takes a secret of exactly the minimum length and refuses a shorter one', () => {
     expect(() => service({ secret: 'x'.repeat(32) })).not.toThrow();
     expect(() => service({ secret: 'x'.repeat(31) })).toThrow('token secret must be at least 32 characters');
