@@ -77,6 +77,13 @@ describe('token service', () => {
     for (const blank of ['', '   ', null, undefined]) expect(await failure(svc.verify(blank, { accept: ['admin'] }))).toBe('missing');
   });
 
+  it('gives a temp token no scopes and refuses it where only access tokens are accepted', async () => {
+    const svc = service();
+    const { token, claims } = await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'a'.repeat(64) });
+    expect(claims.scopes).toEqual([]);
+    expect(await failure(svc.verify(token, { accept: ['agent', 'admin'] }))).toBe('temp_not_allowed');
+  });
+
   it('takes a secret of exactly the minimum length and refuses a shorter one', () => {
     expect(() => service({ secret: 'x'.repeat(32) })).not.toThrow();
     expect(() => service({ secret: 'x'.repeat(31) })).toThrow('token secret must be at least 32 characters');
