@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The project's test command: typecheck, lint, dependency rules, dead code, build (and the dashboard page), unit tests (parallel), integration tests (in band,
-// real nats-server), then one plain closing line `N passed, N failed, N skipped` computed from
-// Jest's JSON reports. Exits non-zero when any step fails. Extra args are passed to both Jest runs.
+// real nats-server), then the list of skipped tests with their reasons and one plain closing line
+// `N passed, N failed, N skipped` computed from Jest's JSON reports. Exits non-zero when any step
+// fails, and under CI=true when a test skipped that scripts/skip-allowlist.json does not allow.
+// Extra args are passed to both Jest runs.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -49,6 +51,33 @@ for (const project of ['unit', 'integration']) {
   } catch {
     console.log(`no Jest report for ${project}`);
   }
+}
+// Skipped tests: every one is listed with its reason; under CI=true a skip that the allow-list
+// (scripts/skip-allowlist.json) does not name fails the run, so a missing tool never passes silently.
+const allow = JSON.parse(readFileSync('scripts/skip-allowlist.json', 'utf8')).allow.map((a) => ({ ...a, re: new RegExp(a.pattern) }));
+const skips = [];
+for (const project of ['unit', 'integration']) {
+  try {
+    const r = JSON.parse(readFileSync(`${reports}/${project}.json`, 'utf8'));
+    for (const suite of r.testResults) {
+      for (const a of suite.assertionResults) {
+        if (a.status === 'passed' || a.status === 'failed') continue;
+        const entry = allow.find((e) => e.re.test(a.fullName));
+        skips.push({ name: `${project}: ${a.fullName}`, status: a.status, reason: entry?.reason });
+      }
+    }
+  } catch {
+    // Reported above.
+  }
+}
+if (skips.length) {
+  console.log(`\nskipped tests (${skips.length}):`);
+  for (const s of skips) console.log(`  [${s.status}] ${s.name}\n      ${s.reason ? `allowed: ${s.reason}` : 'NOT on scripts/skip-allowlist.json'}`);
+}
+const unlisted = skips.filter((s) => !s.reason);
+if (process.env.CI === 'true' && unlisted.length) {
+  console.log(`\n${unlisted.length} skipped test(s) not on scripts/skip-allowlist.json: CI=true refuses to skip them`);
+  steps.push(['skips', false]);
 }
 const failedSteps = steps.filter(([, ok]) => !ok).map(([name]) => name);
 if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);

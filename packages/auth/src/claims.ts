@@ -52,4 +52,6 @@ export function kindOf(claims: TokenClaims): TokenKind | null {
 export interface VerifiedToken<K extends TokenKind = TokenKind> {
   readonly kind: K;
   readonly claims: K extends 'temp' ? TempTokenClaims : TokenClaims;
+  /** Epoch ms from which `verify` refuses this token: its `exp` plus the clock tolerance. */
+  readonly validUntilMs: number;
 }

@@ -69,12 +69,44 @@ describe('token service', () => {
     expect(a.claims.jti).not.toBe(b.claims.jti);
   });
 
+  it('trims the token, says "missing" for an empty or blank one, and gives admins their scopes', async () => {
+    const svc = service();
+    const { token } = await svc.issueAdmin('root');
+    const verified = await svc.verify(`  ${token}\n`, { accept: ['admin'] });
+    expect(verified.claims.scopes).toEqual(['admin', 'agent_management']);
+    for (const blank of ['', '   ', null, undefined]) expect(await failure(svc.verify(blank, { accept: ['admin'] }))).toBe('missing');
+  });
+
+  it('gives a temp token no scopes and refuses it where only access tokens are accepted', async () => {
+    const svc = service();
+    const { token, claims } = await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'a'.repeat(64) });
+    expect(claims.scopes).toEqual([]);
+    expect(await failure(svc.verify(token, { accept: ['agent', 'admin'] }))).toBe('temp_not_allowed');
+  });
+
+  it('takes a secret of exactly the minimum length and refuses a shorter one', () => {
+    expect(() => service({ secret: 'x'.repeat(32) })).not.toThrow();
+    expect(() => service({ secret: 'x'.repeat(31) })).toThrow('token secret must be at least 32 characters');
+  });
+
+  it('tolerates 5 s of clock skew by default', async () => {
+    const svc = service();
+    const { token, claims } = await svc.issueAgent('a1');
+    clock = (claims.exp + 5) * 1000 - 1;
+    expect(await svc.verify(token, { accept: ['agent'] })).toMatchObject({ validUntilMs: (claims.exp + 5) * 1000 });
+    clock += 1;
+    expect(await failure(svc.verify(token, { accept: ['agent'] }))).toBe('expired');
+  });
+
   it('accepts a token within the clock tolerance after exp and rejects it beyond', async () => {
     const svc = service({ clockToleranceS: 5 });
-    const { token } = await svc.issueAgent('a1');
+    const { token, claims } = await svc.issueAgent('a1');
     clock += 3603_000;
+    // validUntilMs is the instant verify starts refusing it: exp plus the tolerance.
+    expect(await svc.verify(token, { accept: ['agent'] })).toMatchObject({ validUntilMs: (claims.exp + 5) * 1000 });
+    clock = (claims.exp + 5) * 1000 - 1;
     await expect(svc.verify(token, { accept: ['agent'] })).resolves.toBeDefined();
-    clock += 3_000;
+    clock += 1;
     expect(await failure(svc.verify(token, { accept: ['agent'] }))).toBe('expired');
   });
 

@@ -84,6 +84,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
     return { token, claims, expiresIn: lifetimeS };
   }
 
+  const tolerance = opts.clockToleranceS ?? 5;
   async function verify(token: string | null | undefined, vopts: VerifyOptions): Promise<VerifiedToken> {
     if (token === undefined || token === null || token.trim() === '') {
       throw new AuthError('missing', 'token required');
@@ -93,13 +94,13 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
       ({ payload } = await jwtVerify(token.trim(), await keyPromise, {
         algorithms: [alg],
         issuer: opts.issuer,
-        clockTolerance: opts.clockToleranceS ?? 5,
+        clockTolerance: tolerance,
         currentDate: new Date(now()),
       }));
     } catch (err) {
       throw fromJoseError(err);
     }
-    return classify(payload, vopts.accept);
+    return classify(payload, vopts.accept, tolerance);
   }
 
   return {
@@ -133,7 +134,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   };
 }
 
-function classify(payload: unknown, accept: readonly TokenKind[]): VerifiedToken {
+function classify(payload: unknown, accept: readonly TokenKind[], toleranceS: number): VerifiedToken {
   const parsed = TokenClaimsSchema.safeParse(payload);
   if (!parsed.success) throw new AuthError('malformed', 'token claims are incomplete');
   const kind = kindOf(parsed.data);
@@ -142,5 +143,5 @@ function classify(payload: unknown, accept: readonly TokenKind[]): VerifiedToken
     if (kind === 'temp') throw new AuthError('temp_not_allowed', 'temporary registration token not accepted here');
     throw new AuthError('wrong_role', `${kind} token not accepted here`);
   }
-  return { kind, claims: parsed.data } as VerifiedToken;
+  return { kind, claims: parsed.data, validUntilMs: (parsed.data.exp + toleranceS) * 1000 } as VerifiedToken;
 }

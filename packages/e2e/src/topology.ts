@@ -33,8 +33,16 @@ export interface Topology {
    * it restarts the whole product process.
    */
   restartGateway(channel: Channel, index: number): Promise<void>;
+  /** The Prometheus text of the ops server serving replica `index` of a channel (where the suite can reach it). */
+  metricsText?(channel: Channel, index?: number): Promise<string>;
   output(): string;
   stop(): Promise<void>;
+}
+
+async function fetchMetrics(ops: string): Promise<string> {
+  const res = await fetch(`${ops}/metrics`);
+  if (res.status !== 200) throw new Error(`${ops}/metrics answered ${res.status}`);
+  return res.text();
 }
 
 /** Settings that make the suite fast: short intervals and timeouts, small caps and limits. */
@@ -90,8 +98,9 @@ export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Ch
 }
 
 /** The distributed topology as separate processes (nats-server given), no edge: clients talk to each replica. */
-export async function startCluster(natsUrl: string, replicas = 2): Promise<Topology> {
-  const env = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('e2e') };
+export async function startCluster(natsUrl: string, replicas = 2, overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
+  const base = suiteEnv();
+  const env = { ...base, ...overrides(base), ARCP_BUS_PREFIX: uniquePrefix('e2e') };
   const cluster = await startLocalCluster({ replicas, natsUrl, env, edge: false });
   return {
     kind: 'cluster',
@@ -110,6 +119,11 @@ export async function startCluster(natsUrl: string, replicas = 2): Promise<Topol
       const gateway = cluster.gateways[channel][index];
       if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
       await gateway.restart();
+    },
+    metricsText(channel, index = 0) {
+      const gateway = cluster.gateways[channel][index];
+      if (!gateway) throw new Error(`no ${channel} replica ${index} in a cluster topology`);
+      return fetchMetrics(gateway.ops);
     },
     output: () => cluster.output(),
     stop: () => cluster.stop(),
@@ -148,6 +162,7 @@ export async function startStandaloneProduct(overrides: (env: Record<string, str
       proc = spawnIt();
       await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 30_000);
     },
+    metricsText: () => fetchMetrics(`http://127.0.0.1:${opsPort}`),
     output: () => `--- standalone\n${proc.output()}`,
     stop: async () => void (await proc.stop('SIGTERM')),
   };

@@ -21,7 +21,7 @@ export interface ChannelEnvDefaults {
 
 type Num = z.ZodType<number, unknown>;
 export type ChannelEnvFields<P extends ChannelEnvPrefix> = {
-  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'MAX_PENDING' | 'MAX_PER_ADDRESS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
+  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'MAX_PENDING' | 'MAX_PER_ADDRESS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'SLOW_CONSUMER_GRACE' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
 };
 
 /** zod fields for one channel's limits; spread them into the service's env schema. */
@@ -45,6 +45,10 @@ export function channelEnvFields<P extends ChannelEnvPrefix>(prefix: P, d: Chann
     // Send buffer per socket; a consumer that stays above it is dropped with 4201, so memory is
     // bounded by connections × this figure.
     [`${prefix}_WS_MAX_BACKPRESSURE_BYTES`]: envNumber({ min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024 }),
+    // Seconds a send buffer may stay over that limit: buffers are checked this often and a socket
+    // over it on two checks in a row is closed, so a brief backlog (a burst, a slow link catching
+    // up) is kept.
+    [`${prefix}_WS_SLOW_CONSUMER_GRACE`]: envSeconds({ min: 0.05, max: 60, default: 1 }),
     // Inbound frames per second per socket (token bucket), and the burst allowed above it.
     [`${prefix}_WS_RATE_PER_S`]: envNumber({ min: 1, max: 100_000, default: 50 }),
     [`${prefix}_WS_RATE_BURST`]: envNumber({ min: 1, max: 100_000, default: 100 }),
@@ -64,6 +68,7 @@ export function channelLimitsFrom<P extends ChannelEnvPrefix>(prefix: P, config:
     authTimeoutMs: get('TIMEOUT') * 1000,
     idleTimeoutS: get('IDLE_TIMEOUT'),
     maxBackpressureBytes: get('MAX_BACKPRESSURE_BYTES'),
+    slowConsumerGraceMs: get('SLOW_CONSUMER_GRACE') * 1000,
     messageRate: { perSecond: get('RATE_PER_S'), burst: get('RATE_BURST') },
     idlePingMs: get('PING_INTERVAL') * 1000,
   };

@@ -37,6 +37,11 @@ export const CloseCodes = Object.freeze({
   SERVER_RESTARTING: 4200,
   /** The client read too slowly and its send buffer overflowed; reconnect and resync. */
   SLOW_CONSUMER: 4201,
+  /**
+   * The token this socket authenticated with reached its `exp`; reconnect with a fresh token
+   * (a client that sends the expired one again gets the channel's auth failure).
+   */
+  TOKEN_EXPIRED: 4202,
 } as const);
 
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];
@@ -47,6 +52,7 @@ export const CloseReasons = Object.freeze({
   [CloseCodes.REVOKED]: 'Credential revoked',
   [CloseCodes.SERVER_RESTARTING]: 'Server restarting, reconnect',
   [CloseCodes.SLOW_CONSUMER]: 'Slow consumer, reconnect',
+  [CloseCodes.TOKEN_EXPIRED]: 'Token expired, reconnect with a fresh token',
   [CloseCodes.MESSAGE_TOO_BIG]: 'Message too big',
   [CloseCodes.GOING_AWAY]: 'Going away',
   [CloseCodes.INTERNAL_ERROR]: 'Internal error',
@@ -97,6 +103,7 @@ export const CLOSE_CODE_INFO: readonly CloseCodeInfo[] = Object.freeze(
       [CloseCodes.REVOKED, 'The credential was revoked (logout, agent unregistered)'],
       [CloseCodes.SERVER_RESTARTING, 'This replica is draining (deploy, scale-in); reconnect after a short jitter'],
       [CloseCodes.SLOW_CONSUMER, 'The client read too slowly and its send buffer overflowed; reconnect and resync'],
+      [CloseCodes.TOKEN_EXPIRED, '/agents/ws and /dashboard/ws: the token reached its exp while the socket was open; reconnect with a fresh token'],
     ] as const
   ).map(([code, meaning]): CloseCodeInfo => ({ code, meaning, action: isReconnectCode(code) ? 'reconnect' : code === CloseCodes.NORMAL ? 'done' : 'stop' })),
 );

@@ -44,13 +44,13 @@ export async function authenticate(ctx: InboundContext, conn: UwsConnection, tex
   clearTimeout(conn.authTimer);
   conn.authTimer = undefined;
   const outcome = result;
-  conn.cork(() => (outcome.ok ? accept(ctx, conn, outcome.principal, dispatch) : reject(ctx, conn, outcome)));
+  conn.cork(() => (outcome.ok ? accept(ctx, conn, outcome, dispatch) : reject(ctx, conn, outcome)));
 }
 
 /** Sent with the close when the authenticated cap was reached while this socket verified its token. */
 export const CAP_REACHED_REASON = 'Connection limit reached, retry later';
 
-function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, dispatch: Dispatch): void {
+function accept(ctx: InboundContext, conn: UwsConnection, { principal, expiresAtMs }: Extract<AuthResult, { ok: true }>, dispatch: Dispatch): void {
   if (!ctx.admission.authenticated(conn.remoteAddress)) {
     ctx.metrics.rejected.inc({ channel: ctx.def.name, reason: 'cap' });
     conn.close(CloseCodes.TRY_AGAIN_LATER, CAP_REACHED_REASON);
@@ -61,6 +61,8 @@ function accept(ctx: InboundContext, conn: UwsConnection, principal: unknown, di
   conn.principal = principal;
   conn.phase = 'ready';
   ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress }, 'socket authenticated');
+  if (expiresAtMs !== undefined) closeAtExpiry(conn, expiresAtMs);
+  if (!conn.isOpen) return; // Expired while it was verified (within the verifier's clock tolerance).
   guard(ctx, conn, () => ctx.def.onOpen(conn));
   for (const text of conn.takeHeld()) {
     if (!conn.isOpen) return;
@@ -73,4 +75,24 @@ function reject(ctx: InboundContext, conn: UwsConnection, result: Extract<AuthRe
   ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, code: result.code, reason: result.reason }, 'auth refused, closing');
   if (result.frame !== undefined) conn.send(result.frame, false, 'auth_error');
   conn.close(result.code, result.reason);
+}
+
+/** setTimeout's largest delay; a later expiry is reached in several steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Closes an authenticated socket with 4202 when its token's `exp` passes (at once if it already
+ * has; counted by the closed-sockets metric under 4202). The timer lives in `authTimer`, which
+ * the close clears.
+ */
+function closeAtExpiry(conn: UwsConnection, expiresAtMs: number): void {
+  const left = expiresAtMs - Date.now();
+  const expire = () => {
+    conn.authTimer = undefined;
+    if (!conn.isOpen) return;
+    conn.close(CloseCodes.TOKEN_EXPIRED, CloseReasons[CloseCodes.TOKEN_EXPIRED]);
+  };
+  if (left <= 0) return expire();
+  conn.authTimer = setTimeout(() => (left > MAX_TIMER_MS ? closeAtExpiry(conn, expiresAtMs) : expire()), Math.min(left, MAX_TIMER_MS));
+  conn.authTimer.unref();
 }

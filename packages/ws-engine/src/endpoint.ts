@@ -28,6 +28,12 @@ export interface EndpointLimits {
   idleTimeoutS: number;
   /** Per-socket send buffer limit; a socket staying over it is closed 4201. */
   maxBackpressureBytes: number;
+  /**
+   * Slow-consumer grace: the send buffers are checked this often, and a socket over the limit on
+   * two checks in a row (a whole period) is closed 4201; one that drains in between is kept.
+   * Default 1000.
+   */
+  slowConsumerGraceMs?: number;
   messageRate: RateLimit;
   /**
    * Application keep-alive of the reference: an authenticated socket silent this long gets a
@@ -36,7 +42,11 @@ export interface EndpointLimits {
   idlePingMs?: number;
 }
 
-export type AuthResult = { ok: true; principal: unknown } | { ok: false; code: number; reason: string; frame?: string };
+/**
+ * `expiresAtMs`: when the credential stops being valid (epoch ms). The engine closes the socket
+ * with 4202 at that moment; without it the socket stays open until it or the client closes.
+ */
+export type AuthResult = { ok: true; principal: unknown; expiresAtMs?: number } | { ok: false; code: number; reason: string; frame?: string };
 
 export interface EndpointAuth {
   /** Called when the socket opens, before any message (e.g. to send `auth_required`). */

@@ -7,19 +7,33 @@ import { createRecordingLogger } from './testing';
 import { echoChannel, testLimits } from './test-support/endpoints';
 import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
 
+/** The `slow` verification waits for the test to release it, and says when it has answered. */
+let releaseSlow: () => void = () => undefined;
+let slowAnswered: Promise<void> = Promise.resolve();
+function armSlow(): void {
+  let answered!: () => void;
+  slowAnswered = new Promise((r) => (answered = r));
+  const released = new Promise<void>((r) => (releaseSlow = r));
+  slowGate = released.then(() => queueMicrotask(answered));
+}
+let slowGate: Promise<void> = Promise.resolve();
+
 const auth: EndpointAuth = {
   onOpen: (conn) => void conn.send('{"type":"auth_required"}'),
   async onFirstMessage(_conn, text) {
-    await pause(text === 'slow' ? 400 : 30);
+    if (text === 'slow') await slowGate;
+    else await pause(30);
     if (text === 'explode') throw new Error('verifier bug');
     if (text.startsWith('good:')) return { ok: true, principal: { sub: text.slice(5) } };
+    // `expires:<ms>`: a token whose exp is <ms> from now (negative: already past).
+    if (text.startsWith('expires:')) return { ok: true, principal: { sub: 'short' }, expiresAtMs: Date.now() + Number(text.slice(8)) };
     return { ok: false, code: 1008, reason: 'Invalid token', frame: '{"type":"auth_error","message":"Invalid token"}' };
   },
   timeoutCloseCode: 1008,
   timeoutReason: 'Authentication timeout',
   timeoutFrame: '{"type":"auth_error","message":"Authentication timeout"}',
 };
-const agents = echoChannel('/agents/ws', { name: 'agents', auth, limits: testLimits({ authTimeoutMs: 200 }) });
+const agents = echoChannel('/agents/ws', { name: 'agents', auth, limits: testLimits({ authTimeoutMs: 1500 }) });
 const registry = new Registry();
 const logger = createRecordingLogger();
 let handle: EndpointHandle;
@@ -74,18 +88,23 @@ test('before auth a text ping is the auth frame: auth_error then the channel clo
 test('no first message before the deadline closes with the timeout code and frame', async () => {
   const c = await open();
   const started = Date.now();
-  expect(await c.next()).toBe('{"type":"auth_error","message":"Authentication timeout"}');
+  expect(await c.next(5000)).toBe('{"type":"auth_error","message":"Authentication timeout"}');
   expect(await c.closed).toEqual({ code: 1008, reason: 'Authentication timeout' });
-  expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  // Not before the deadline (1.5 s; the margin covers auth_required reaching us late).
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   expect(await failures('timeout')).toBe(1);
 });
 
 test('a verification outlasting the deadline is closed by it and its late success ignored', async () => {
   const opensBefore = agents.rec.opened.length;
+  armSlow();
   const c = await open();
   c.send('slow');
   expect((await c.closed).code).toBe(1008);
-  await pause(300);
+  releaseSlow();
+  // The verifier has answered "ok" and the engine has had its turn to act on it.
+  await slowAnswered;
+  await new Promise((r) => setImmediate(r));
   expect(agents.rec.opened.length).toBe(opensBefore);
 });
 
@@ -94,6 +113,25 @@ test('a throwing verifier closes 1011 and is logged', async () => {
   c.send('explode');
   expect((await c.closed).code).toBe(1011);
   expect(logger.lines.some((l) => l.msg === 'auth step failed')).toBe(true);
+});
+
+test('an authenticated socket is closed 4202 when its token expires, and counted', async () => {
+  const c = await open();
+  c.send('expires:300');
+  expect(await c.next()).toBe('welcome');
+  c.send('alive?');
+  expect(await c.next()).toBe('echo:alive?');
+  expect(await c.closed).toEqual({ code: 4202, reason: 'Token expired, reconnect with a fresh token' });
+  expect(await registry.metrics()).toMatch(/arcp_gateway_connections_closed_total\{channel="agents",code="4202"\} 1/);
+});
+
+test('a token already past its exp when verified is closed 4202 before the channel opens it', async () => {
+  const opensBefore = agents.rec.opened.length;
+  const c = await open();
+  c.send('expires:-1');
+  expect(await c.closed).toEqual({ code: 4202, reason: 'Token expired, reconnect with a fresh token' });
+  expect(c.idle()).toBe(true);
+  expect(agents.rec.opened.length).toBe(opensBefore);
 });
 
 test('revocation closes only the sockets of the revoked principal', async () => {

@@ -159,15 +159,7 @@ test('gauges follow opens and closes; metrics from several channels share one re
   expect(await metric(mainRegistry, 'arcp_gateway_connections', 'channel="public"')).toBe(handle.count());
 });
 
-test('a socket silent for idlePingMs gets a text ping; an active one does not', async () => {
+test('a socket silent for idlePingMs gets a text ping (who is pinged when: idle-ping.test.ts)', async () => {
   const silent = await open('/idle');
-  const chatty = await open('/idle');
-  const started = Date.now();
-  const chatter = setInterval(() => chatty.send('x'), 30);
-  expect(await silent.next(1000)).toBe('ping');
-  expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-  clearInterval(chatter);
-  const frames: Array<string | Buffer> = [];
-  while (!chatty.idle()) frames.push(await chatty.next());
-  expect(frames.every((f) => f === 'echo:x')).toBe(true);
+  expect(await silent.next(5000)).toBe('ping');
 });

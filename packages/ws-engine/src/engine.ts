@@ -32,8 +32,6 @@ export interface MountEndpointDeps {
   bus?: Bus;
   /** `Retry-After` seconds on a refused upgrade (cap or draining). Default 5. */
   retryAfterS?: number;
-  /** Slow-consumer check period; over the limit on two checks in a row closes 4201. Default 1000. */
-  backpressureCheckMs?: number;
   /** Peer address from `X-Forwarded-For` (behind a trusted proxy). */
   trustProxy?: boolean;
 }
@@ -98,6 +96,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   let draining = false;
   metrics.connections.set({ channel }, 0);
   metrics.pending.set({ channel }, 0);
+  metrics.backlogged.set({ channel }, 0);
 
   const REFUSALS: Record<RefusalReason, { status: 'service-unavailable' | 'rate-limit-exceeded'; detail: string }> = {
     draining: { status: 'service-unavailable', detail: 'Server draining, reconnect elsewhere' },
@@ -170,10 +169,17 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
 
   const onOverLimit = (conn: UwsConnection) =>
     deps.logger.debug({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount(), limit: def.limits.maxBackpressureBytes }, 'send buffer over the backpressure limit; closed if still over at the next check');
-  const sweep = startSlowConsumerSweep(conns, overLimit, def.limits.maxBackpressureBytes, deps.backpressureCheckMs ?? 1000, onOverLimit, (conn) => {
-    metrics.drops.inc({ channel, reason: 'backpressure' });
-    deps.logger.warn({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount() }, 'closing slow consumer');
-    conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
+  const sweep = startSlowConsumerSweep(conns, {
+    limitBytes: def.limits.maxBackpressureBytes,
+    periodMs: def.limits.slowConsumerGraceMs ?? 1000,
+    overLimit,
+    onOverLimit,
+    onChecked: (backlogged) => metrics.backlogged.set({ channel }, backlogged),
+    onSlow: (conn) => {
+      metrics.drops.inc({ channel, reason: 'backpressure' });
+      deps.logger.warn({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount() }, 'closing slow consumer');
+      conn.close(CloseCodes.SLOW_CONSUMER, CloseReasons[CloseCodes.SLOW_CONSUMER]);
+    },
   });
 
   const pinger = def.limits.idlePingMs ? startIdlePinger(conns, def.limits.idlePingMs) : undefined;

@@ -13,6 +13,7 @@ export interface SocketMetrics {
   connections: Gauge<'channel'>;
   /** Sockets waiting for their first message. */
   pending: Gauge<'channel'>;
+  backlogged: Gauge<'channel'>;
   opened: Counter<'channel'>;
   closed: Counter<'channel' | 'code'>;
   received: Counter<'channel' | 'type'>;
@@ -36,6 +37,7 @@ function create(registry: Registry): SocketMetrics {
   return {
     connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Authenticated WebSocket connections (all of a channel without auth)', labelNames: ['channel'], registers: [registry] }),
     pending: new Gauge({ name: 'arcp_gateway_pending_connections', help: 'WebSocket connections waiting for their first (auth) message', labelNames: ['channel'], registers: [registry] }),
+    backlogged: new Gauge({ name: 'arcp_gateway_backlogged_connections', help: 'Sockets over the send buffer limit at the last slow-consumer check (in their grace period)', labelNames: ['channel'], registers: [registry] }),
     opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
     closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
     received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
@@ -60,7 +62,7 @@ function create(registry: Registry): SocketMetrics {
 export const socketMetrics = perRegistry(create);
 
 /** Close codes kept as label values; anything else a client sends becomes `other`. */
-const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201]);
+const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201, 4202]);
 
 export function closeCodeLabel(code: number): string {
   return KNOWN_CODES.has(code) ? String(code) : 'other';

@@ -3,7 +3,7 @@ import { createFakeConnection } from '@arcp/ws-engine/testing';
 import { createAgentsChannel } from './channel';
 
 const limits = { maxConnections: 10, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
-const principal = { kind: 'agent', claims: { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [], iat: 1, exp: 2, jti: 'j' } } as unknown as VerifiedToken;
+const principal = { kind: 'agent', claims: { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [], iat: 1, exp: 2, jti: 'j' }, validUntilMs: 7000 } as unknown as VerifiedToken;
 
 const events: string[] = [];
 function setup(verify: (t: string) => Promise<VerifiedToken>) {
@@ -32,7 +32,7 @@ describe('agents channel handshake', () => {
     const channel = setup(async (t) => (t === 'good' ? principal : Promise.reject(new AuthError('bad_signature', 'x'))));
     const conn = createFakeConnection('agents');
     const result = await channel.auth!.onFirstMessage(conn, JSON.stringify({ token: 'good' }));
-    expect(result).toEqual({ ok: true, principal });
+    expect(result).toEqual({ ok: true, principal, expiresAtMs: principal.validUntilMs });
     // The directory is brought up to date before auth succeeds (read-your-writes).
     expect(events).toEqual(['verified', 'synced']);
     channel.onOpen(conn);

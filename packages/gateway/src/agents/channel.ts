@@ -69,7 +69,7 @@ export function createAgentsChannel(deps: AgentsChannelDeps): EndpointDefinition
           return failure(failureFor(err));
         }
         await deps.sync();
-        return { ok: true, principal };
+        return { ok: true, principal, expiresAtMs: principal.validUntilMs };
       },
       timeoutCloseCode: AGENT_AUTH_CLOSE_CODE,
       timeoutReason: AgentAuthFailures.timeout.reason,

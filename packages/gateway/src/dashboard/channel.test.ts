@@ -4,7 +4,7 @@ import { DashboardCommandSchema } from '@arcp/protocol';
 import { createDashboardChannel } from './channel';
 
 const limits = { maxConnections: 5, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
-const token = (kind: 'admin' | 'agent') => ({ kind, claims: { sub: 'root', agent_id: 'user_root', role: kind, scopes: [], iat: 1, exp: 2, jti: 'j' } }) as unknown as VerifiedToken;
+const token = (kind: 'admin' | 'agent') => ({ kind, claims: { sub: 'root', agent_id: 'user_root', role: kind, scopes: [], iat: 1, exp: 2, jti: 'j' }, validUntilMs: 7000 }) as unknown as VerifiedToken;
 const frame = (type: string, data: unknown = {}) => ({ type, timestamp: '2026-01-01T00:00:00.000000Z', data });
 
 const AGENTS = Buffer.from(JSON.stringify(frame('agents', { agents: [], total_count: 0 })));
@@ -59,7 +59,7 @@ describe('dashboard handshake', () => {
     const { channel, logs } = setup();
     const conn = createFakeConnection('dashboard');
     const r = await channel.auth!.onFirstMessage(conn, '{"type":"auth","token":"admin","fingerprint":"x"}');
-    expect(r.ok).toBe(true);
+    expect(r).toMatchObject({ ok: true, expiresAtMs: 7000 });
     await channel.onOpen(conn);
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs']);
     expect(logs).toEqual(['INFO New dashboard connection established (1 total)']);

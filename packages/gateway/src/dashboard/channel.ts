@@ -47,7 +47,7 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
         } catch (err) {
           return failure(err instanceof AuthError && err.reason === 'wrong_role' ? 'forbidden' : 'invalid_token');
         }
-        return verified.kind === 'admin' ? { ok: true, principal: verified } : failure('forbidden');
+        return verified.kind === 'admin' ? { ok: true, principal: verified, expiresAtMs: verified.validUntilMs } : failure('forbidden');
       },
       timeoutCloseCode: DashboardAuthFailures.timeout.code,
       timeoutReason: DashboardAuthFailures.timeout.reason,

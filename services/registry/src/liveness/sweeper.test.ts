@@ -7,9 +7,9 @@ function dirEvents(h: Harness, kind: string): string[] {
   return h.published.filter((p) => p.subject.endsWith('dir.changed') && p.body['kind'] === kind).map((p) => p.body['agent_id'] as string);
 }
 
-/** Lets the sweepers' own timers run: the period is timeout/4 = 500 ms, wait for two. */
-async function waitForSweeps(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 1100));
+/** One sweep on each registry, at the harness clock's time (no wait for the sweep period). */
+async function sweep(...hs: Harness[]): Promise<void> {
+  for (const x of hs) await x.registry.sweep();
   await settle();
 }
 
@@ -23,7 +23,7 @@ describe('liveness sweeper', () => {
     h = await startHarness(SHORT);
     const token = await registerAgent(h, 'live-1');
     h.clock.advance(2_500);
-    await waitForSweeps();
+    await sweep(h);
     expect(dirEvents(h, 'dead')).toEqual(['live-1']);
     const listed = await h.call('GET', '/agents/live-1', { token });
     expect(listed.json['status']).toBe('dead');
@@ -35,7 +35,7 @@ describe('liveness sweeper', () => {
     expect(await h.metrics.getSingleMetricAsString('arcp_registry_heartbeats_total')).toMatch(/result="revived"} 1/);
 
     h.clock.advance(61_000);
-    await waitForSweeps();
+    await sweep(h);
     expect(dirEvents(h, 'unregistered')).toEqual(['live-1']);
     expect((await h.call('POST', '/agents/live-1/heartbeat', { token })).status).toBe(401);
     expect(await h.metrics.getSingleMetricAsString('arcp_registry_agents')).toMatch(/status="alive"} 0/);
@@ -49,7 +49,7 @@ describe('liveness sweeper', () => {
     await registerAgent(h, 'lease-1');
     await registerAgent(twin, 'lease-2', 'test-agent-key-456');
     clock.advance(3_000);
-    await waitForSweeps();
+    await sweep(h, twin);
     // Both harnesses subscribe to the same bus, so each sees every event once.
     expect(dirEvents(h, 'dead').sort()).toEqual(['lease-1', 'lease-2']);
     expect(dirEvents(twin, 'dead').sort()).toEqual(['lease-1', 'lease-2']);
@@ -62,8 +62,8 @@ describe('liveness sweeper', () => {
     for (let i = 0; i < 3; i++) {
       h.clock.advance(1_500);
       await h.call('POST', '/agents/beat-1/heartbeat', { token });
+      await sweep(h);
     }
-    await waitForSweeps();
     expect(dirEvents(h, 'dead')).toEqual([]);
   });
 });

@@ -32,8 +32,10 @@ describe('hostile input on every route', () => {
       const path = route.pattern.replace(/:([a-z_]+)/g, 'host-1');
       for (const token of [undefined, agent, admin]) {
         const res = await h.call(route.method, path, { raw, token, ip: '10.66.0.1' });
-        expect(res.status).toBeGreaterThanOrEqual(200);
-        expect(res.status).toBeLessThan(600);
+        // A success (a route that needs no body), a client error, or the documented 501 of the
+        // out-of-scope routes: never a server error.
+        const answered = res.status === 200 || (res.status >= 400 && res.status < 500) || res.status === 501;
+        expect({ route: `${route.method} ${path}`, status: res.status, answered }).toMatchObject({ answered: true });
         if (res.status >= 400) {
           expect(res.headers?.['content-type']).toBe('application/problem+json');
           expect(res.json).toMatchObject({ status: res.status, instance: path });
