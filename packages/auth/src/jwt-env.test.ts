@@ -4,9 +4,10 @@ import { JwtEnv, verifyingTokenService } from './jwt-env';
 import { MIN_SECRET_LENGTH } from './token-service';
 
 const SECRET = 's'.repeat(MIN_SECRET_LENGTH);
+// Each issue names the variable by its path; the message is the rule (the startup line joins them).
 const messages = (env: Record<string, unknown>) => {
   const r = JwtEnv.safeParse(env);
-  return r.success ? [] : r.error.issues.map((i) => i.message);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
 };
 
 test('JWT_SECRET is required; blank counts as missing; shorter than the minimum is refused', () => {
@@ -27,7 +28,12 @@ test('the verifying service accepts a token signed with the same secret and algo
   const svc = verifyingTokenService(JwtEnv.parse({ JWT_SECRET: SECRET, JWT_ALGORITHM: 'HS384' }));
   const iat = Math.floor(Date.now() / 1000);
   const claims = { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [] };
-  const sign = (alg: string) => new SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt(iat).setExpirationTime(iat + 60).sign(new TextEncoder().encode(SECRET));
+  const sign = (alg: string) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
   expect((await svc.verify(await sign('HS384'), { accept: ['agent'] })).kind).toBe('agent');
   await expect(svc.verify(await sign('HS256'), { accept: ['agent'] })).rejects.toThrow();
 });
