@@ -52,7 +52,7 @@ module.exports = {
     },
     {
       name: 'no-reaching-into-another-package',
-      comment: 'Packages are used through their entry points, never through another package\'s internals.',
+      comment: "Packages are used through their entry points, never through another package's internals.",
       severity: 'error',
       from: { path: '^(packages|services)/([^/]+)/src/' },
       to: {

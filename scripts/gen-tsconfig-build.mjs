@@ -5,7 +5,9 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dirs = ['packages', 'services'].flatMap((top) =>
-  readdirSync(join(root, top)).map((d) => join(root, top, d)).filter((d) => existsSync(join(d, 'package.json'))),
+  readdirSync(join(root, top))
+    .map((d) => join(root, top, d))
+    .filter((d) => existsSync(join(d, 'package.json'))),
 );
 // Only packages that ship compiled output take part in the build; test-only packages (testkit,
 // e2e, bench, deploy-checks) are used from source by Jest and never compiled.

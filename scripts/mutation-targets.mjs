@@ -10,7 +10,10 @@ export const TARGETS = {
     mutate: ['packages/ws-engine/src/{admission,client-limiter,rate-limit,slow-consumers,auth-step,inbound,drain,idle-ping}.ts'],
   },
   // Channel logic of the three channels and their limit variables.
-  gateway: { root: 'packages/gateway', mutate: ['packages/gateway/src/{agents,dashboard,public}/*.ts', 'packages/gateway/src/{channel-env,channels,coalesce,credentials}.ts'] },
+  gateway: {
+    root: 'packages/gateway',
+    mutate: ['packages/gateway/src/{agents,dashboard,public}/*.ts', 'packages/gateway/src/{channel-env,channels,coalesce,credentials}.ts'],
+  },
   // The registry's routes and liveness.
   registry: { root: 'services/registry', mutate: ['services/registry/src/{routes,liveness}/*.ts', 'services/registry/src/lifecycle.ts'] },
 };

@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import { TARGETS } from './mutation-targets.mjs';
 
-
 // Arguments after the targets are passed to `stryker run` (e.g. `--mutate <file>` for one file).
 const args = process.argv.slice(2);
 const firstOption = args.findIndex((a) => a.startsWith('-'));
@@ -15,13 +14,18 @@ const asked = firstOption === -1 ? args : args.slice(0, firstOption);
 const passed = firstOption === -1 ? [] : args.slice(firstOption);
 const unknown = asked.filter((t) => !(t in TARGETS));
 if (asked.length === 0 || unknown.length) {
-  console.error(`usage: pnpm test:mutation <${Object.keys(TARGETS).join('|')}>... [stryker options]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  console.error(
+    `usage: pnpm test:mutation <${Object.keys(TARGETS).join('|')}>... [stryker options]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+  );
   process.exit(2);
 }
 let failed = 0;
 for (const target of asked) {
   console.log(`\n=== mutation testing: ${target}`);
-  const r = spawnSync('node_modules/.bin/stryker', ['run', 'stryker.config.mjs', ...passed], { stdio: 'inherit', env: { ...process.env, ARCP_MUTATION_TARGET: target, ARCP_MUTATION_ROOT: TARGETS[target].root } });
+  const r = spawnSync('node_modules/.bin/stryker', ['run', 'stryker.config.mjs', ...passed], {
+    stdio: 'inherit',
+    env: { ...process.env, ARCP_MUTATION_TARGET: target, ARCP_MUTATION_ROOT: TARGETS[target].root },
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The project's test command: typecheck, lint, dependency rules, dead code, build (and the dashboard page), unit tests (parallel), integration tests (in band,
+// The project's test command: typecheck, lint, format check, dependency rules, dead code, build (and the dashboard page), unit tests (parallel), integration tests (in band,
 // real nats-server), then the list of skipped tests with their reasons and one plain closing line
 // `N passed, N failed, N skipped` computed from Jest's JSON reports. Exits non-zero when any step
 // fails, and under CI=true when a test skipped that scripts/skip-allowlist.json does not allow.
@@ -27,6 +27,8 @@ steps.push(['typecheck', run('typecheck', bin('tsc'), ['-p', 'tsconfig.json'])])
 // The dashboard page (browser code) has its own program: DOM types and JSX.
 steps.push(['typecheck page', run('typecheck page', bin('tsc'), ['-p', 'packages/dashboard-ui/tsconfig.app.json'])]);
 steps.push(['lint', run('lint', bin('eslint'), ['--max-warnings=0', '.'])]);
+// One layout for all code (.prettierrc.json); `pnpm format` fixes what this reports.
+steps.push(['format', run('format', bin('prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,tsx,js,mjs,cjs}'])]);
 // The dependency rules of the tree (.dependency-cruiser.cjs) and no unused files, exports or dependencies.
 steps.push(['dependencies', run('dependencies', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'packages', 'services'])]);
 steps.push(['dead code', run('dead code', bin('knip'), ['--no-progress'])]);
@@ -35,7 +37,14 @@ steps.push(['build', run('build', bin('tsc'), ['-b', 'tsconfig.build.json'])]);
 // Every mode and image serves the bundled dashboard page, so its build must keep working too.
 steps.push(['build page', run('build page', bin('tsx'), ['--conditions=@arcp/source', 'packages/dashboard-ui/src/build/cli.ts'])]);
 const jest = (project, more) =>
-  run(`jest ${project}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${reports}/${project}.json`, ...more, ...extra]);
+  run(`jest ${project}`, bin('jest'), [
+    '--selectProjects',
+    project,
+    '--json',
+    `--outputFile=${reports}/${project}.json`,
+    ...more,
+    ...extra,
+  ]);
 steps.push(['unit', jest('unit', ['--maxWorkers=2'])]);
 steps.push(['integration', jest('integration', ['--runInBand', '--forceExit'])]);
 
@@ -72,7 +81,8 @@ for (const project of ['unit', 'integration']) {
 }
 if (skips.length) {
   console.log(`\nskipped tests (${skips.length}):`);
-  for (const s of skips) console.log(`  [${s.status}] ${s.name}\n      ${s.reason ? `allowed: ${s.reason}` : 'NOT on scripts/skip-allowlist.json'}`);
+  for (const s of skips)
+    console.log(`  [${s.status}] ${s.name}\n      ${s.reason ? `allowed: ${s.reason}` : 'NOT on scripts/skip-allowlist.json'}`);
 }
 const unlisted = skips.filter((s) => !s.reason);
 if (process.env.CI === 'true' && unlisted.length) {

@@ -71,7 +71,14 @@ describe('revocation', () => {
   it('revokes one token without a jti by its subject and issue second, and only that token', async () => {
     const { list, deps, published } = setup();
     const iat = Math.floor(clock / 1000);
-    const claims = (sub: string, at: number) => ({ sub, agent_id: `user_${sub}`, role: 'admin' as const, scopes: ['admin'], iat: at, exp: at + 600 });
+    const claims = (sub: string, at: number) => ({
+      sub,
+      agent_id: `user_${sub}`,
+      role: 'admin' as const,
+      scopes: ['admin'],
+      iat: at,
+      exp: at + 600,
+    });
     const event = await revoke(deps, { kind: 'admin', subject: 'ops', iat, untilMs: clock + 600_000 });
     expect(event).toEqual({ kind: 'admin', subject: 'ops', iat, until: Math.ceil((clock + 600_000) / 1000) });
     expect(JSON.parse(published[0]!.data)).toMatchObject({ iat });

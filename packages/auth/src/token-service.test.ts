@@ -111,7 +111,13 @@ describe('token service', () => {
   });
 
   it('rejects a token signed with another secret', async () => {
-    const other = createTokenService({ secret: 'another-secret-that-is-32-characters-long', agentTtlS: 60, adminTtlS: 60, tempTtlS: 60, now });
+    const other = createTokenService({
+      secret: 'another-secret-that-is-32-characters-long',
+      agentTtlS: 60,
+      adminTtlS: 60,
+      tempTtlS: 60,
+      now,
+    });
     const { token } = await other.issueAdmin('ARCP');
     expect(await failure(service().verify(token, { accept: ['admin'] }))).toBe('bad_signature');
   });
@@ -124,25 +130,31 @@ describe('token service', () => {
     expect(await failure(service().verify(`${h}.${forged}.${s}`, { accept: ['admin', 'agent'] }))).toBe('bad_signature');
   });
 
-  it.each(['HS256', 'HS384', 'HS512'] as const)('signs and verifies with %s, as an outside client signing the same secret would', async (algorithm) => {
-    const svc = service({ algorithm });
-    const issued = await svc.issueAdmin('ARCP');
-    expect(JSON.parse(Buffer.from(issued.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: algorithm });
-    await expect(svc.verify(issued.token, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
-    const iat = Math.floor(clock / 1000);
-    const outside = await new SignJWT({ sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: ['admin'] })
-      .setProtectedHeader({ alg: algorithm })
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + 60)
-      .sign(new TextEncoder().encode(SECRET));
-    await expect(svc.verify(outside, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
-    expect(await failure(service({ algorithm, secret: `${SECRET}-other` }).verify(outside, { accept: ['admin'] }))).toBe('bad_signature');
-  });
+  it.each(['HS256', 'HS384', 'HS512'] as const)(
+    'signs and verifies with %s, as an outside client signing the same secret would',
+    async (algorithm) => {
+      const svc = service({ algorithm });
+      const issued = await svc.issueAdmin('ARCP');
+      expect(JSON.parse(Buffer.from(issued.token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: algorithm });
+      await expect(svc.verify(issued.token, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
+      const iat = Math.floor(clock / 1000);
+      const outside = await new SignJWT({ sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: ['admin'] })
+        .setProtectedHeader({ alg: algorithm })
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 60)
+        .sign(new TextEncoder().encode(SECRET));
+      await expect(svc.verify(outside, { accept: ['admin'] })).resolves.toMatchObject({ kind: 'admin' });
+      expect(await failure(service({ algorithm, secret: `${SECRET}-other` }).verify(outside, { accept: ['admin'] }))).toBe('bad_signature');
+    },
+  );
 
   it('rejects alg none and a different HMAC algorithm', async () => {
     const claims = { sub: 'ARCP', agent_id: 'user_ARCP', role: 'admin', scopes: [], jti: 'j1' };
     const iat = Math.floor(clock / 1000);
-    const unsecured = new UnsecuredJWT(claims).setIssuedAt(iat).setExpirationTime(iat + 60).encode();
+    const unsecured = new UnsecuredJWT(claims)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .encode();
     const hs512 = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS512' })
       .setIssuedAt(iat)
@@ -215,10 +227,9 @@ describe('token service', () => {
     expect(fresh.claims).toMatchObject({ sub: 'a1', role: 'agent' });
     expect(fresh.claims.jti).not.toBe(v.claims.jti);
     expect(fresh.claims.iat).toBe(v.claims.iat + 10);
-    const temp = await svc.verify(
-      (await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'c'.repeat(64) })).token,
-      { accept: ['temp'] },
-    );
+    const temp = await svc.verify((await svc.issueTemp({ agentId: 'a1', agentType: 'testing', agentKeyHash: 'c'.repeat(64) })).token, {
+      accept: ['temp'],
+    });
     expect(await failure(svc.refresh(temp))).toBe('temp_not_allowed');
   });
 

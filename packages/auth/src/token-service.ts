@@ -68,7 +68,13 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
   const alg = opts.algorithm ?? 'HS256';
   // One CryptoKey for the life of the service: given raw bytes, jose imports a key on every sign
   // and verify, which more than halved the verifications per second of a reconnect storm.
-  const keyPromise = webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: HMAC_HASH[alg] }, false, ['sign', 'verify']);
+  const keyPromise = webcrypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(opts.secret),
+    { name: 'HMAC', hash: HMAC_HASH[alg] },
+    false,
+    ['sign', 'verify'],
+  );
   const now = opts.now ?? Date.now;
   const ttl = Object.freeze({ agent: opts.agentTtlS, admin: opts.adminTtlS, temp: opts.tempTtlS });
 
@@ -121,10 +127,7 @@ export function createTokenService(opts: TokenServiceOptions): TokenService {
       ),
     issueAgent: (agentId) => sign({ sub: agentId, agent_id: agentId, role: 'agent', scopes: [] }, ttl.agent),
     issueAdmin: (username) =>
-      sign(
-        { sub: username, agent_id: `user_${username}`, role: 'admin', scopes: ['admin', 'agent_management'] },
-        ttl.admin,
-      ),
+      sign({ sub: username, agent_id: `user_${username}`, role: 'admin', scopes: ['admin', 'agent_management'] }, ttl.admin),
     refresh: async (verified) => {
       if (verified.kind === 'temp') throw new AuthError('temp_not_allowed', 'temporary tokens cannot be refreshed');
       const { sub, agent_id, role, scopes } = verified.claims;

@@ -56,7 +56,9 @@ async function main(): Promise<number> {
   const mach = machine();
   const commit = gitCommit();
   say(`bench run ${runId}: ${selected.map((b) => b.name).join(', ')}${args.quick ? ' (quick)' : ''}`);
-  say(`machine: ${mach.cpu_model}, ${mach.cores} cores, kernel ${mach.kernel}, node ${mach.node}, load ${mach.load_avg_1m}; commit ${commit}`);
+  say(
+    `machine: ${mach.cpu_model}, ${mach.cores} cores, kernel ${mach.kernel}, node ${mach.node}, load ${mach.load_avg_1m}; commit ${commit}`,
+  );
   // An existing server (--nats URL, e.g. the test suite's) or our own, pinned to the client CPU.
   const nats = args.nats ? { url: args.nats, pid: 0, stop: async () => {} } : await startNats();
   let failed = 0;
@@ -66,7 +68,9 @@ async function main(): Promise<number> {
     for (const bench of selected) {
       const started = Date.now();
       if (started + bench.budgetS * 1000 > runDeadline) {
-        say(`\n== ${bench.name}: SKIPPED, its ${bench.budgetS} s budget would end past the run's 14.5-minute mark (run it alone: pnpm bench ${bench.name})`);
+        say(
+          `\n== ${bench.name}: SKIPPED, its ${bench.budgetS} s budget would end past the run's 14.5-minute mark (run it alone: pnpm bench ${bench.name})`,
+        );
         failed++;
         continue;
       }
@@ -83,13 +87,24 @@ async function main(): Promise<number> {
       say(`\n== ${bench.name}: ${bench.title} (budget ${Math.round(budgetMs / 1000)} s)`);
       // The box is shared: give other people's jobs up to 10 s to finish before we start.
       const busyAtStart = args.quick ? [] : await waitQuiet(10_000);
-      if (busyAtStart.some((b) => b >= 0.25)) say(`  box still busy at start (${busyAtStart.map((b) => b.toFixed(2)).join('/')}): figures may understate`);
+      if (busyAtStart.some((b) => b >= 0.25))
+        say(`  box still busy at start (${busyAtStart.map((b) => b.toFixed(2)).join('/')}): figures may understate`);
       try {
         // The budget stops ladders early; the hard bound adds room for teardown.
         const cases = await withTimeout(bench.run(ctx), budgetMs + 120_000, `benchmark ${bench.name}`);
-        const lines: ResultLine[] = cases.map((c) => ({ bench: bench.name, run_id: runId, date: new Date().toISOString(), commit, machine: mach, quick: args.quick, box_busy_at_start: busyAtStart, ...c }));
+        const lines: ResultLine[] = cases.map((c) => ({
+          bench: bench.name,
+          run_id: runId,
+          date: new Date().toISOString(),
+          commit,
+          machine: mach,
+          quick: args.quick,
+          box_busy_at_start: busyAtStart,
+          ...c,
+        }));
         const file = appendResults(args.resultsDir, bench.name, lines);
-        for (const l of lines) say(`  ${l.case}: target ${l.target.met === null ? 'n/a' : l.target.met ? 'met' : `missed (${l.target.reason})`}`);
+        for (const l of lines)
+          say(`  ${l.case}: target ${l.target.met === null ? 'n/a' : l.target.met ? 'met' : `missed (${l.target.reason})`}`);
         say(`== ${bench.name} done in ${((Date.now() - started) / 1000).toFixed(0)} s → ${file}`);
       } catch (err) {
         failed++;

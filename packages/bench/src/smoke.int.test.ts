@@ -28,7 +28,19 @@ describeWithNats('bench harness (quick fanout)', () => {
   it('runs fanout against both servers and appends a complete JSON line', () => {
     const r = spawnSync(
       process.execPath,
-      ['--conditions=@arcp/source', '--import', 'tsx', 'packages/bench/src/cli.ts', 'fanout', '--quick', '--results', dir, '--no-report', '--nats', natsUrl()],
+      [
+        '--conditions=@arcp/source',
+        '--import',
+        'tsx',
+        'packages/bench/src/cli.ts',
+        'fanout',
+        '--quick',
+        '--results',
+        dir,
+        '--no-report',
+        '--nats',
+        natsUrl(),
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 150_000, env: { ...process.env, CI: undefined } },
     );
     if (r.status !== 0) throw new Error(`bench exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
@@ -36,12 +48,21 @@ describeWithNats('bench harness (quick fanout)', () => {
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!) as ResultLine;
     expect(line).toMatchObject({ bench: 'fanout', quick: true, case: 'KV path N=20' });
-    expect(line.machine).toEqual(expect.objectContaining({ cpu_model: expect.any(String), cores: expect.any(Number), kernel: expect.any(String), node: process.version }));
+    expect(line.machine).toEqual(
+      expect.objectContaining({
+        cpu_model: expect.any(String),
+        cores: expect.any(Number),
+        kernel: expect.any(String),
+        node: process.version,
+      }),
+    );
     expect(typeof line.commit).toBe('string');
     expect(typeof line.generator_bound).toBe('boolean');
     expect(line.target).toEqual(expect.objectContaining({ goal: expect.any(String) }));
     for (const impl of [line.arcp, line.ws!]) {
-      expect(impl).toEqual(expect.objectContaining({ max_sustained_per_s: expect.any(Number), connections: 20, errors: 0, ops_worst_ms: expect.any(Number) }));
+      expect(impl).toEqual(
+        expect.objectContaining({ max_sustained_per_s: expect.any(Number), connections: 20, errors: 0, ops_worst_ms: expect.any(Number) }),
+      );
       // The ops endpoint was asked during the window and answered (a timeout would read 2000).
       expect(impl.ops_worst_ms as number).toBeGreaterThan(0);
       const steps = impl.steps as Array<Record<string, unknown>>;
@@ -53,7 +74,11 @@ describeWithNats('bench harness (quick fanout)', () => {
           server_cpu: expect.any(Number),
           gen_cpu: expect.any(Number),
           sustained: expect.any(Boolean),
-          ops: expect.objectContaining({ readyz_max_ms: expect.any(Number), metrics_max_ms: expect.any(Number), samples: expect.any(Number) }),
+          ops: expect.objectContaining({
+            readyz_max_ms: expect.any(Number),
+            metrics_max_ms: expect.any(Number),
+            samples: expect.any(Number),
+          }),
         }),
       );
     }

@@ -15,7 +15,12 @@ let env: Record<string, string>;
 beforeAll(async () => {
   server = await startServer();
   // What a user's shell or .env would give the command line.
-  env = { ARCP_URL: server.url, JWT_SECRET: server.env.JWT_SECRET!, ADMIN_USERNAME: server.env.ADMIN_USERNAME!, ADMIN_PASSWORD: server.env.ADMIN_PASSWORD! };
+  env = {
+    ARCP_URL: server.url,
+    JWT_SECRET: server.env.JWT_SECRET!,
+    ADMIN_USERNAME: server.env.ADMIN_USERNAME!,
+    ADMIN_PASSWORD: server.env.ADMIN_PASSWORD!,
+  };
 });
 afterAll(async () => {
   await server?.stop();
@@ -36,7 +41,9 @@ describe('arcp against a server', () => {
 
   it('agent register → heartbeat → unregister, with problem details on failure', async () => {
     const id = `cli-agent-${Date.now().toString(36)}`;
-    const reg = await arcp(['agent', 'register', '--id', id, '--type', 'testing', '--key', key(0), '--capabilities', 'scan,report'], { env });
+    const reg = await arcp(['agent', 'register', '--id', id, '--type', 'testing', '--key', key(0), '--capabilities', 'scan,report'], {
+      env,
+    });
     expect(reg.code).toBe(0);
     const token = reg.out.trim();
     expect(token.split('.')).toHaveLength(3);
@@ -54,7 +61,10 @@ describe('arcp against a server', () => {
   it('tail public --json prints one frame per line, welcome first', async () => {
     const r = await arcp(['tail', 'public', '--json', '--count', '2'], { env });
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines).toHaveLength(2);
     expect(lines[0]!.type).toBe('welcome');
     expect(['stats_update', 'agents_update']).toContain(lines[1]!.type);
@@ -66,7 +76,10 @@ describe('arcp against a server', () => {
     const r = await arcp(['tail', 'agents', '--token', token, '--count', '3'], { env });
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('\u001b[');
-    const types = r.out.trim().split('\n').map((l) => l.split(/\s+/)[1]);
+    const types = r.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[1]);
     expect(types).toEqual(['auth_required', 'auth_success', 'agent_list']);
   });
 
@@ -76,7 +89,10 @@ describe('arcp against a server', () => {
     expect(['monitoring', 'health', 'agents', 'logs', 'alert']).toContain((JSON.parse(r.out) as { type: string }).type);
     const token = (await arcp(['token', 'mint', '--agent', 'not-an-admin'], { env })).out.trim();
     const refused = await arcp(['tail', 'dashboard', '--token', token], { env });
-    expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/arcp: tail dashboard: authentication refused: 4003 Admin role required\n$/) });
+    expect(refused).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/arcp: tail dashboard: authentication refused: 4003 Admin role required\n$/),
+    });
   });
 
   it('runs as `pnpm arcp` from the repository root without a build', () => {
@@ -86,11 +102,15 @@ describe('arcp against a server', () => {
   });
 
   it('stops a tail cleanly on Ctrl-C (exit 0)', async () => {
-    const child = spawn(process.execPath, ['--conditions=@arcp/source', '--import', 'tsx', resolve(ROOT, 'packages/cli/src/main.ts'), 'tail', 'public'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, INIT_CWD: '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@arcp/source', '--import', 'tsx', resolve(ROOT, 'packages/cli/src/main.ts'), 'tail', 'public'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env, INIT_CWD: '/tmp' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

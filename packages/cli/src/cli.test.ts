@@ -20,12 +20,25 @@ describe('help and usage', () => {
     expect((await arcp(['agent', '--help'])).out).toContain('arcp agent register');
     for (const cmd of COMMANDS) {
       const r = await arcp([...cmd.name.split(' '), '--help']);
-      expect({ cmd: cmd.name, code: r.code, usage: r.out.startsWith(`Usage: arcp ${cmd.name}`) }).toEqual({ cmd: cmd.name, code: 0, usage: true });
+      expect({ cmd: cmd.name, code: r.code, usage: r.out.startsWith(`Usage: arcp ${cmd.name}`) }).toEqual({
+        cmd: cmd.name,
+        code: 0,
+        usage: true,
+      });
     }
   });
 
   it('answers mistakes with one line and exit code 2', async () => {
-    for (const argv of [['nope'], ['token', 'burn'], ['tail', '--bogus', 'public'], ['tail'], ['tail', 'private'], ['token', 'mint'], ['token', 'mint', '--agent', 'a', '--admin'], ['health', '--url', 'ftp://x']]) {
+    for (const argv of [
+      ['nope'],
+      ['token', 'burn'],
+      ['tail', '--bogus', 'public'],
+      ['tail'],
+      ['tail', 'private'],
+      ['token', 'mint'],
+      ['token', 'mint', '--agent', 'a', '--admin'],
+      ['health', '--url', 'ftp://x'],
+    ]) {
       const r = await arcp(argv, { env: { JWT_SECRET: SECRET } });
       expect({ argv, code: r.code, lines: r.err.trim().split('\n').length }).toEqual({ argv, code: 2, lines: 1 });
       expect(r.err).toMatch(/^arcp: .*\(see arcp --help\)\n$/);
@@ -60,7 +73,10 @@ describe('token mint and check', () => {
     expect(agent.code).toBe(0);
     const service = createTokenService({ secret: SECRET, agentTtlS: 60, adminTtlS: 60, tempTtlS: 60 });
     expect((await service.verify(agent.out.trim(), { accept: ['agent'] })).claims).toMatchObject({ sub: 'scanner-1', role: 'agent' });
-    const admin = JSON.parse((await arcp(['token', 'mint', '--admin', '--user', 'ops', '--ttl', '120', '--json'], { env })).out) as { token: string; expires_in: number };
+    const admin = JSON.parse((await arcp(['token', 'mint', '--admin', '--user', 'ops', '--ttl', '120', '--json'], { env })).out) as {
+      token: string;
+      expires_in: number;
+    };
     expect(admin.expires_in).toBe(120);
     expect((await service.verify(admin.token, { accept: ['admin'] })).claims).toMatchObject({ sub: 'ops', role: 'admin' });
   });
@@ -79,7 +95,10 @@ describe('token mint and check', () => {
     const expired = await arcp(['token', 'check', (await past.issueAgent('old')).token, '--json'], { env: { JWT_SECRET: SECRET } });
     expect(expired.code).toBe(1);
     expect(JSON.parse(expired.out)).toMatchObject({ expired: true, signature: 'valid', problem: 'expired' });
-    expect(await arcp(['token', 'check', 'not-a-jwt'])).toMatchObject({ code: 1, err: 'arcp: not a JWT (expected three dot-separated parts)\n' });
+    expect(await arcp(['token', 'check', 'not-a-jwt'])).toMatchObject({
+      code: 1,
+      err: 'arcp: not a JWT (expected three dot-separated parts)\n',
+    });
   });
 
   it('reads JWT_SECRET from ./.env, and the environment wins over the file', async () => {
@@ -87,10 +106,20 @@ describe('token mint and check', () => {
     writeFileSync(join(dir, '.env'), `JWT_SECRET=${SECRET}\nADMIN_USERNAME=from-file\n`);
     const minted = JSON.parse((await arcp(['token', 'mint', '--admin', '--json'], { cwd: dir })).out) as { claims: { sub: string } };
     expect(minted.claims.sub).toBe('from-file');
-    const overridden = JSON.parse((await arcp(['token', 'mint', '--admin', '--json'], { cwd: dir, env: { ADMIN_USERNAME: 'from-env' } })).out) as { claims: { sub: string } };
+    const overridden = JSON.parse(
+      (await arcp(['token', 'mint', '--admin', '--json'], { cwd: dir, env: { ADMIN_USERNAME: 'from-env' } })).out,
+    ) as { claims: { sub: string } };
     expect(overridden.claims.sub).toBe('from-env');
-    expect(await arcp(['token', 'mint', '--agent', 'x'], { cwd: dir, env: { JWT_SECRET: 'short' } })).toMatchObject({ code: 1, err: 'arcp: JWT_SECRET must be at least 32 characters\n' });
-    expect((await arcp(['token', 'mint', '--agent', 'x', '--env-file', 'missing.env'], { cwd: dir })).err).toMatch(/^arcp: env file not found/);
-    expect(await arcp(['token', 'mint', '--agent', 'x'])).toMatchObject({ code: 1, err: expect.stringMatching(/^arcp: JWT_SECRET is not set/) });
+    expect(await arcp(['token', 'mint', '--agent', 'x'], { cwd: dir, env: { JWT_SECRET: 'short' } })).toMatchObject({
+      code: 1,
+      err: 'arcp: JWT_SECRET must be at least 32 characters\n',
+    });
+    expect((await arcp(['token', 'mint', '--agent', 'x', '--env-file', 'missing.env'], { cwd: dir })).err).toMatch(
+      /^arcp: env file not found/,
+    );
+    expect(await arcp(['token', 'mint', '--agent', 'x'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^arcp: JWT_SECRET is not set/),
+    });
   });
 });

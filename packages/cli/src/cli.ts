@@ -14,7 +14,16 @@ import { CliError, loadEnv, UsageError, type CliIO } from './io';
 
 export const VERSION = '0.1.0';
 
-export const COMMANDS: readonly Command[] = [genconfig, tokenMint, tokenCheck, agentRegister, agentHeartbeat, agentUnregister, tail, health];
+export const COMMANDS: readonly Command[] = [
+  genconfig,
+  tokenMint,
+  tokenCheck,
+  agentRegister,
+  agentHeartbeat,
+  agentUnregister,
+  tail,
+  health,
+];
 const GROUPS = ['token', 'agent'];
 
 function overview(): string {

@@ -18,7 +18,9 @@ function body(f: AnyFrame, p: Paint): string[] {
     case 'welcome':
       return [f.message];
     case 'stats_update':
-      return [`total=${f.data.total_agents} alive=${f.data.alive_agents} dead=${f.data.dead_agents} types=${f.data.available_types.join(',') || '-'}`];
+      return [
+        `total=${f.data.total_agents} alive=${f.data.alive_agents} dead=${f.data.dead_agents} types=${f.data.available_types.join(',') || '-'}`,
+      ];
     case 'agents_update':
       return [`${f.data.total_count} alive: ${ids(f.data.agents)}`];
     case 'discovery_data': {
@@ -47,9 +49,14 @@ function body(f: AnyFrame, p: Paint): string[] {
       return [`${colour(f.data.status)} ${f.data.reason}`];
     }
     case 'agents':
-      return [`total=${f.data.total_count} active=${f.data.active_count} ${ids(f.data.agents as Array<{ agent_id: string; status: string }>, true)}`];
+      return [
+        `total=${f.data.total_count} active=${f.data.active_count} ${ids(f.data.agents as Array<{ agent_id: string; status: string }>, true)}`,
+      ];
     case 'logs':
-      return [`${f.data.logs.length} entries`, ...f.data.logs.map((l) => `  ${p.dim(String(l.timestamp))} [${l.level}] ${l.source ?? ''}: ${l.message}`)];
+      return [
+        `${f.data.logs.length} entries`,
+        ...f.data.logs.map((l) => `  ${p.dim(String(l.timestamp))} [${l.level}] ${l.source ?? ''}: ${l.message}`),
+      ];
     case 'alert':
       return f.data.alerts.map((a) => `[${a.severity}] ${'title' in a && a.title ? `${a.title}: ` : ''}${a.message}`);
     default:

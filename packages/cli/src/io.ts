@@ -49,6 +49,16 @@ export function loadEnv(cwd: string, env: Readonly<Record<string, string | undef
 export function painter(out: Out, env: CliIO['env']) {
   const on = out.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
   const wrap = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { dim: wrap(2), bold: wrap(1), red: wrap(31), green: wrap(32), yellow: wrap(33), blue: wrap(34), magenta: wrap(35), cyan: wrap(36), enabled: on };
+  return {
+    dim: wrap(2),
+    bold: wrap(1),
+    red: wrap(31),
+    green: wrap(32),
+    yellow: wrap(33),
+    blue: wrap(34),
+    magenta: wrap(35),
+    cyan: wrap(36),
+    enabled: on,
+  };
 }
 export type Paint = ReturnType<typeof painter>;

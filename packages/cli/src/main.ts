@@ -10,7 +10,13 @@ const interrupted = new Promise<void>((resolve) => {
   process.once('SIGTERM', () => resolve());
 });
 
-void run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.env.INIT_CWD ?? process.cwd(), interrupted }).then((code) => {
+void run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.env.INIT_CWD ?? process.cwd(),
+  interrupted,
+}).then((code) => {
   process.exitCode = code;
   // Sockets and timers of a finished command must not keep the process alive.
   setImmediate(() => process.exit(code));

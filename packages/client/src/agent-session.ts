@@ -53,7 +53,12 @@ export class AgentSession extends Emitter<AgentSessionEvents> {
     this.http = typeof options.http === 'string' ? new ArcpHttp(options.http) : options.http;
     this.agentId = options.registration.agent_id as string;
     this.interval = options.heartbeatIntervalMs ?? 20_000;
-    this.retry = { ...DEFAULT_BACKOFF, initialDelayMs: 1000, ...options.retry, maxDelayMs: Math.min(options.retry?.maxDelayMs ?? Infinity, this.interval) };
+    this.retry = {
+      ...DEFAULT_BACKOFF,
+      initialDelayMs: 1000,
+      ...options.retry,
+      maxDelayMs: Math.min(options.retry?.maxDelayMs ?? Infinity, this.interval),
+    };
     this.refreshBefore = options.refreshBeforeExpiryMs ?? 5 * 60_000;
   }
 

@@ -38,7 +38,20 @@ describe('browser bundle', () => {
   });
 
   it('runs with browser globals only and streams from the real server', async () => {
-    const sandbox = createContext({ WebSocket, fetch, URL, AbortController, TextEncoder, TextDecoder, atob, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask });
+    const sandbox = createContext({
+      WebSocket,
+      fetch,
+      URL,
+      AbortController,
+      TextEncoder,
+      TextDecoder,
+      atob,
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      queueMicrotask,
+    });
     runInContext(bundle, sandbox);
     expect(runInContext('typeof process + typeof Buffer + typeof require', sandbox)).toBe('undefinedundefinedundefined');
     const result = (await runInContext(

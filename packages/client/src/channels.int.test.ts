@@ -3,7 +3,19 @@
  * and their acks, keep-alive, typed refusals (bad, expired and revoked credentials), the HTTP
  * helper's problem errors, and an agent session's life.
  */
-import { AgentSession, AgentsChannel, ArcpAuthError, ArcpHttp, ArcpHttpError, ArcpReconnectFailedError, ArcpRevokedError, ArcpTokenExpiredError, DashboardChannel, PublicChannel, type StateChange } from './index';
+import {
+  AgentSession,
+  AgentsChannel,
+  ArcpAuthError,
+  ArcpHttp,
+  ArcpHttpError,
+  ArcpReconnectFailedError,
+  ArcpRevokedError,
+  ArcpTokenExpiredError,
+  DashboardChannel,
+  PublicChannel,
+  type StateChange,
+} from './index';
 import { registration, startTestServer, until, WebSocket, type TestServer } from './test-support/server';
 
 let server: TestServer;
@@ -65,10 +77,16 @@ describe('PublicChannel', () => {
   it('moves on to the next URL when one does not answer, and gives up after maxAttempts', async () => {
     const dead = 'ws://127.0.0.1:1/public/ws';
     const states: StateChange[] = [];
-    const pub = track(new PublicChannel({ url: [dead, server.url('public')], WebSocket, reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }));
+    const pub = track(
+      new PublicChannel({ url: [dead, server.url('public')], WebSocket, reconnect: { initialDelayMs: 50, maxDelayMs: 100 } }),
+    );
     pub.on('state', (s) => states.push(s));
     await pub.connect();
-    expect(states.map((s) => [s.state, s.code ?? null])).toEqual([['connecting', null], ['reconnecting', 1006], ['open', null]]);
+    expect(states.map((s) => [s.state, s.code ?? null])).toEqual([
+      ['connecting', null],
+      ['reconnecting', 1006],
+      ['open', null],
+    ]);
     expect(states.at(-1)!.url).toBe(server.url('public'));
 
     const never = track(new PublicChannel({ url: dead, WebSocket, reconnect: { initialDelayMs: 20, maxDelayMs: 40, maxAttempts: 2 } }));
@@ -85,7 +103,12 @@ describe('PublicChannel', () => {
 describe('AgentSession and AgentsChannel', () => {
   it('registers, heartbeats, streams the agent list and unregisters', async () => {
     const id = freshId('life');
-    const session = await AgentSession.start({ http: server.http, agentKey: server.agentKey(0), registration: registration(id), heartbeatIntervalMs: 100 });
+    const session = await AgentSession.start({
+      http: server.http,
+      agentKey: server.agentKey(0),
+      registration: registration(id),
+      heartbeatIntervalMs: 100,
+    });
     const beats: string[] = [];
     session.on('heartbeat', (b) => beats.push(b.agent_id));
     const agents = track(new AgentsChannel({ url: server.url('agents'), WebSocket, token: session.tokenSource, keepAlive: false }));
@@ -120,7 +143,9 @@ describe('AgentSession and AgentsChannel', () => {
   });
 
   it('refuses an expired token locally, without sending it', async () => {
-    const agents = track(new AgentsChannel({ url: server.url('agents'), WebSocket, token: fakeJwt({ exp: Math.floor(Date.now() / 1000) - 5 }) }));
+    const agents = track(
+      new AgentsChannel({ url: server.url('agents'), WebSocket, token: fakeJwt({ exp: Math.floor(Date.now() / 1000) - 5 }) }),
+    );
     await expect(agents.connect()).rejects.toBeInstanceOf(ArcpTokenExpiredError);
   });
 });
@@ -143,7 +168,11 @@ describe('DashboardChannel', () => {
   });
 
   it('stops with ArcpAuthError 4003 for a non-admin token and 4001 for a bad one', async () => {
-    const session = await AgentSession.start({ http: server.http, agentKey: server.agentKey(2), registration: registration(freshId('dash')) });
+    const session = await AgentSession.start({
+      http: server.http,
+      agentKey: server.agentKey(2),
+      registration: registration(freshId('dash')),
+    });
     const asAgent = track(new DashboardChannel({ url: server.url('dashboard'), WebSocket, token: session.token }));
     await expect(asAgent.connect()).rejects.toMatchObject({ name: 'ArcpAuthError', code: 4003 });
     await session.stop();

@@ -8,7 +8,12 @@ import { ArcpAuthError, ArcpClosedError, ArcpRateLimitedError, ArcpRevokedError 
 
 export type CloseVerdict = { action: 'reconnect' } | { action: 'done' } | { action: 'stop'; error: ArcpClosedError };
 
-const AUTH_CODES = new Set<number>([CloseCodes.POLICY_VIOLATION, CloseCodes.DASHBOARD_MALFORMED, CloseCodes.DASHBOARD_UNAUTHORIZED, CloseCodes.DASHBOARD_FORBIDDEN]);
+const AUTH_CODES = new Set<number>([
+  CloseCodes.POLICY_VIOLATION,
+  CloseCodes.DASHBOARD_MALFORMED,
+  CloseCodes.DASHBOARD_UNAUTHORIZED,
+  CloseCodes.DASHBOARD_FORBIDDEN,
+]);
 
 /** 1005 (no status) is what a client sees when a peer closes without a code: treat it as a drop. */
 const NO_STATUS = 1005;
@@ -16,8 +21,10 @@ const NO_STATUS = 1005;
 export function closeVerdict(code: number, reason: string): CloseVerdict {
   if (isReconnectCode(code) || code === NO_STATUS) return { action: 'reconnect' };
   if (code === CloseCodes.NORMAL) return { action: 'done' };
-  if (AUTH_CODES.has(code)) return { action: 'stop', error: new ArcpAuthError(code, reason, `authentication refused: ${code}${reason ? ` ${reason}` : ''}`) };
+  if (AUTH_CODES.has(code))
+    return { action: 'stop', error: new ArcpAuthError(code, reason, `authentication refused: ${code}${reason ? ` ${reason}` : ''}`) };
   if (code === CloseCodes.REVOKED) return { action: 'stop', error: new ArcpRevokedError(code, reason, `credential revoked (${code})`) };
-  if (code === CloseCodes.RATE_LIMITED) return { action: 'stop', error: new ArcpRateLimitedError(code, reason, `rate limited by the server (${code})`) };
+  if (code === CloseCodes.RATE_LIMITED)
+    return { action: 'stop', error: new ArcpRateLimitedError(code, reason, `rate limited by the server (${code})`) };
   return { action: 'stop', error: new ArcpClosedError(code, reason) };
 }

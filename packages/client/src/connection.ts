@@ -82,7 +82,6 @@ export interface ChannelEvents<F> {
 
 type Outcome = { code: number; reason: string; wasReady: boolean } | { error: ArcpError };
 
-
 export abstract class ChannelClient<F extends object> extends Emitter<ChannelEvents<F>> {
   private readonly Impl: WebSocketConstructor;
   private readonly urls: readonly string[];
@@ -254,7 +253,11 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
    */
   frames(): AsyncIterableIterator<F> {
     const ended = this.current === 'closed' && this.running === null;
-    const iterator = iterateFrames<F>((event, listener) => this.on(event, listener as never), this.bufferSize, ended ? { error: this.lastError } : null);
+    const iterator = iterateFrames<F>(
+      (event, listener) => this.on(event, listener as never),
+      this.bufferSize,
+      ended ? { error: this.lastError } : null,
+    );
     if (this.current === 'idle') this.start();
     return iterator;
   }
@@ -299,10 +302,17 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
       if (verdict.action === 'done') return this.finish(undefined, outcome.code, outcome.reason);
       if (this.backoff === null) return this.finish(new ArcpClosedError(outcome.code, outcome.reason), outcome.code, outcome.reason);
       attempt += 1;
-      if (attempt > this.backoff.maxAttempts) return this.finish(new ArcpReconnectFailedError(attempt - 1, outcome.code, outcome.reason), outcome.code, outcome.reason);
+      if (attempt > this.backoff.maxAttempts)
+        return this.finish(new ArcpReconnectFailedError(attempt - 1, outcome.code, outcome.reason), outcome.code, outcome.reason);
       this.urlIndex += 1;
       const delayMs = backoffDelay(attempt, this.backoff);
-      this.setState('reconnecting', { attempt, delayMs, code: outcome.code, reason: outcome.reason, url: this.urls[this.urlIndex % this.urls.length] });
+      this.setState('reconnecting', {
+        attempt,
+        delayMs,
+        code: outcome.code,
+        reason: outcome.reason,
+        url: this.urls[this.urlIndex % this.urls.length],
+      });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
         this.wake = () => (clearTimeout(timer), resolve());
@@ -366,7 +376,13 @@ export abstract class ChannelClient<F extends object> extends Emitter<ChannelEve
           this.everOpen = true;
           this.setState('open', { attempt: 0, url, resumed });
           this.protocol.onReady?.(io, resumed);
-          if (this.keepAlive) keepAliveTimer = startKeepAlive(this.keepAlive, ws, { lastHeard: () => lastHeard, pingSentAt: () => pingSentAt, markPing: (t) => (pingSentAt = t) }, abandon);
+          if (this.keepAlive)
+            keepAliveTimer = startKeepAlive(
+              this.keepAlive,
+              ws,
+              { lastHeard: () => lastHeard, pingSentAt: () => pingSentAt, markPing: (t) => (pingSentAt = t) },
+              abandon,
+            );
         },
         deliver: (frame) => this.emit('frame', frame),
         fail: (error) => {

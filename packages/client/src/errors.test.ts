@@ -12,7 +12,19 @@ describe('isTransient', () => {
   });
 
   it('reads the problem slug of an HTTP error', () => {
-    const err = new ArcpHttpError(404, { type: 'https://arcp.0x001.tech/docs/problems/agent-not-found', title: 'Agent Not Found', status: 404, detail: 'Agent a not found', instance: '/agents/a' }, undefined, 'GET', '/agents/a');
+    const err = new ArcpHttpError(
+      404,
+      {
+        type: 'https://arcp.0x001.tech/docs/problems/agent-not-found',
+        title: 'Agent Not Found',
+        status: 404,
+        detail: 'Agent a not found',
+        instance: '/agents/a',
+      },
+      undefined,
+      'GET',
+      '/agents/a',
+    );
     expect(err.slug).toBe('agent-not-found');
     expect(err.message).toBe('GET /agents/a: 404 Agent a not found');
   });

@@ -111,4 +111,3 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof ArcpHttpError) return err.status >= 500 || err.status === 429 || err.status === 408;
   return err instanceof ArcpError && !(err instanceof ArcpClosedError);
 }
-

@@ -15,7 +15,16 @@ import { readFileSync } from 'node:fs';
 import { secretsFor, CLUSTER_SECRETS, startLocalCluster, type ClusterProcess, type LocalCluster, type ManagedProc } from '@arcp/cluster';
 import { describeWithEdge, suiteEnv } from '@arcp/e2e';
 import { describeWithNatsServer, uniquePrefix, waitFor } from '@arcp/testkit';
-import { AgentSession, AgentsChannel, ArcpHttp, ArcpHttpError, DashboardChannel, PublicChannel, type ChannelClient, type ChannelName } from './index';
+import {
+  AgentSession,
+  AgentsChannel,
+  ArcpHttp,
+  ArcpHttpError,
+  DashboardChannel,
+  PublicChannel,
+  type ChannelClient,
+  type ChannelName,
+} from './index';
 import { registration, WebSocket } from './test-support/server';
 
 /**
@@ -89,7 +98,11 @@ function faultSuite(): void {
 
   const observe = <F extends { type: string }>(channel: ChannelName, client: ChannelClient<F>) => {
     client.on('state', (s) => {
-      states.push({ at: Date.now(), channel, state: `${s.state}${s.code ? `(${s.code})` : ''}${s.delayMs !== undefined ? `+${s.delayMs}` : ''}` });
+      states.push({
+        at: Date.now(),
+        channel,
+        state: `${s.state}${s.code ? `(${s.code})` : ''}${s.delayMs !== undefined ? `+${s.delayMs}` : ''}`,
+      });
       if (s.state === 'reconnecting' || s.state === 'closed') closes.push({ at: Date.now(), channel, code: s.code ?? 0 });
     });
     client.on('frame', (f) => lastFrame.set(`${channel}:${f.type}`, Date.now()));
@@ -97,7 +110,13 @@ function faultSuite(): void {
   const ids = () => sessions.map((s) => s.agentId);
   const startSession = async (tag: string) => {
     const agentId = `fault-${tag}-${Date.now().toString(36)}`;
-    return AgentSession.start({ http, agentKey: keys[keyIndex++]!, registration: registration(agentId), heartbeatIntervalMs: 1000, retry: { initialDelayMs: 200 } });
+    return AgentSession.start({
+      http,
+      agentKey: keys[keyIndex++]!,
+      registration: registration(agentId),
+      heartbeatIntervalMs: 1000,
+      retry: { initialDelayMs: 200 },
+    });
   };
 
   beforeAll(async () => {
@@ -114,7 +133,9 @@ function faultSuite(): void {
     admin = (await http.login(env.ADMIN_USERNAME!, env.ADMIN_PASSWORD!)).access_token;
     for (let i = 0; i < AGENTS; i++) {
       const session = await startSession(String(i));
-      session.on('heartbeat_failed', (f) => heartbeatFailures.push({ at: Date.now(), what: f.error instanceof ArcpHttpError ? String(f.error.status) : f.error.name }));
+      session.on('heartbeat_failed', (f) =>
+        heartbeatFailures.push({ at: Date.now(), what: f.error instanceof ArcpHttpError ? String(f.error.status) : f.error.name }),
+      );
       sessions.push(session);
     }
     const ws = cluster.http.replace(/^http/, 'ws');
@@ -133,7 +154,10 @@ function faultSuite(): void {
     agents.onFrame('agent_list', (f) => agentLists.push({ at: Date.now(), ids: f.agents.map((a) => a.agent_id) }));
     await Promise.all(clients.map(([, c]) => c.connect()));
     // The periodic frames are flowing before the first fault (the probes judge their gaps).
-    await waitFor(() => lastFrame.has('public:stats_update') && lastFrame.has('dashboard:monitoring'), { timeoutMs: 20_000, what: 'the first periodic frames' });
+    await waitFor(() => lastFrame.has('public:stats_update') && lastFrame.has('dashboard:monitoring'), {
+      timeoutMs: 20_000,
+      what: 'the first periodic frames',
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -142,7 +166,9 @@ function faultSuite(): void {
     await cluster?.stop();
     await Promise.all(spawned.map((p) => p.stop('SIGKILL', 1000)));
     if (reports.length) {
-      process.stdout.write(`\nfault suite (load average at the end ${loadavg()}):\n${reports.map(summary).join('\n')}\nsupervisor:\n${events.join('\n')}\n`);
+      process.stdout.write(
+        `\nfault suite (load average at the end ${loadavg()}):\n${reports.map(summary).join('\n')}\nsupervisor:\n${events.join('\n')}\n`,
+      );
     }
   }, 120_000);
 
@@ -151,7 +177,10 @@ function faultSuite(): void {
     'public socket': async () => {
       fresh('public:stats_update', PUBLIC_INTERVAL_S);
       const page = await pub.getDiscovery({ pageSize: 100 }, 2000);
-      missing('public discovery', page.data.agents.map((a) => a.agent_id));
+      missing(
+        'public discovery',
+        page.data.agents.map((a) => a.agent_id),
+      );
     },
     'agents socket': async () => {
       await agents.ping(2000);
@@ -168,12 +197,16 @@ function faultSuite(): void {
     },
     'admin API': async () => {
       const listed = await http.listAgents(admin, { status: 'alive' });
-      missing('admin list', listed.map((a) => a.agent_id));
+      missing(
+        'admin list',
+        listed.map((a) => a.agent_id),
+      );
     },
   });
   const fresh = (key: string, intervalS: number) => {
     const at = lastFrame.get(key);
-    if (at === undefined || Date.now() - at > STALE_INTERVALS * intervalS * 1000) throw new Error(`no ${key} frame for ${at === undefined ? 'ever' : `${Date.now() - at} ms`}`);
+    if (at === undefined || Date.now() - at > STALE_INTERVALS * intervalS * 1000)
+      throw new Error(`no ${key} frame for ${at === undefined ? 'ever' : `${Date.now() - at} ms`}`);
   };
   const missing = (where: string, listed: string[]) => {
     const gone = ids().filter((id) => !listed.includes(id));
@@ -182,7 +215,15 @@ function faultSuite(): void {
 
   /** Probes every path from `t0` until each has worked STABLE times in a row after `settled()`. */
   async function recover(t0: number, settled: () => boolean): Promise<Pick<FaultReport, 'perProbe' | 'failures' | 'failedBetween'>> {
-    const state = Object.entries(probes()).map(([name, check]) => ({ name, check, firstFail: undefined as number | undefined, lastFail: undefined as number | undefined, okSince: undefined as number | undefined, streak: 0, errors: new Set<string>() }));
+    const state = Object.entries(probes()).map(([name, check]) => ({
+      name,
+      check,
+      firstFail: undefined as number | undefined,
+      lastFail: undefined as number | undefined,
+      okSince: undefined as number | undefined,
+      streak: 0,
+      errors: new Set<string>(),
+    }));
     const deadline = t0 + RECOVERY_BOUND_MS;
     for (;;) {
       const ready = settled();
@@ -212,7 +253,9 @@ function faultSuite(): void {
     return {
       perProbe: Object.fromEntries(state.map((p) => [p.name, p.lastFail === undefined ? 0 : p.okSince! - t0])),
       failures: Object.fromEntries(state.filter((p) => p.errors.size).map((p) => [p.name, [...p.errors]])),
-      failedBetween: Object.fromEntries(state.filter((p) => p.firstFail !== undefined).map((p) => [p.name, [p.firstFail! - t0, p.lastFail! - t0]])),
+      failedBetween: Object.fromEntries(
+        state.filter((p) => p.firstFail !== undefined).map((p) => [p.name, [p.firstFail! - t0, p.lastFail! - t0]]),
+      ),
     };
   }
 
@@ -225,8 +268,16 @@ function faultSuite(): void {
     const cameBackMs: Record<string, number> = {};
     const back = Promise.all(
       victims.map(async (v, i) => {
-        await waitFor(() => cluster.restarts()[v.unit]! > before[v.unit]! && v.proc().pid !== pids[i], { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 50, what: `${v.unit} restarted` });
-        await waitFor(async () => (await fetch(v.ready, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.status === 200, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 100, what: `${v.unit} ready again` });
+        await waitFor(() => cluster.restarts()[v.unit]! > before[v.unit]! && v.proc().pid !== pids[i], {
+          timeoutMs: RECOVERY_BOUND_MS,
+          intervalMs: 50,
+          what: `${v.unit} restarted`,
+        });
+        await waitFor(async () => (await fetch(v.ready, { signal: AbortSignal.timeout(2000) }).catch(() => undefined))?.status === 200, {
+          timeoutMs: RECOVERY_BOUND_MS,
+          intervalMs: 100,
+          what: `${v.unit} ready again`,
+        });
         cameBackMs[v.unit] = Date.now() - t0;
       }),
     );
@@ -266,7 +317,10 @@ function faultSuite(): void {
     expect(ids().filter((id) => !page.data.agents.some((a) => a.agent_id === id))).toEqual([]);
     // A registration made now reaches the agents channel (the write path through the bus works).
     const probe = await startSession(`probe-${reports.length}`);
-    await waitFor(() => agentLists.some((l) => l.ids.includes(probe.agentId)), { timeoutMs: 20_000, what: `${probe.agentId} on the agents channel` });
+    await waitFor(() => agentLists.some((l) => l.ids.includes(probe.agentId)), {
+      timeoutMs: 20_000,
+      what: `${probe.agentId} on the agents channel`,
+    });
     const latest = agentLists.at(-1)!.ids;
     expect(ids().filter((id) => !latest.includes(id))).toEqual([]);
     await probe.stop();
@@ -274,7 +328,13 @@ function faultSuite(): void {
 
   function noFatalLogged(): void {
     const bad = /uncaught|unhandled|"level":60|\[FTL\]|panic:/i;
-    const found = spawned.flatMap((p) => p.output().split('\n').filter((l) => bad.test(l)).map((l) => `${p.name}: ${l}`));
+    const found = spawned.flatMap((p) =>
+      p
+        .output()
+        .split('\n')
+        .filter((l) => bad.test(l))
+        .map((l) => `${p.name}: ${l}`),
+    );
     expect(found).toEqual([]);
   }
 
@@ -305,7 +365,9 @@ function faultSuite(): void {
 
   it('rides out NATS being killed: the supervisor starts it again on its port and store', async () => {
     const node = cluster.nats!.nodes[0]!;
-    const report = await fault('NATS killed', [{ unit: 'nats-n1', proc: () => node.proc(), ready: `${node.monitorUrl}/healthz?js-enabled-only=true` }]);
+    const report = await fault('NATS killed', [
+      { unit: 'nats-n1', proc: () => node.proc(), ready: `${node.monitorUrl}/healthz?js-enabled-only=true` },
+    ]);
     expect(node.url).toBe(cluster.env.NATS_URL);
     expect(report.cameBackMs['nats-n1']).toBeGreaterThanOrEqual(500);
   }, 180_000);
@@ -341,16 +403,28 @@ function faultSuite(): void {
 
 function summary(r: FaultReport): string {
   const s = (ms: number) => (ms / 1000).toFixed(1);
-  const per = Object.entries(r.perProbe).map(([p, ms]) => `${p} ${s(ms)}`).join(', ');
-  const back = Object.entries(r.cameBackMs).map(([u, ms]) => `${u} ready ${s(ms)}`).join(', ');
-  const closes = Object.entries(r.closes).map(([c, codes]) => `${c} ${codes.length ? codes.join('/') : '-'}`).join(', ');
-  const failures = Object.entries(r.failures).map(([p, e]) => `${p}: ${e.join('; ')}`).join(' | ');
+  const per = Object.entries(r.perProbe)
+    .map(([p, ms]) => `${p} ${s(ms)}`)
+    .join(', ');
+  const back = Object.entries(r.cameBackMs)
+    .map(([u, ms]) => `${u} ready ${s(ms)}`)
+    .join(', ');
+  const closes = Object.entries(r.closes)
+    .map(([c, codes]) => `${c} ${codes.length ? codes.join('/') : '-'}`)
+    .join(', ');
+  const failures = Object.entries(r.failures)
+    .map(([p, e]) => `${p}: ${e.join('; ')}`)
+    .join(' | ');
   const hb = r.heartbeatFailures.length ? `${r.heartbeatFailures.length} (${[...new Set(r.heartbeatFailures)].join(', ')})` : '0';
   return [
     `- ${r.fault}: recovered in ${s(r.recoveryMs)} s (${per}); ${back}`,
     `    closes: ${closes}; dashboard alerts: ${r.alerts.join(', ') || '-'}; heartbeat failures in the sessions: ${hb}`,
     `    while down: ${failures || 'nothing failed'}`,
-    `    failing from-to: ${Object.entries(r.failedBetween).map(([p, [a, b]]) => `${p} ${s(a)}-${s(b)}`).join(', ') || '-'}`,
+    `    failing from-to: ${
+      Object.entries(r.failedBetween)
+        .map(([p, [a, b]]) => `${p} ${s(a)}-${s(b)}`)
+        .join(', ') || '-'
+    }`,
     `    channel states: ${r.timeline.join(', ') || '-'}`,
   ].join('\n');
 }

@@ -6,7 +6,11 @@ import { ArcpSlowConsumerError, type ArcpError } from './errors';
 
 type Subscribe = (event: 'frame' | 'state', listener: (value: unknown) => void) => () => void;
 
-export function iterateFrames<F>(subscribe: Subscribe, bufferSize: number, alreadyEnded: { error?: ArcpError } | null): AsyncIterableIterator<F> {
+export function iterateFrames<F>(
+  subscribe: Subscribe,
+  bufferSize: number,
+  alreadyEnded: { error?: ArcpError } | null,
+): AsyncIterableIterator<F> {
   const queue: F[] = [];
   let ended = alreadyEnded;
   let wake: (() => void) | null = null;

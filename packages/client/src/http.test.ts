@@ -24,7 +24,10 @@ describe('ArcpHttp fetch binding', () => {
 
   it('uses a fetch passed in the options', async () => {
     const calls: string[] = [];
-    const http = new ArcpHttp({ baseUrl: 'http://example.test/', fetch: (async (url: URL) => (calls.push(String(url)), new Response('{}'))) as unknown as typeof fetch });
+    const http = new ArcpHttp({
+      baseUrl: 'http://example.test/',
+      fetch: (async (url: URL) => (calls.push(String(url)), new Response('{}'))) as unknown as typeof fetch,
+    });
     await http.root();
     expect(calls).toEqual(['http://example.test/']);
   });

@@ -87,7 +87,12 @@ export class ArcpHttp {
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchImpl(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: controller.signal });
+      res = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: controller.signal,
+      });
       text = await res.text();
     } catch (err) {
       const why = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : (err as Error).message;
@@ -110,7 +115,9 @@ export class ArcpHttp {
   // Agent flow (reference §2.2–2.4).
 
   requestTempToken(agentId: string, agentType: string, agentKey: string): Promise<TempTokenResponse> {
-    return this.request('POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: agentType, agent_key: agentKey } });
+    return this.request('POST', '/auth/agent/request_temp_token', {
+      body: { agent_id: agentId, agent_type: agentType, agent_key: agentKey },
+    });
   }
 
   registerAgent(token: string, registration: AgentRegistrationInput): Promise<RegisterResponse> {
@@ -136,7 +143,12 @@ export class ArcpHttp {
   listAgents(token: string, filters: AgentFilters = {}): Promise<HttpAgentBody[]> {
     return this.request('GET', '/agents', {
       token,
-      query: { status: filters.status, agent_type: filters.agentType, capabilities: filters.capabilities, include_metrics: filters.includeMetrics },
+      query: {
+        status: filters.status,
+        agent_type: filters.agentType,
+        capabilities: filters.capabilities,
+        include_metrics: filters.includeMetrics,
+      },
     });
   }
 
@@ -164,7 +176,9 @@ export class ArcpHttp {
 
   // Public reads (reference §2.5, §2.8).
 
-  discover(query: { agentType?: string; capabilities?: readonly string[]; limit?: number; offset?: number } = {}): Promise<HttpAgentBody[]> {
+  discover(
+    query: { agentType?: string; capabilities?: readonly string[]; limit?: number; offset?: number } = {},
+  ): Promise<HttpAgentBody[]> {
     return this.request('GET', '/public/discover', {
       query: { agent_type: query.agentType, capabilities: query.capabilities, limit: query.limit, offset: query.offset },
     });

@@ -35,4 +35,12 @@ export {
   ArcpTokenExpiredError,
   type Problem,
 } from './errors';
-export { CHANNELS, channelPath, CLOSE_CODE_INFO, CloseCodes, isReconnectCode, type ChannelName, type CloseCodeInfo } from '@arcp/protocol/wire';
+export {
+  CHANNELS,
+  channelPath,
+  CLOSE_CODE_INFO,
+  CloseCodes,
+  isReconnectCode,
+  type ChannelName,
+  type CloseCodeInfo,
+} from '@arcp/protocol/wire';

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const manifest = (dir: string) => JSON.parse(readFileSync(join(__dirname, '../..', dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+const manifest = (dir: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../..', dir, 'package.json'), 'utf8')) as Record<string, unknown>;
 
 describe.each(['client', 'protocol'])('@arcp/%s package.json', (dir) => {
   const pkg = manifest(dir);
@@ -23,7 +24,10 @@ describe.each(['client', 'protocol'])('@arcp/%s package.json', (dir) => {
     const exportsMap = (pkg.publishConfig as { exports: Record<string, unknown> }).exports;
     for (const [path, target] of Object.entries(exportsMap)) {
       if (path === './package.json') continue;
-      expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
+      expect(target).toEqual({
+        types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/),
+        default: expect.stringMatching(/^\.\/dist\/.+\.js$/),
+      });
     }
     expect(Object.keys(exportsMap)).toEqual(Object.keys(pkg.exports as object));
     expect(pkg.files).toEqual(['dist', '!dist/.tsbuildinfo', 'README.md']);

@@ -23,11 +23,18 @@ function watch<C extends { on(e: 'state', l: (s: StateChange) => void): unknown 
   return { channel, states };
 }
 
-const describeStates = (w: Watched<unknown>) => w.states.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}${s.reason ? `(${s.reason})` : ''}`).join(' ');
+const describeStates = (w: Watched<unknown>) =>
+  w.states.map((s) => `${s.state}${s.code ? `:${s.code}` : ''}${s.reason ? `(${s.reason})` : ''}`).join(' ');
 
 async function resumeScenario(topo: Topology, restart: () => Promise<void>, expectCode: number): Promise<void> {
   const http = new ArcpHttp(topo.http);
-  const session = await AgentSession.start({ http, agentKey: topo.agentKeys[0]!, registration: registration(`sdk-resume-${Date.now().toString(36)}`), heartbeatIntervalMs: 200, retry: fast });
+  const session = await AgentSession.start({
+    http,
+    agentKey: topo.agentKeys[0]!,
+    registration: registration(`sdk-resume-${Date.now().toString(36)}`),
+    heartbeatIntervalMs: 200,
+    retry: fast,
+  });
   let logins = 0;
   const adminToken = async () => {
     logins += 1;
@@ -50,7 +57,11 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
 
     const restartedAt = Date.now();
     await restart();
-    await until(() => all.every((w) => w.channel.state === 'open' && w.states.some((s) => s.state === 'reconnecting')), 'every channel open again', 30_000).catch((err: Error) => {
+    await until(
+      () => all.every((w) => w.channel.state === 'open' && w.states.some((s) => s.state === 'reconnecting')),
+      'every channel open again',
+      30_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}: ${all.map(describeStates).join(' | ')}`);
     });
     for (const w of all) {
@@ -62,7 +73,11 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
     expect(dash.channel.isPaused).toBe(true);
     await until(() => seen.some((f) => f.at > restartedAt && f.type === 'pause_ack'), 'pause re-sent after the resume');
     await until(() => seen.some((f) => f.at > restartedAt && f.type === 'agents'), 'frames after the restart, same iterator');
-    await until(() => lists.some((l) => l.at > restartedAt && l.ids.includes(session.agentId)), 'the agent in a list after the restart', 15_000);
+    await until(
+      () => lists.some((l) => l.at > restartedAt && l.ids.includes(session.agentId)),
+      'the agent in a list after the restart',
+      15_000,
+    );
     // The public stream goes on: a new registration shows up in an agents_update.
     // Listen before registering: the broadcast can arrive before the registration call returns.
     const lateId = `sdk-late-${Date.now().toString(36)}`;
@@ -101,7 +116,11 @@ describeWithNats('resume across gateway restarts in a cluster (real processes, r
   });
 
   it('reconnects each channel to its restarted gateway and the streams go on', async () => {
-    await resumeScenario(topo, () => Promise.all((['public', 'agents', 'dashboard'] as const).map((c) => topo.restartGateway(c, 0))).then(() => undefined), 4200);
+    await resumeScenario(
+      topo,
+      () => Promise.all((['public', 'agents', 'dashboard'] as const).map((c) => topo.restartGateway(c, 0))).then(() => undefined),
+      4200,
+    );
   }, 120_000);
 
   it('keeps retrying through a crashed gateway (1006) until it is back', async () => {
@@ -109,7 +128,10 @@ describeWithNats('resume across gateway restarts in a cluster (real processes, r
     try {
       await pub.channel.connect();
       await topo.killGateway('public', 0, 'SIGKILL');
-      await until(() => pub.states.filter((s) => s.state === 'reconnecting').length >= 3, 'several failed attempts while the gateway is down');
+      await until(
+        () => pub.states.filter((s) => s.state === 'reconnecting').length >= 3,
+        'several failed attempts while the gateway is down',
+      );
       await topo.restartGateway('public', 0);
       await until(() => pub.channel.state === 'open', 'open again after the gateway came back', 15_000);
       const tries = pub.states.filter((s) => s.state === 'reconnecting');

@@ -13,7 +13,10 @@ export function tokenExpiry(token: string): Date | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const b64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const b64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const claims = JSON.parse(atob(b64)) as { exp?: unknown };
     return typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
   } catch {

@@ -6,6 +6,7 @@ export function parseCount(argv: readonly string[], flag: string, fallback: numb
   if (i < 0) return fallback;
   const raw = argv[i]!.includes('=') ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
   const n = Number(raw);
-  if (raw === undefined || raw.trim() === '' || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${raw}`);
+  if (raw === undefined || raw.trim() === '' || !Number.isInteger(n) || n < 1)
+    throw new Error(`${flag} needs a positive integer, got ${raw}`);
   return n;
 }

@@ -1,7 +1,17 @@
 import { childEnv, secretsFor } from './child-env';
 
-const ALL = { JWT_SECRET: 'j'.repeat(32), ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'pw', AGENT_KEYS: 'k1,k2', NATS_URL: 'nats://x', LOG_LEVEL: 'info' };
-const secretsIn = (env: Record<string, string | undefined>) => Object.keys(env).filter((k) => k in ALL && !['NATS_URL', 'LOG_LEVEL'].includes(k)).sort();
+const ALL = {
+  JWT_SECRET: 'j'.repeat(32),
+  ADMIN_USERNAME: 'ops',
+  ADMIN_PASSWORD: 'pw',
+  AGENT_KEYS: 'k1,k2',
+  NATS_URL: 'nats://x',
+  LOG_LEVEL: 'info',
+};
+const secretsIn = (env: Record<string, string | undefined>) =>
+  Object.keys(env)
+    .filter((k) => k in ALL && !['NATS_URL', 'LOG_LEVEL'].includes(k))
+    .sort();
 
 describe('childEnv', () => {
   it('gives each service only the secrets it reads, and every other setting', () => {

@@ -124,15 +124,19 @@ interface Spec {
 function specs(replicas: number, registryReplicas: number): Spec[] {
   const out: Spec[] = [];
   for (let i = 0; i < registryReplicas; i++) {
-    out.push({ name: registryReplicas === 1 ? 'registry' : `registry-${i}`, service: 'registry', listenVars: ['REGISTRY_HOST', 'REGISTRY_PORT'] });
+    out.push({
+      name: registryReplicas === 1 ? 'registry' : `registry-${i}`,
+      service: 'registry',
+      listenVars: ['REGISTRY_HOST', 'REGISTRY_PORT'],
+    });
   }
   out.push({ name: 'metrics', service: 'metrics' });
   for (const channel of CHANNEL_NAMES) {
-    for (let i = 0; i < replicas; i++) out.push({ name: `${gatewayService(channel)}-${i}`, service: gatewayService(channel), listenVars: ['GATEWAY_HOST', 'GATEWAY_PORT'] });
+    for (let i = 0; i < replicas; i++)
+      out.push({ name: `${gatewayService(channel)}-${i}`, service: gatewayService(channel), listenVars: ['GATEWAY_HOST', 'GATEWAY_PORT'] });
   }
   return out;
 }
-
 
 function positive(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
@@ -154,7 +158,8 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
   const supervisor = new Supervisor({
     enabled: opts.supervise ?? false,
     log,
-    onStartupExit: (unit, proc) => startupFailed(new Error(`${unit.name} exited (${describeExit(proc)}) during the start:\n${proc.output()}`)),
+    onStartupExit: (unit, proc) =>
+      startupFailed(new Error(`${unit.name} exited (${describeExit(proc)}) during the start:\n${proc.output()}`)),
   });
   // Services and the edge; NATS is kept apart (its nodes are the NATS cluster's units).
   const units: SupervisedUnit[] = [];
@@ -172,7 +177,9 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     units.push(unit);
     return unit;
   };
-  const aborted = new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(new Error('cluster start aborted'))));
+  const aborted = new Promise<never>((_, reject) =>
+    opts.signal?.addEventListener('abort', () => reject(new Error('cluster start aborted'))),
+  );
   aborted.catch(() => {});
   const during = <T>(step: Promise<T>): Promise<T> => Promise.race([step, failure, aborted]);
   const checkpoint = () => {
@@ -193,7 +200,13 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     const { values, generated } = secrets(base);
     let natsUrl = opts.natsUrl;
     if (!natsUrl) {
-      const natsOpts = { size: natsNodes, dir: join(dir, 'nats'), interactive: opts.interactive, supervisor, ...(opts.onProcess ? { onProcess: opts.onProcess } : {}) };
+      const natsOpts = {
+        size: natsNodes,
+        dir: join(dir, 'nats'),
+        interactive: opts.interactive,
+        supervisor,
+        ...(opts.onProcess ? { onProcess: opts.onProcess } : {}),
+      };
       // Not raced: an aborted start still gets the nodes' handle back, to stop them.
       nats = await startNatsCluster(natsOpts);
       checkpoint();
@@ -206,9 +219,18 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
     for (const spec of specs(replicas, registryReplicas)) {
       const [opsPort, port] = [await freePort(), spec.listenVars ? await freePort() : 0];
       const listen = spec.listenVars ? { [spec.listenVars[0]]: '127.0.0.1', [spec.listenVars[1]]: String(port) } : {};
-      const settings = childEnv(spec.service, { ...base, ...env, ...listen, OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), INSTANCE_ID: spec.name, CI: undefined });
+      const settings = childEnv(spec.service, {
+        ...base,
+        ...env,
+        ...listen,
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: String(opsPort),
+        INSTANCE_ID: spec.name,
+        CI: undefined,
+      });
       checkpoint();
-      const spawnIt = () => spawnEntry(spec.name, serviceEntry(spec.service), { env: settings, echo: opts.interactive, detached: opts.interactive });
+      const spawnIt = () =>
+        spawnEntry(spec.name, serviceEntry(spec.service), { env: settings, echo: opts.interactive, detached: opts.interactive });
       const unit = supervised(spec.name, spawnIt);
       const ops = `http://127.0.0.1:${opsPort}`;
       const restart = async () => {
@@ -235,14 +257,23 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
 
     const of = (service: string) => started.filter((s) => s.spec.service === service).map((s) => s.process);
     const gateways = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, of(gatewayService(c))])) as Record<ChannelName, ClusterProcess[]>;
-    const replicaUrls = Object.fromEntries(CHANNEL_NAMES.map((c) => [c, gateways[c].map((g) => `ws://${g.listen}${channelPath(c)}`)])) as Record<ChannelName, string[]>;
+    const replicaUrls = Object.fromEntries(
+      CHANNEL_NAMES.map((c) => [c, gateways[c].map((g) => `ws://${g.listen}${channelPath(c)}`)]),
+    ) as Record<ChannelName, string[]>;
     const registries = of('registry');
     let edgeUrl: string | undefined;
     if (useEdge) {
       const edgePort = opts.edgePort === 0 ? await freePort() : (opts.edgePort ?? Number(process.env.EDGE_PORT ?? 8001));
       const services = ['registry', ...CHANNEL_NAMES.map(gatewayService)];
       const targets = Object.fromEntries(services.map((s) => [upstreamName(s), of(s).map((p) => p.listen!)]));
-      const edgeOpts = { root: ROOT, prefix: join(dir, 'edge'), listen: `127.0.0.1:${edgePort}`, targets, echo: opts.interactive, detached: opts.interactive };
+      const edgeOpts = {
+        root: ROOT,
+        prefix: join(dir, 'edge'),
+        listen: `127.0.0.1:${edgePort}`,
+        targets,
+        echo: opts.interactive,
+        detached: opts.interactive,
+      };
       const edge = supervised('edge', () => startEdge(edgeOpts));
       edgeUrl = `http://127.0.0.1:${edgePort}`;
       await during(waitHttpOk(edge.current()!, `${edgeUrl}/edge-healthz`, 10_000));
@@ -265,7 +296,10 @@ export async function startLocalCluster(opts: ClusterOptions = {}): Promise<Loca
         return running();
       },
       restarts: () => supervisor.restartCounts(),
-      output: () => running().map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
+      output: () =>
+        running()
+          .map((p) => `--- ${p.name}\n${p.output()}`)
+          .join('\n'),
       stop: stopAll,
     };
   } catch (err) {

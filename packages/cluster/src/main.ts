@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const ws = cluster.http.replace(/^http/, 'ws');
   console.log(`\nARCP cluster mode is running behind ${cluster.http}`);
   console.log(`  ${ws}/public/ws   ${ws}/agents/ws   ${ws}/dashboard/ws`);
-  if (cluster.nats && cluster.nats.nodes.length > 1) console.log(`  NATS: a JetStream cluster of ${cluster.nats.nodes.length} nodes at ${cluster.nats.url}`);
+  if (cluster.nats && cluster.nats.nodes.length > 1)
+    console.log(`  NATS: a JetStream cluster of ${cluster.nats.nodes.length} nodes at ${cluster.nats.url}`);
   console.log(`  ${cluster.procs.length} processes, each restarted if it dies; Ctrl-C stops them all gracefully\n`);
   let stopping = false;
   const shutdown = (why: string) => {

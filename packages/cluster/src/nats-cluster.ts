@@ -73,7 +73,9 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
   const ownDir = !opts.dir;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'arcp-nats-cluster-'));
   const supervisor = opts.supervisor ?? new Supervisor({ enabled: false, log: () => {} });
-  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })));
+  const ports = await Promise.all(
+    Array.from({ length: size }, async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })),
+  );
   const routes = ports.map((p) => p.route);
   const nodes = ports.map((p, i) => {
     const name = `n${i + 1}`;
@@ -112,8 +114,19 @@ export async function startNatsCluster(opts: StartNatsClusterOptions = {}): Prom
   return cluster;
 }
 
-function makeNode(name: string, binary: string, file: string, config: NatsNodeConfig, opts: StartNatsClusterOptions, supervisor: Supervisor): NatsClusterNode {
-  const spawnOpts = { interactive: opts.interactive, timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.onProcess ? { onSpawn: opts.onProcess } : {}) };
+function makeNode(
+  name: string,
+  binary: string,
+  file: string,
+  config: NatsNodeConfig,
+  opts: StartNatsClusterOptions,
+  supervisor: Supervisor,
+): NatsClusterNode {
+  const spawnOpts = {
+    interactive: opts.interactive,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.onProcess ? { onSpawn: opts.onProcess } : {}),
+  };
   const spawn = () => spawnNatsNode(`nats-${name}`, binary, file, config, spawnOpts);
   const unit = supervisor.unit(`nats-${name}`, spawn);
   const running = () => {

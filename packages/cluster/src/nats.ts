@@ -99,7 +99,8 @@ export async function spawnNatsNode(
 
 export function requireNatsServerBinary(binary?: string): string {
   const found = binary ?? findNatsServerBinary();
-  if (!found) throw new Error('nats-server is not installed (looked on PATH and in /usr/sbin); Debian: apt-get install nats-server, or set NATS_URL');
+  if (!found)
+    throw new Error('nats-server is not installed (looked on PATH and in /usr/sbin); Debian: apt-get install nats-server, or set NATS_URL');
   return found;
 }
 

@@ -23,7 +23,13 @@ export interface ServiceSpawnOptions extends Omit<SpawnOptions, 'cwd'> {
 
 /** Runs a TypeScript entry point of the workspace (absolute, or relative to the repository root). */
 export function spawnEntry(name: string, entry: string, opts: ServiceSpawnOptions = {}): ManagedProc {
-  const args = [...(opts.nodeFlags ?? []), '--conditions=@arcp/source', '--import', 'tsx', ...(opts.preload ?? []).flatMap((p) => ['--import', p])];
+  const args = [
+    ...(opts.nodeFlags ?? []),
+    '--conditions=@arcp/source',
+    '--import',
+    'tsx',
+    ...(opts.preload ?? []).flatMap((p) => ['--import', p]),
+  ];
   args.push(entry.startsWith('/') ? entry : join(ROOT, entry));
   return spawnManaged(name, process.execPath, args, { ...opts, cwd: ROOT });
 }

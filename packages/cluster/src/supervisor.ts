@@ -127,7 +127,13 @@ export class Supervisor {
         this.timers.delete(timer);
         // A restart made by the caller meanwhile (or a stop) wins over this one.
         if (gen !== generation || manual > 0 || held || this.stopped) return;
-        const run = this.respawn(unit, gen, scheduleRestart, () => generation, () => manual > 0 || held);
+        const run = this.respawn(
+          unit,
+          gen,
+          scheduleRestart,
+          () => generation,
+          () => manual > 0 || held,
+        );
         this.inFlight.add(run);
         void run.finally(() => this.inFlight.delete(run));
       }, delay);

@@ -21,13 +21,20 @@ export function envFile(text: string): Record<string, string> {
 }
 
 export function baseObjects(namespace = 'arcp'): K8sObject[] {
-  const k = readYaml<{ resources: string[]; configMapGenerator: Array<{ name: string; envs: string[] }> }>(join(BASE, 'kustomization.yaml'));
+  const k = readYaml<{ resources: string[]; configMapGenerator: Array<{ name: string; envs: string[] }> }>(
+    join(BASE, 'kustomization.yaml'),
+  );
   const objects = k.resources.flatMap((file) => parseYamlDocs<K8sObject>(readFileSync(join(BASE, file), 'utf8')));
   for (const gen of k.configMapGenerator) {
     const data = Object.assign({}, ...gen.envs.map((f) => envFile(readFileSync(join(BASE, f), 'utf8')))) as Record<string, string>;
     objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: gen.name }, data });
   }
-  objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'arcp-secrets' }, data: { JWT_SECRET: 'eA==', ADMIN_PASSWORD: 'eA==', AGENT_KEYS: 'eA==' } });
+  objects.push({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'arcp-secrets' },
+    data: { JWT_SECRET: 'eA==', ADMIN_PASSWORD: 'eA==', AGENT_KEYS: 'eA==' },
+  });
   for (const o of objects) o.metadata.namespace = namespace;
   objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   return objects;
@@ -44,12 +51,17 @@ interface ProdKustomization {
  */
 export function withProdNats(objects: K8sObject[]): K8sObject[] {
   const prod = repoPath('k8s/overlays/prod');
-  const patch = readYaml<{ spec: { replicas: number; template: { spec: { affinity?: unknown; containers: Array<{ args: string[] }> } } } }>(join(prod, 'nats-cluster.yaml'));
-  const nats = find(objects, 'StatefulSet', 'nats') as K8sObject & { spec: { replicas?: number; template: { spec: { affinity?: unknown; containers: Array<{ args?: string[] }> } } } };
+  const patch = readYaml<{ spec: { replicas: number; template: { spec: { affinity?: unknown; containers: Array<{ args: string[] }> } } } }>(
+    join(prod, 'nats-cluster.yaml'),
+  );
+  const nats = find(objects, 'StatefulSet', 'nats') as K8sObject & {
+    spec: { replicas?: number; template: { spec: { affinity?: unknown; containers: Array<{ args?: string[] }> } } };
+  };
   nats.spec.replicas = patch.spec.replicas;
   nats.spec.template.spec.affinity = patch.spec.template.spec.affinity;
   nats.spec.template.spec.containers[0]!.args = patch.spec.template.spec.containers[0]!.args;
-  const literals = readYaml<ProdKustomization>(join(prod, 'kustomization.yaml')).configMapGenerator?.find((g) => g.name === 'arcp-config')?.literals ?? [];
+  const literals =
+    readYaml<ProdKustomization>(join(prod, 'kustomization.yaml')).configMapGenerator?.find((g) => g.name === 'arcp-config')?.literals ?? [];
   Object.assign(find(objects, 'ConfigMap', 'arcp-config').data!, envFile(literals.join('\n')));
   return objects;
 }

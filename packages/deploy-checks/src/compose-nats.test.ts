@@ -42,14 +42,38 @@ describe('docker-compose.nats-cluster.yml', () => {
   });
 
   it.each<[string, (c: Loose) => void, RegExp]>([
-    ['a missing route', (c) => (c.services['nats-3'].command[c.services['nats-3'].command.indexOf('--routes') + 1] = 'nats://nats:6222,nats://nats-3:6222'), /nats-3: --routes must name every node; nats:\/\/nats-2:6222 is missing/],
-    ['two nodes with one name', (c) => (c.services['nats-2'].command[c.services['nats-2'].command.indexOf('--server_name') + 1] = 'nats-1'), /nats-2: needs its own --server_name/],
-    ['two cluster names', (c) => (c.services['nats-3'].command[c.services['nats-3'].command.indexOf('--cluster_name') + 1] = 'other'), /must share one --cluster_name/],
+    [
+      'a missing route',
+      (c) => (c.services['nats-3'].command[c.services['nats-3'].command.indexOf('--routes') + 1] = 'nats://nats:6222,nats://nats-3:6222'),
+      /nats-3: --routes must name every node; nats:\/\/nats-2:6222 is missing/,
+    ],
+    [
+      'two nodes with one name',
+      (c) => (c.services['nats-2'].command[c.services['nats-2'].command.indexOf('--server_name') + 1] = 'nats-1'),
+      /nats-2: needs its own --server_name/,
+    ],
+    [
+      'two cluster names',
+      (c) => (c.services['nats-3'].command[c.services['nats-3'].command.indexOf('--cluster_name') + 1] = 'other'),
+      /must share one --cluster_name/,
+    ],
     ['a shared volume', (c) => (c.services['nats-3'].volumes = ['nats-2-data:/data']), /nats-3: needs a volume of its own on \/data/],
     ['an undeclared volume', (c) => delete c.volumes['nats-3-data'], /nats-3: volume nats-3-data is not declared/],
-    ['a service given one node', (c) => (c.services.registry.environment.NATS_URL = 'nats://nats:4222'), /registry: NATS_URL must list every node; nats:\/\/nats-2:4222 is missing/],
-    ['a service keeping one copy', (c) => delete c.services['gateway-public'].environment.NATS_REPLICAS, /gateway-public: NATS_REPLICAS must be "3"/],
-    ['a service started before a node is up', (c) => delete c.services.metrics.depends_on['nats-3'], /metrics: must start after nats-3 is healthy/],
+    [
+      'a service given one node',
+      (c) => (c.services.registry.environment.NATS_URL = 'nats://nats:4222'),
+      /registry: NATS_URL must list every node; nats:\/\/nats-2:4222 is missing/,
+    ],
+    [
+      'a service keeping one copy',
+      (c) => delete c.services['gateway-public'].environment.NATS_REPLICAS,
+      /gateway-public: NATS_REPLICAS must be "3"/,
+    ],
+    [
+      'a service started before a node is up',
+      (c) => delete c.services.metrics.depends_on['nats-3'],
+      /metrics: must start after nats-3 is healthy/,
+    ],
     ['a node without a healthcheck', (c) => delete c.services['nats-2'].healthcheck, /nats-2: needs a healthcheck/],
   ])('catches %s', (_name, breakIt, complaint) => {
     const c = clone(merged) as unknown as Loose;

@@ -45,21 +45,27 @@ export function natsClusterPolicy(c: ComposeFile): string[] {
     clusters.add(flag(cmd, '--cluster_name'));
     if (!flag(cmd, '--cluster')?.endsWith(':6222')) out.push(`${node}: needs a route listener (--cluster nats://0.0.0.0:6222)`);
     const routes = (flag(cmd, '--routes') ?? '').split(',');
-    for (const peer of nodes) if (!routes.includes(`nats://${peer}:6222`)) out.push(`${node}: --routes must name every node; nats://${peer}:6222 is missing`);
+    for (const peer of nodes)
+      if (!routes.includes(`nats://${peer}:6222`)) out.push(`${node}: --routes must name every node; nats://${peer}:6222 is missing`);
     if (!s.healthcheck?.test?.join(' ').includes('/healthz')) out.push(`${node}: needs a healthcheck on /healthz`);
     const data = (s.volumes ?? []).find((v) => v.endsWith(':/data'))?.split(':')[0];
     if (!data || volumes.has(data)) out.push(`${node}: needs a volume of its own on /data`);
     else if (!c.volumes || !(data in c.volumes)) out.push(`${node}: volume ${data} is not declared`);
     if (data) volumes.add(data);
   }
-  if (clusters.size !== 1 || clusters.has(undefined)) out.push(`the nats services must share one --cluster_name (got ${[...clusters].join(', ')})`);
+  if (clusters.size !== 1 || clusters.has(undefined))
+    out.push(`the nats services must share one --cluster_name (got ${[...clusters].join(', ')})`);
   for (const app of appServices(c)) {
     const s = c.services[app]!;
     const urls = String(s.environment?.NATS_URL ?? '').split(',');
-    for (const node of nodes) if (!urls.includes(`nats://${node}:4222`)) out.push(`${app}: NATS_URL must list every node; nats://${node}:4222 is missing`);
-    if (String(s.environment?.NATS_REPLICAS) !== '3') out.push(`${app}: NATS_REPLICAS must be "3" (three copies of every bucket and stream)`);
+    for (const node of nodes)
+      if (!urls.includes(`nats://${node}:4222`)) out.push(`${app}: NATS_URL must list every node; nats://${node}:4222 is missing`);
+    if (String(s.environment?.NATS_REPLICAS) !== '3')
+      out.push(`${app}: NATS_REPLICAS must be "3" (three copies of every bucket and stream)`);
     const deps = s.depends_on && !Array.isArray(s.depends_on) ? s.depends_on : {};
-    for (const node of nodes) if (deps[node]?.condition !== 'service_healthy') out.push(`${app}: must start after ${node} is healthy (three-replica buckets need three servers)`);
+    for (const node of nodes)
+      if (deps[node]?.condition !== 'service_healthy')
+        out.push(`${app}: must start after ${node} is healthy (three-replica buckets need three servers)`);
   }
   return out;
 }

@@ -24,8 +24,16 @@ describe('docker-compose.yml against the compose-spec schema', () => {
   });
 
   it.each<[string, (c: Loose) => void, RegExp]>([
-    ['a misspelt depends_on condition', (c) => (c.services['gateway-public'].depends_on.nats.condition = 'service_helthy'), /must be equal to one of the allowed values/],
-    ['an unknown service key', (c) => (c.services.registry.healthchek = c.services.registry.healthcheck), /must NOT have additional properties.*healthchek/],
+    [
+      'a misspelt depends_on condition',
+      (c) => (c.services['gateway-public'].depends_on.nats.condition = 'service_helthy'),
+      /must be equal to one of the allowed values/,
+    ],
+    [
+      'an unknown service key',
+      (c) => (c.services.registry.healthchek = c.services.registry.healthcheck),
+      /must NOT have additional properties.*healthchek/,
+    ],
     ['a wrongly typed field', (c) => (c.services.registry.expose = '8080'), /\/services\/registry\/expose must be array/],
   ])('rejects %s', (_name, breakIt, complaint) => {
     const broken = clone(compose) as unknown as Loose;
@@ -42,16 +50,52 @@ describe('docker-compose.yml policy', () => {
 
   it.each<[string, (c: Loose, p: Loose) => void, RegExp]>([
     ['a fixed host port on a gateway', (c) => (c.services['gateway-public'].ports = ['8080:8080']), /gateway-public: publishes host ports/],
-    ['a container_name', (c) => (c.services['gateway-agents'].container_name = 'agents'), /gateway-agents: container_name prevents --scale/],
-    ['a default secret', (c) => (c.services.registry.environment.ADMIN_PASSWORD = '${ADMIN_PASSWORD:-admin}'), /registry: ADMIN_PASSWORD must be required/],
-    ['a literal Grafana password', (c) => (c.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD = 'admin'), /grafana: GF_SECURITY_ADMIN_PASSWORD must be required/],
-    ['a grace period under the drain', (c) => (c.services.metrics.stop_grace_period = '20s'), /metrics: stop_grace_period 20s must be ≥ 30s/],
-    ['a start before NATS is healthy', (c) => (c.services.registry.depends_on.nats.condition = 'service_started'), /registry: must depend on nats with condition service_healthy/],
-    ['a healthcheck off /readyz', (c) => (c.services['gateway-dashboard'].healthcheck.test = ['CMD', 'true']), /gateway-dashboard: healthcheck must probe \/readyz/],
-    ['an image of no service', (c) => (c.services['gateway-public'].build.args.SERVICE = 'gateway-publik'), /SERVICE=gateway-publik is not a directory/],
+    [
+      'a container_name',
+      (c) => (c.services['gateway-agents'].container_name = 'agents'),
+      /gateway-agents: container_name prevents --scale/,
+    ],
+    [
+      'a default secret',
+      (c) => (c.services.registry.environment.ADMIN_PASSWORD = '${ADMIN_PASSWORD:-admin}'),
+      /registry: ADMIN_PASSWORD must be required/,
+    ],
+    [
+      'a literal Grafana password',
+      (c) => (c.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD = 'admin'),
+      /grafana: GF_SECURITY_ADMIN_PASSWORD must be required/,
+    ],
+    [
+      'a grace period under the drain',
+      (c) => (c.services.metrics.stop_grace_period = '20s'),
+      /metrics: stop_grace_period 20s must be ≥ 30s/,
+    ],
+    [
+      'a start before NATS is healthy',
+      (c) => (c.services.registry.depends_on.nats.condition = 'service_started'),
+      /registry: must depend on nats with condition service_healthy/,
+    ],
+    [
+      'a healthcheck off /readyz',
+      (c) => (c.services['gateway-dashboard'].healthcheck.test = ['CMD', 'true']),
+      /gateway-dashboard: healthcheck must probe \/readyz/,
+    ],
+    [
+      'an image of no service',
+      (c) => (c.services['gateway-public'].build.args.SERVICE = 'gateway-publik'),
+      /SERVICE=gateway-publik is not a directory/,
+    ],
     ['a missing gateway', (c) => delete c.services['gateway-agents'], /service gateway-agents is missing/],
-    ['a static scrape target', (_c, p) => (p.scrape_configs[2] = { job_name: 'gateway-public', static_configs: [{ targets: ['gateway-public:9464'] }] }), /gateway-public: Prometheus needs a dns_sd job/],
-    ['client addresses taken from the edge', (c) => (c.services.registry.environment.TRUST_PROXY = 'false'), /registry: TRUST_PROXY must be "true"/],
+    [
+      'a static scrape target',
+      (_c, p) => (p.scrape_configs[2] = { job_name: 'gateway-public', static_configs: [{ targets: ['gateway-public:9464'] }] }),
+      /gateway-public: Prometheus needs a dns_sd job/,
+    ],
+    [
+      'client addresses taken from the edge',
+      (c) => (c.services.registry.environment.TRUST_PROXY = 'false'),
+      /registry: TRUST_PROXY must be "true"/,
+    ],
     ['an edge without a published port', (c) => delete c.services.edge.ports, /edge: must publish the edge port/],
   ])('catches %s', (_name, breakIt, complaint) => {
     const c = clone(compose) as unknown as Loose;
@@ -78,7 +122,11 @@ describe('docker-compose.yml hardening and docker-compose v1.29', () => {
     ['a service without a memory limit', (c) => delete c.services.nats.mem_limit, /nats: no mem_limit/],
     ['a service without a CPU limit', (c) => delete c.services['gateway-agents'].cpus, /gateway-agents: no cpus limit/],
     ['a service without a pids limit', (c) => delete c.services.edge.pids_limit, /edge: no pids_limit/],
-    ['limits only under deploy', (c) => (c.services.metrics.deploy = { resources: { limits: { memory: '384m' } } }), /metrics: `deploy` is ignored by docker-compose v1.29/],
+    [
+      'limits only under deploy',
+      (c) => (c.services.metrics.deploy = { resources: { limits: { memory: '384m' } } }),
+      /metrics: `deploy` is ignored by docker-compose v1.29/,
+    ],
     ['a writable root filesystem', (c) => (c.services.prometheus.read_only = false), /prometheus: root filesystem must be read_only/],
     ['capabilities kept', (c) => delete c.services.registry.cap_drop, /registry: must drop every capability/],
     ['an extra capability', (c) => (c.services.edge.cap_add = [...c.services.edge.cap_add, 'SYS_ADMIN']), /edge: cap_add SYS_ADMIN/],
@@ -86,10 +134,18 @@ describe('docker-compose.yml hardening and docker-compose v1.29', () => {
     ['a top-level name', (c) => (c.name = 'arcp'), /top-level `name` is rejected by docker-compose v1.29/],
     ['a healthcheck start_interval', (c) => (c.services.nats.healthcheck.start_interval = '1s'), /nats: healthcheck start_interval/],
     ['depends_on restart', (c) => (c.services.registry.depends_on.nats.restart = true), /registry: depends_on.nats.restart/],
-    ['an app image on latest', (c) => (c.services['gateway-public'].image = 'arcp/gateway-public:latest'), /gateway-public: image arcp\/gateway-public:latest must be tagged/],
+    [
+      'an app image on latest',
+      (c) => (c.services['gateway-public'].image = 'arcp/gateway-public:latest'),
+      /gateway-public: image arcp\/gateway-public:latest must be tagged/,
+    ],
     ['a build without the version label', (c) => delete c.services.registry.build.args.VERSION, /registry: build arg VERSION/],
     ['an unpinned third-party image', (c) => (c.services.nats.image = 'nats'), /nats: image nats must be pinned/],
-    ['a third-party image on latest', (c) => (c.services.grafana.image = 'grafana/grafana:latest'), /grafana: image grafana\/grafana:latest must be pinned/],
+    [
+      'a third-party image on latest',
+      (c) => (c.services.grafana.image = 'grafana/grafana:latest'),
+      /grafana: image grafana\/grafana:latest must be pinned/,
+    ],
   ])('catches %s', (_name, breakIt, complaint) => {
     const c = clone(compose) as unknown as Loose;
     breakIt(c);
@@ -116,7 +172,11 @@ describeWithTool('docker-compose', DOCKER_COMPOSE, 'docker-compose config (v1)',
   });
 
   it.each<[string, (t: string) => string, RegExp]>([
-    ['a healthcheck start_interval', (t) => t.replace('      interval: 5s\n', '      interval: 5s\n      start_interval: 1s\n'), /start_interval/],
+    [
+      'a healthcheck start_interval',
+      (t) => t.replace('      interval: 5s\n', '      interval: 5s\n      start_interval: 1s\n'),
+      /start_interval/,
+    ],
     ['a top-level name', (t) => `name: arcp\n${t}`, /'name' does not match/],
   ])('rejects %s (a newer spec field)', (_name, edit, complaint) => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-compose-'));

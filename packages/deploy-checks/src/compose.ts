@@ -67,18 +67,24 @@ export function composeSchemaValidator(path = COMPOSE_SCHEMA): (doc: unknown) =>
   ajv.addFormat('duration', /^((\d+(\.\d+)?)(ns|us|ms|s|m|h))+$/);
   for (const name of ['ports', 'expose', 'subnet_ip_address', 'uri']) ajv.addFormat(name, true);
   const validate = ajv.compile(schema);
-  return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+  return (doc) =>
+    validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
 /** Go duration → seconds (`35s`, `1m30s`). */
 export function durationSeconds(d: string | undefined): number {
   if (!d) return 10; // Docker's default
   let total = 0;
-  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   return total;
 }
 
-export function composePolicy(c: ComposeFile, prometheus: { scrape_configs?: Array<{ job_name: string; dns_sd_configs?: Array<{ names: string[]; port: number }> }> }, serviceDirs: string[]): string[] {
+export function composePolicy(
+  c: ComposeFile,
+  prometheus: { scrape_configs?: Array<{ job_name: string; dns_sd_configs?: Array<{ names: string[]; port: number }> }> },
+  serviceDirs: string[],
+): string[] {
   const out: string[] = [];
   const apps = appServices(c);
   for (const g of GATEWAYS) if (!apps.includes(g)) out.push(`service ${g} is missing`);
@@ -86,20 +92,25 @@ export function composePolicy(c: ComposeFile, prometheus: { scrape_configs?: Arr
     const s = c.services[name]!;
     if (s.ports?.length) out.push(`${name}: publishes host ports, so --scale ${name}=N collides`);
     if (s.container_name) out.push(`${name}: container_name prevents --scale`);
-    if (!serviceDirs.includes(s.build!.args!.SERVICE!)) out.push(`${name}: build arg SERVICE=${s.build!.args!.SERVICE} is not a directory of services/`);
+    if (!serviceDirs.includes(s.build!.args!.SERVICE!))
+      out.push(`${name}: build arg SERVICE=${s.build!.args!.SERVICE} is not a directory of services/`);
     const deps = s.depends_on && !Array.isArray(s.depends_on) ? s.depends_on : {};
     if (deps.nats?.condition !== 'service_healthy') out.push(`${name}: must depend on nats with condition service_healthy`);
     if (!s.healthcheck?.test?.join(' ').includes('/readyz')) out.push(`${name}: healthcheck must probe /readyz`);
-    if (String(s.environment?.TRUST_PROXY) !== 'true') out.push(`${name}: TRUST_PROXY must be "true" behind the edge (else every client shares the edge's address)`);
+    if (String(s.environment?.TRUST_PROXY) !== 'true')
+      out.push(`${name}: TRUST_PROXY must be "true" behind the edge (else every client shares the edge's address)`);
     const drain = Number(s.environment?.SHUTDOWN_TIMEOUT_S ?? 25);
     const grace = durationSeconds(s.stop_grace_period);
-    if (grace < 30 || grace <= drain) out.push(`${name}: stop_grace_period ${s.stop_grace_period ?? '10s'} must be ≥ 30s and above SHUTDOWN_TIMEOUT_S (${drain}s)`);
+    if (grace < 30 || grace <= drain)
+      out.push(`${name}: stop_grace_period ${s.stop_grace_period ?? '10s'} must be ≥ 30s and above SHUTDOWN_TIMEOUT_S (${drain}s)`);
     const job = prometheus.scrape_configs?.find((j) => j.job_name === name);
-    if (!job?.dns_sd_configs?.some((d) => d.names.includes(name) && d.port === 9464)) out.push(`${name}: Prometheus needs a dns_sd job "${name}" on port 9464 (one target per replica)`);
+    if (!job?.dns_sd_configs?.some((d) => d.names.includes(name) && d.port === 9464))
+      out.push(`${name}: Prometheus needs a dns_sd job "${name}" on port 9464 (one target per replica)`);
   }
   for (const [name, s] of Object.entries(c.services)) {
     for (const [key, value] of Object.entries(s.environment ?? {})) {
-      if (REQUIRED_SECRETS.includes(key) && !/^\$\{\w+:\?[^}]+\}$/.test(String(value))) out.push(`${name}: ${key} must be required from the environment (\${${key}:?message}), never a default`);
+      if (REQUIRED_SECRETS.includes(key) && !/^\$\{\w+:\?[^}]+\}$/.test(String(value)))
+        out.push(`${name}: ${key} must be required from the environment (\${${key}:?message}), never a default`);
     }
   }
   const edge = Object.entries(c.services).find(([, s]) => (s.volumes ?? []).some((v) => v.includes('ops/nginx')));
@@ -126,17 +137,21 @@ export function composeHardening(c: ComposeFile, release: string): string[] {
     if (s.deploy !== undefined) out.push(`${name}: \`deploy\` is ignored by docker-compose v1.29 (limits go in mem_limit/cpus)`);
     if (s.read_only !== true) out.push(`${name}: root filesystem must be read_only (tmpfs for scratch paths)`);
     if (!s.cap_drop?.includes('ALL')) out.push(`${name}: must drop every capability (cap_drop: [ALL])`);
-    for (const cap of s.cap_add ?? []) if (!ALLOWED_CAPS.includes(cap)) out.push(`${name}: cap_add ${cap} is not one of ${ALLOWED_CAPS.join(', ')}`);
+    for (const cap of s.cap_add ?? [])
+      if (!ALLOWED_CAPS.includes(cap)) out.push(`${name}: cap_add ${cap} is not one of ${ALLOWED_CAPS.join(', ')}`);
     if (!s.security_opt?.includes('no-new-privileges:true')) out.push(`${name}: security_opt needs no-new-privileges:true`);
     if (s.healthcheck?.start_interval !== undefined) out.push(`${name}: healthcheck start_interval is rejected by docker-compose v1.29`);
     const deps = s.depends_on && !Array.isArray(s.depends_on) ? s.depends_on : {};
-    for (const [dep, cond] of Object.entries(deps)) if ('restart' in (cond ?? {})) out.push(`${name}: depends_on.${dep}.restart is rejected by docker-compose v1.29`);
+    for (const [dep, cond] of Object.entries(deps))
+      if ('restart' in (cond ?? {})) out.push(`${name}: depends_on.${dep}.restart is rejected by docker-compose v1.29`);
     const image = s.image ?? '';
     if (apps.includes(name)) {
       const tag = `:\${ARCP_VERSION:-${release}}`;
       if (!image.endsWith(tag)) out.push(`${name}: image ${image} must be tagged ${tag} (the release, overridable)`);
-      if (s.build?.args?.VERSION !== `\${ARCP_VERSION:-${release}}`) out.push(`${name}: build arg VERSION must be \${ARCP_VERSION:-${release}}`);
-    } else if (!/:[\w.-]+$/.test(image) || image.endsWith(':latest')) out.push(`${name}: image ${image || '(none)'} must be pinned to a version, not latest`);
+      if (s.build?.args?.VERSION !== `\${ARCP_VERSION:-${release}}`)
+        out.push(`${name}: build arg VERSION must be \${ARCP_VERSION:-${release}}`);
+    } else if (!/:[\w.-]+$/.test(image) || image.endsWith(':latest'))
+      out.push(`${name}: image ${image || '(none)'} must be pinned to a version, not latest`);
   }
   return out;
 }

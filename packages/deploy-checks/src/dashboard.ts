@@ -39,7 +39,8 @@ function variableProblems(d: Dashboard, datasourceUids: readonly string[], out: 
   const ds = vars.find((v) => v.name === 'datasource' && v.type === 'datasource');
   if (!ds) return [...datasourceUids];
   if (ds.query !== 'prometheus') out.push('the datasource variable must list Prometheus data sources');
-  if (!datasourceUids.includes(String(ds.current?.value ?? ''))) out.push(`the datasource variable defaults to ${String(ds.current?.value)}, not a provisioned one`);
+  if (!datasourceUids.includes(String(ds.current?.value ?? '')))
+    out.push(`the datasource variable defaults to ${String(ds.current?.value)}, not a provisioned one`);
   return [...datasourceUids, '${datasource}'];
 }
 
@@ -67,7 +68,8 @@ export function dashboardProblems(d: Dashboard, datasourceUids: readonly string[
     }
     for (const t of p.targets ?? []) {
       for (const name of unknownMetrics(t.expr ?? '', exported)) out.push(`panel "${p.title}" queries ${name}, which no service exports`);
-      if (!/job=~"\$job"/.test(t.expr ?? '') || !/instance=~"\$instance"/.test(t.expr ?? '')) out.push(`panel "${p.title}" does not filter by $job and $instance`);
+      if (!/job=~"\$job"/.test(t.expr ?? '') || !/instance=~"\$instance"/.test(t.expr ?? ''))
+        out.push(`panel "${p.title}" does not filter by $job and $instance`);
     }
   }
   const exprs = (d.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? '')).join('\n');

@@ -23,13 +23,37 @@ describe('Dockerfile', () => {
   it.each<[string, (d: string) => string, RegExp]>([
     ['a `# syntax=` line', (d) => `# syntax=docker/dockerfile:1\n${d}`, /# syntax=.*DOCKER_BUILDKIT=0/],
     ['a cache mount', (d) => d.replace('RUN pnpm fetch', 'RUN --mount=type=cache,target=/root/.cache pnpm fetch'), /RUN --mount/],
-    ['COPY --parents', (d) => d.replace('COPY pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY --parents */*/package.json ./'), /COPY --parents/],
+    [
+      'COPY --parents',
+      (d) => d.replace('COPY pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY --parents */*/package.json ./'),
+      /COPY --parents/,
+    ],
     ['a RUN heredoc', (d) => d.replace('RUN pnpm fetch', 'RUN <<EOF\npnpm fetch\nEOF'), /RUN heredoc/],
-    ['SERVICE read before the build', (d) => d.replace('FROM deps AS build\n', 'FROM deps AS build\nARG SERVICE\n'), /SERVICE is read before the workspace build/],
-    ['a per-service compile', (d) => d.replace('RUN pnpm exec tsc -b tsconfig.build.json', 'RUN pnpm exec tsc -b services/registry/tsconfig.build.json'), /no stage compiles the whole workspace/],
-    ['a listed workspace package', (d) => d.replace('COPY pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY packages/protocol/package.json packages/protocol/'), /names a workspace package/],
-    ['another pnpm than packageManager', (d) => d.replace(`ARG PNPM_VERSION=${versions.pnpm}`, 'ARG PNPM_VERSION=9.0.0'), /PNPM_VERSION=9\.0\.0 differs from packageManager/],
-    ['an image version other than package.json\'s', (d) => d.replace(`ARG VERSION=${versions.release}`, 'ARG VERSION=latest'), /VERSION=latest differs from package.json/],
+    [
+      'SERVICE read before the build',
+      (d) => d.replace('FROM deps AS build\n', 'FROM deps AS build\nARG SERVICE\n'),
+      /SERVICE is read before the workspace build/,
+    ],
+    [
+      'a per-service compile',
+      (d) => d.replace('RUN pnpm exec tsc -b tsconfig.build.json', 'RUN pnpm exec tsc -b services/registry/tsconfig.build.json'),
+      /no stage compiles the whole workspace/,
+    ],
+    [
+      'a listed workspace package',
+      (d) => d.replace('COPY pnpm-lock.yaml pnpm-workspace.yaml ./', 'COPY packages/protocol/package.json packages/protocol/'),
+      /names a workspace package/,
+    ],
+    [
+      'another pnpm than packageManager',
+      (d) => d.replace(`ARG PNPM_VERSION=${versions.pnpm}`, 'ARG PNPM_VERSION=9.0.0'),
+      /PNPM_VERSION=9\.0\.0 differs from packageManager/,
+    ],
+    [
+      "an image version other than package.json's",
+      (d) => d.replace(`ARG VERSION=${versions.release}`, 'ARG VERSION=latest'),
+      /VERSION=latest differs from package.json/,
+    ],
   ])('catches %s', (_name, breakIt, complaint) => {
     const broken = breakIt(dockerfile);
     expect(broken).not.toBe(dockerfile);
@@ -54,7 +78,11 @@ describe('Dockerfile', () => {
   });
 
   it('keeps every package that ships compiled output in the build context', () => {
-    const excluded = dockerignore.split('\n').map((l) => l.trim()).filter((l) => /^(packages|services)\/[\w-]+(\/\*)?$/.test(l)).map((l) => l.replace(/\/\*$/, ''));
+    const excluded = dockerignore
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^(packages|services)\/[\w-]+(\/\*)?$/.test(l))
+      .map((l) => l.replace(/\/\*$/, ''));
     expect(excluded.length).toBeGreaterThan(0);
     for (const dir of excluded) expect([dir, existsSync(repoPath(dir, 'tsconfig.build.json'))]).toEqual([dir, false]);
   });
@@ -63,7 +91,10 @@ describe('Dockerfile', () => {
     const buildable = readdirSync(repoPath('services')).filter((s) => existsSync(repoPath('services', s, 'tsconfig.build.json')));
     const compose = readYaml<ComposeFile>(repoPath('docker-compose.yml'));
     for (const name of appServices(compose)) expect(buildable).toContain(compose.services[name]!.build!.args!.SERVICE);
-    const base = readdirSync(repoPath('k8s/base')).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(repoPath('k8s/base'), f), 'utf8')).join('\n');
+    const base = readdirSync(repoPath('k8s/base'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => readFileSync(join(repoPath('k8s/base'), f), 'utf8'))
+      .join('\n');
     const images = [...base.matchAll(/image: arcp\/([\w-]+)/g)].map((m) => m[1]!);
     expect(images.length).toBe(5);
     for (const image of images) expect(buildable).toContain(image);

@@ -14,7 +14,11 @@ export interface Stage {
 
 /** Instructions per stage, with `\` continuations joined and comments dropped. */
 export function stages(dockerfile: string): Stage[] {
-  const logical = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const logical = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args = Object.fromEntries(logical.filter((l) => /^ARG \w+=/.test(l)).map((l) => l.slice(4).split('=') as [string, string]));
   const out: Stage[] = [];
   for (const line of logical) {
@@ -63,19 +67,23 @@ export function dockerfilePolicy(dockerfile: string, dockerignore: string, versi
   const firstService = all.findIndex((s) => has(s, /^ARG SERVICE\b/));
   const workspaceBuild = all.findIndex((s) => has(s, /tsc -b tsconfig\.build\.json/));
   if (workspaceBuild < 0) out.push('no stage compiles the whole workspace (tsc -b tsconfig.build.json) once for every service');
-  else if (firstService >= 0 && firstService <= workspaceBuild) out.push('SERVICE is read before the workspace build: every service would redo the install and the compile');
+  else if (firstService >= 0 && firstService <= workspaceBuild)
+    out.push('SERVICE is read before the workspace build: every service would redo the install and the compile');
   for (const s of all) {
     for (const l of s.lines) {
-      if (/^(COPY|ADD)\b(?!.*--from)/.test(l) && /\s(packages|services)\/[\w-]+/.test(l)) out.push(`"${l}" names a workspace package: derive the list from the workspace`);
+      if (/^(COPY|ADD)\b(?!.*--from)/.test(l) && /\s(packages|services)\/[\w-]+/.test(l))
+        out.push(`"${l}" names a workspace package: derive the list from the workspace`);
     }
   }
   if (versions) {
     const pnpm = /^ARG PNPM_VERSION=(\S+)/m.exec(dockerfile)?.[1];
     if (pnpm !== versions.pnpm) out.push(`ARG PNPM_VERSION=${pnpm ?? '(missing)'} differs from packageManager pnpm@${versions.pnpm}`);
     const release = /^ARG VERSION=(\S+)/m.exec(dockerfile)?.[1];
-    if (release !== versions.release) out.push(`ARG VERSION=${release ?? '(missing)'} differs from package.json's version ${versions.release}`);
+    if (release !== versions.release)
+      out.push(`ARG VERSION=${release ?? '(missing)'} differs from package.json's version ${versions.release}`);
   }
   const ignored = dockerignore.split('\n').map((l) => l.trim());
-  for (const pattern of ['**/node_modules', '**/dist', '.git', '.env']) if (!ignored.includes(pattern)) out.push(`.dockerignore must exclude ${pattern}`);
+  for (const pattern of ['**/node_modules', '**/dist', '.git', '.env'])
+    if (!ignored.includes(pattern)) out.push(`.dockerignore must exclude ${pattern}`);
   return out;
 }

@@ -14,7 +14,9 @@ export function documentedMetrics(markdown: string): string[] {
 
 function registeredMetrics(): string[] {
   const all = exportedMetricNames();
-  return [...all].filter((n) => n.startsWith('arcp_') && !['_bucket', '_sum', '_count'].some((s) => n.endsWith(s) && all.has(n.slice(0, -s.length)))).sort();
+  return [...all]
+    .filter((n) => n.startsWith('arcp_') && !['_bucket', '_sum', '_count'].some((s) => n.endsWith(s) && all.has(n.slice(0, -s.length))))
+    .sort();
 }
 
 describe('docs/deployment.md', () => {

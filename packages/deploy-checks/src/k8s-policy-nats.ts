@@ -40,13 +40,20 @@ function checkClusterShape(nats: Workload, objects: K8sObject[], out: string[]):
   }
   const labels = nats.spec.template.metadata?.labels;
   const affinity = (nats.spec.template.spec as { affinity?: Affinity }).affinity;
-  const spread = affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.some((t) => t.topologyKey === 'kubernetes.io/hostname' && selects(t.labelSelector, labels));
+  const spread = affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.some(
+    (t) => t.topologyKey === 'kubernetes.io/hostname' && selects(t.labelSelector, labels),
+  );
   if (!spread) out.push(`${at}: needs a required pod anti-affinity on kubernetes.io/hostname (two servers on one node fall together)`);
   const majority = Math.floor(servers / 2) + 1;
-  const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget' && selects((o.spec as { selector?: LabelSelector }).selector, labels));
+  const budgets = objects.filter(
+    (o) => o.kind === 'PodDisruptionBudget' && selects((o.spec as { selector?: LabelSelector }).selector, labels),
+  );
   const keepsMajority = budgets.some((b) => {
     const s = b.spec as { maxUnavailable?: number; minAvailable?: number };
-    return (s.maxUnavailable !== undefined && s.maxUnavailable <= servers - majority) || (s.minAvailable !== undefined && s.minAvailable >= majority);
+    return (
+      (s.maxUnavailable !== undefined && s.maxUnavailable <= servers - majority) ||
+      (s.minAvailable !== undefined && s.minAvailable >= majority)
+    );
   });
   if (!keepsMajority) out.push(`${at}: needs a PodDisruptionBudget that keeps ${majority} of ${servers} servers up (a JetStream quorum)`);
 }
@@ -63,8 +70,12 @@ export function checkNats(objects: K8sObject[]): string[] {
       const env = containerEnv(c, objects);
       if (env.NATS_URL === undefined) continue;
       const copies = effectiveReplicas(env);
-      if (copies > servers) out.push(`${ref(w)}: NATS_REPLICAS ${copies} is more than the ${servers} NATS server(s): its buckets cannot be created`);
-      else if (copies < wanted) out.push(`${ref(w)}: keeps ${copies} copy of its data on a ${servers}-server NATS cluster: set NATS_REPLICAS=${wanted} (or list every server in NATS_URL)`);
+      if (copies > servers)
+        out.push(`${ref(w)}: NATS_REPLICAS ${copies} is more than the ${servers} NATS server(s): its buckets cannot be created`);
+      else if (copies < wanted)
+        out.push(
+          `${ref(w)}: keeps ${copies} copy of its data on a ${servers}-server NATS cluster: set NATS_REPLICAS=${wanted} (or list every server in NATS_URL)`,
+        );
     }
   }
   return out;

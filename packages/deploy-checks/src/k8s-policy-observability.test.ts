@@ -14,7 +14,12 @@ const base = readdirSync(repoPath('k8s/base'))
 const policies = parseYamlDocs<K8sObject>(readFileSync(repoPath('k8s/components/network-policy/network-policy.yaml'), 'utf8'));
 const rule = readYaml<K8sObject>(repoPath('k8s/components/prometheus-rules/prometheus-rule.yaml'));
 const dashboardText = readFileSync(repoPath('k8s/components/grafana-dashboard/arcp.json'), 'utf8');
-const dashboardMap: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'arcp-grafana-dashboard', labels: { grafana_dashboard: '1' } }, data: { 'arcp.json': dashboardText } };
+const dashboardMap: K8sObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'arcp-grafana-dashboard', labels: { grafana_dashboard: '1' } },
+  data: { 'arcp.json': dashboardText },
+};
 const all = [...base, ...policies, rule, dashboardMap];
 const src = repoObservabilitySources();
 
@@ -39,7 +44,7 @@ describe('observability and network components', () => {
     expect(checkObservability([...base, ...broken], src)).toEqual([
       'NetworkPolicy/arcp-services: opens ops to every peer; list the release and Prometheus in `from`',
       'NetworkPolicy/arcp-services: port grpc is not a port of the pods it selects',
-      'NetworkPolicy/arcp-nats: podSelector matches no workload\'s pods',
+      "NetworkPolicy/arcp-nats: podSelector matches no workload's pods",
       'NetworkPolicy/arcp-nats: port client is not a port of the pods it selects',
       'NetworkPolicy/arcp-nats: port cluster is not a port of the pods it selects',
       'NetworkPolicy/arcp-nats: port monitor is not a port of the pods it selects',
@@ -56,6 +61,8 @@ describe('observability and network components', () => {
       'ConfigMap/arcp-grafana-dashboard: arcp.json differs from ops/grafana/dashboards/arcp.json (run `pnpm k8s:sync`)',
     ]);
     const unlabelled = { ...dashboardMap, metadata: { ...dashboardMap.metadata, labels: { grafana_dashboard: 'true' } } };
-    expect(checkObservability([...base, unlabelled], src)).toEqual(['ConfigMap/arcp-grafana-dashboard: the Grafana sidecar looks for grafana_dashboard: "1"']);
+    expect(checkObservability([...base, unlabelled], src)).toEqual([
+      'ConfigMap/arcp-grafana-dashboard: the Grafana sidecar looks for grafana_dashboard: "1"',
+    ]);
   });
 });

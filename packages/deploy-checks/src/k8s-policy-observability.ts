@@ -37,11 +37,14 @@ function checkNetworkPolicies(objects: K8sObject[], out: string[]): void {
     const spec = (np.spec ?? {}) as { podSelector?: LabelSelector; ingress?: PolicyRule[] };
     const pods = objects.filter(isWorkload).filter((w) => selects(spec.podSelector, w.spec.template.metadata?.labels)) as Workload[];
     if (pods.length === 0) out.push(`${ref(np)}: podSelector matches no workload's pods`);
-    const declared = new Set(pods.flatMap((w) => w.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort]))));
+    const declared = new Set(
+      pods.flatMap((w) => w.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort]))),
+    );
     for (const rule of spec.ingress ?? []) {
       for (const p of rule.ports ?? []) {
         if (p.port !== undefined && !declared.has(p.port)) out.push(`${ref(np)}: port ${p.port} is not a port of the pods it selects`);
-        if (p.port !== undefined && RESTRICTED_PORTS.has(p.port) && !(rule.from?.length)) out.push(`${ref(np)}: opens ${p.port} to every peer; list the release and Prometheus in \`from\``);
+        if (p.port !== undefined && RESTRICTED_PORTS.has(p.port) && !rule.from?.length)
+          out.push(`${ref(np)}: opens ${p.port} to every peer; list the release and Prometheus in \`from\``);
       }
       if (!rule.ports?.length && !rule.from?.length) out.push(`${ref(np)}: a rule without ports or from admits everything`);
     }
@@ -62,7 +65,8 @@ function canonical(value: unknown): string {
 
 /** Names of the rules that differ between two rule files (missing on one side included). */
 function ruleDifferences(a: RuleFile, b: RuleFile): string[] {
-  const byName = (f: RuleFile) => new Map((f.groups ?? []).flatMap((g) => g.rules.map((r) => [`${g.name}/${r.alert ?? r.record}`, canonical(r)] as const)));
+  const byName = (f: RuleFile) =>
+    new Map((f.groups ?? []).flatMap((g) => g.rules.map((r) => [`${g.name}/${r.alert ?? r.record}`, canonical(r)] as const)));
   const [left, right] = [byName(a), byName(b)];
   const names = new Set([...left.keys(), ...right.keys()]);
   return [...names].filter((n) => left.get(n) !== right.get(n));

@@ -7,18 +7,73 @@
 import { type Container, type K8sObject, type Probe, type Workload, isWorkload, ref, selects } from './k8s-types';
 
 const CONTAINER_KEYS = new Set([
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
-  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
-  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
+  'name',
+  'image',
+  'command',
+  'args',
+  'workingDir',
+  'ports',
+  'envFrom',
+  'env',
+  'resources',
+  'resizePolicy',
+  'restartPolicy',
+  'volumeMounts',
+  'volumeDevices',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'imagePullPolicy',
+  'securityContext',
+  'stdin',
+  'stdinOnce',
+  'tty',
 ]);
 
 const POD_SPEC_KEYS = new Set([
-  'volumes', 'initContainers', 'containers', 'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds',
-  'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
-  'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname',
-  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig',
-  'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints',
-  'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'resources',
+  'volumes',
+  'initContainers',
+  'containers',
+  'ephemeralContainers',
+  'restartPolicy',
+  'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds',
+  'dnsPolicy',
+  'nodeSelector',
+  'serviceAccountName',
+  'serviceAccount',
+  'automountServiceAccountToken',
+  'nodeName',
+  'hostNetwork',
+  'hostPID',
+  'hostIPC',
+  'shareProcessNamespace',
+  'securityContext',
+  'imagePullSecrets',
+  'hostname',
+  'subdomain',
+  'affinity',
+  'schedulerName',
+  'tolerations',
+  'hostAliases',
+  'priorityClassName',
+  'priority',
+  'dnsConfig',
+  'readinessGates',
+  'runtimeClassName',
+  'enableServiceLinks',
+  'preemptionPolicy',
+  'overhead',
+  'topologySpreadConstraints',
+  'setHostnameAsFQDN',
+  'os',
+  'hostUsers',
+  'schedulingGates',
+  'resourceClaims',
+  'resources',
 ]);
 
 const PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
@@ -70,15 +125,18 @@ function checkLifecycle(w: Workload, c: Container, objects: K8sObject[], at: str
   }
   const ops = (c.ports ?? []).find((p) => p.name === 'ops');
   if (ops) {
-    if (c.livenessProbe?.httpGet?.path !== '/healthz' || c.livenessProbe.httpGet.port !== 'ops') out.push(`${at}: livenessProbe must be GET /healthz on port ops`);
-    if (c.readinessProbe?.httpGet?.path !== '/readyz' || c.readinessProbe.httpGet.port !== 'ops') out.push(`${at}: readinessProbe must be GET /readyz on port ops`);
+    if (c.livenessProbe?.httpGet?.path !== '/healthz' || c.livenessProbe.httpGet.port !== 'ops')
+      out.push(`${at}: livenessProbe must be GET /healthz on port ops`);
+    if (c.readinessProbe?.httpGet?.path !== '/readyz' || c.readinessProbe.httpGet.port !== 'ops')
+      out.push(`${at}: readinessProbe must be GET /readyz on port ops`);
   }
   const pause = preStopSeconds(c);
   const grace = w.spec.template.spec.terminationGracePeriodSeconds ?? 30;
   if (pause === null) out.push(`${at}: no lifecycle.preStop`);
   else {
     const drain = Number(containerEnv(c, objects).SHUTDOWN_TIMEOUT_S ?? 0);
-    if (!(grace > pause + drain)) out.push(`${at}: terminationGracePeriodSeconds ${grace} does not cover preStop ${pause}s + SHUTDOWN_TIMEOUT_S ${drain}s`);
+    if (!(grace > pause + drain))
+      out.push(`${at}: terminationGracePeriodSeconds ${grace} does not cover preStop ${pause}s + SHUTDOWN_TIMEOUT_S ${drain}s`);
   }
 }
 
@@ -102,7 +160,8 @@ function checkScrapeAnnotations(w: Workload, out: string[]): void {
   if (!ops) return;
   const a = w.spec.template.metadata?.annotations ?? {};
   if (a['prometheus.io/scrape'] !== 'true') out.push(`${ref(w)}: pod template lacks prometheus.io/scrape: "true"`);
-  if (a['prometheus.io/port'] !== String(ops.containerPort)) out.push(`${ref(w)}: prometheus.io/port must be the ops port ${ops.containerPort}`);
+  if (a['prometheus.io/port'] !== String(ops.containerPort))
+    out.push(`${ref(w)}: prometheus.io/port must be the ops port ${ops.containerPort}`);
   if (a['prometheus.io/path'] !== '/metrics') out.push(`${ref(w)}: prometheus.io/path must be /metrics`);
 }
 
@@ -115,7 +174,8 @@ export function checkPods(objects: K8sObject[]): string[] {
       continue;
     }
     for (const key of Object.keys(spec)) if (!POD_SPEC_KEYS.has(key)) out.push(`${ref(w)}: unknown pod spec key "${key}"`);
-    if (!selects(w.spec.selector, w.spec.template.metadata?.labels)) out.push(`${ref(w)}: spec.selector does not match its own pod template labels`);
+    if (!selects(w.spec.selector, w.spec.template.metadata?.labels))
+      out.push(`${ref(w)}: spec.selector does not match its own pod template labels`);
     for (const c of spec.containers) checkContainer(w, c, objects, out, false);
     for (const c of spec.initContainers ?? []) checkContainer(w, c, objects, out, true);
     checkScrapeAnnotations(w, out);

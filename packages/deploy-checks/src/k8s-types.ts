@@ -86,7 +86,10 @@ export const ref = (o: K8sObject): string => `${o.kind}/${o.metadata?.name ?? '?
 /** Does `selector` select a pod with `labels`? (matchLabels and matchExpressions, all ANDed) */
 export function selects(selector: LabelSelector | Record<string, string> | undefined, labels: Record<string, string> = {}): boolean {
   if (!selector) return false;
-  const sel: LabelSelector = 'matchLabels' in selector || 'matchExpressions' in selector ? (selector as LabelSelector) : { matchLabels: selector as Record<string, string> };
+  const sel: LabelSelector =
+    'matchLabels' in selector || 'matchExpressions' in selector
+      ? (selector as LabelSelector)
+      : { matchLabels: selector as Record<string, string> };
   const ml = Object.entries(sel.matchLabels ?? {});
   const me = sel.matchExpressions ?? [];
   if (ml.length === 0 && me.length === 0) return false;

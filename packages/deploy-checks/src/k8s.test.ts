@@ -30,7 +30,12 @@ describeWithTool('kubectl', KUBECTL, 'kustomize renders', (kubectl) => {
   let schema: Record<string, string[]> = {};
   beforeAll(() => {
     for (const v of variants) {
-      const objects = v.name === 'k8s/' ? kustomize(kubectl, K8S) : v.components.length ? kustomizeWith(kubectl, v.overlay, v.components) : kustomize(kubectl, join(K8S, 'overlays', v.overlay));
+      const objects =
+        v.name === 'k8s/'
+          ? kustomize(kubectl, K8S)
+          : v.components.length
+            ? kustomizeWith(kubectl, v.overlay, v.components)
+            : kustomize(kubectl, join(K8S, 'overlays', v.overlay));
       renders.set(v.name, objects);
     }
     schema = schemaProblems(Object.fromEntries(renders));
@@ -40,7 +45,9 @@ describeWithTool('kubectl', KUBECTL, 'kustomize renders', (kubectl) => {
     const objects = renders.get(name)!;
     expect(objects.length).toBeGreaterThan(20);
     expect(schema[name]).toEqual([]);
-    expect(checkPolicies(objects, { externalSecrets: EXTERNAL_SECRETS[v.overlay] ?? [], exportedMetrics: exportedMetricNames() })).toEqual([]);
+    expect(checkPolicies(objects, { externalSecrets: EXTERNAL_SECRETS[v.overlay] ?? [], exportedMetrics: exportedMetricNames() })).toEqual(
+      [],
+    );
   });
 
   it('k8s/ is the dev overlay', () => {
@@ -84,7 +91,10 @@ describeWithTool('kubectl', KUBECTL, 'kustomize renders', (kubectl) => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-kustomize-bad-'));
     try {
       const patch = '- { op: replace, path: /spec/template/spec/nope/0, value: 1 }';
-      writeFileSync(join(dir, 'kustomization.yaml'), `resources: [${relative(dir, join(K8S, 'base'))}]\npatches:\n  - target: { kind: Deployment, name: registry }\n    patch: "${patch}"\n`);
+      writeFileSync(
+        join(dir, 'kustomization.yaml'),
+        `resources: [${relative(dir, join(K8S, 'base'))}]\npatches:\n  - target: { kind: Deployment, name: registry }\n    patch: "${patch}"\n`,
+      );
       expect(() => kustomize(kubectl, dir)).toThrow(/kubectl kustomize .* failed/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -16,16 +16,18 @@ export const NGINX_DIR = repoPath('ops/nginx');
 /** A main config including `<prefix>/compose.conf` (http context), every path inside `prefix`. */
 export function wrapHttpConfig(prefix: string): string {
   const p = (name: string) => join(prefix, name);
-  return [
-    `pid ${p('nginx.pid')};`,
-    `error_log ${p('error.log')};`,
-    'events {}',
-    'http {',
-    `    access_log off;`,
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${p(t)};`),
-    `    include ${p('compose.conf')};`,
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      `pid ${p('nginx.pid')};`,
+      `error_log ${p('error.log')};`,
+      'events {}',
+      'http {',
+      `    access_log off;`,
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${p(t)};`),
+      `    include ${p('compose.conf')};`,
+      '}',
+    ].join('\n') + '\n'
+  );
 }
 
 /** `nginx -t` on compose.conf (text) with /etc/nginx/arcp/ mapped to `sharedDir`. */
@@ -64,7 +66,12 @@ const CHANNELS: Array<[string, string]> = [
 export function routingPolicy(locationsConf: string, composeConf: string, composeServices: string[]): string[] {
   const out: string[] = [];
   const locs = locations(locationsConf);
-  const headers = ['proxy_http_version 1.1;', 'proxy_set_header Upgrade $http_upgrade;', 'proxy_set_header Connection $arcp_connection_upgrade;', 'proxy_set_header X-Forwarded-For $remote_addr;'];
+  const headers = [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Upgrade $http_upgrade;',
+    'proxy_set_header Connection $arcp_connection_upgrade;',
+    'proxy_set_header X-Forwarded-For $remote_addr;',
+  ];
   for (const header of headers) {
     if (!locationsConf.includes(header)) out.push(`arcp-locations.conf: missing "${header}"`);
   }
@@ -88,7 +95,8 @@ export function routingPolicy(locationsConf: string, composeConf: string, compos
   }
   const root = locs.find((l) => l.match === '/');
   if (!root?.body.includes('proxy_pass http://$arcp_registry;')) out.push('location /: must proxy_pass http://$arcp_registry');
-  if (!/resolver\s+127\.0\.0\.11\s+valid=\d+s/.test(composeConf)) out.push('compose.conf: needs "resolver 127.0.0.11 valid=…s" to resolve replicas per request');
+  if (!/resolver\s+127\.0\.0\.11\s+valid=\d+s/.test(composeConf))
+    out.push('compose.conf: needs "resolver 127.0.0.11 valid=…s" to resolve replicas per request');
   for (const m of composeConf.matchAll(/set \$arcp_\w+\s+([\w-]+):(\d+);/g)) {
     if (!composeServices.includes(m[1]!)) out.push(`compose.conf: target ${m[1]} is not a compose service`);
   }

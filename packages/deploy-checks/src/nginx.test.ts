@@ -7,7 +7,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, request, type Server } from 'node:http';
-import { freePort, renderEdgeConfig, startEdge, upstreamName, waitHttpOk, writeEdgeConfig, type EdgeTargets, type ManagedProc } from '@arcp/cluster';
+import {
+  freePort,
+  renderEdgeConfig,
+  startEdge,
+  upstreamName,
+  waitHttpOk,
+  writeEdgeConfig,
+  type EdgeTargets,
+  type ManagedProc,
+} from '@arcp/cluster';
 import { NGINX_DIR, nginxTestCompose, nginxTestFile, routingPolicy } from './nginx-check';
 import { ROOT, describeWithTool, readYaml, repoPath } from './repo';
 
@@ -28,19 +37,44 @@ describe('edge routing (ops/nginx)', () => {
   });
 
   it.each<[string, string, string, RegExp]>([
-    ['a channel to the wrong gateway', 'proxy_pass http://$arcp_gateway_agents;', 'proxy_pass http://$arcp_gateway_public;', /location = \/agents\/ws: must proxy_pass http:\/\/\$arcp_gateway_agents/],
-    ['the default read timeout', 'proxy_read_timeout 3600s;', 'proxy_read_timeout 60s;', /location = \/public\/ws: proxy_read_timeout must be at least 3600s/],
+    [
+      'a channel to the wrong gateway',
+      'proxy_pass http://$arcp_gateway_agents;',
+      'proxy_pass http://$arcp_gateway_public;',
+      /location = \/agents\/ws: must proxy_pass http:\/\/\$arcp_gateway_agents/,
+    ],
+    [
+      'the default read timeout',
+      'proxy_read_timeout 3600s;',
+      'proxy_read_timeout 60s;',
+      /location = \/public\/ws: proxy_read_timeout must be at least 3600s/,
+    ],
     ['no upgrade header', 'proxy_set_header Upgrade $http_upgrade;\n', '', /missing "proxy_set_header Upgrade/],
     ['a missing channel', 'location = /dashboard/ws', 'location = /dashboard/socket', /no "location = \/dashboard\/ws"/],
-    ['the operator page left to the registry', 'location ^~ /dashboard/ {', 'location ^~ /dashboard-old/ {', /"location \^~ \/dashboard\/" must proxy_pass/],
-    ['a client-controlled X-Forwarded-For', 'X-Forwarded-For $remote_addr;', 'X-Forwarded-For $proxy_add_x_forwarded_for;', /missing "proxy_set_header X-Forwarded-For \$remote_addr;"/],
+    [
+      'the operator page left to the registry',
+      'location ^~ /dashboard/ {',
+      'location ^~ /dashboard-old/ {',
+      /"location \^~ \/dashboard\/" must proxy_pass/,
+    ],
+    [
+      'a client-controlled X-Forwarded-For',
+      'X-Forwarded-For $remote_addr;',
+      'X-Forwarded-For $proxy_add_x_forwarded_for;',
+      /missing "proxy_set_header X-Forwarded-For \$remote_addr;"/,
+    ],
   ])('catches %s in arcp-locations.conf', (_name, from, to, complaint) => {
     expect(routingPolicy(locationsConf.replace(from, to), composeConf, services).join('\n')).toMatch(complaint);
   });
 
   it.each<[string, string, string, RegExp]>([
     ['no per-request resolver', 'resolver 127.0.0.11 valid=10s ipv6=off;', '', /needs "resolver 127\.0\.0\.11/],
-    ['a target that is not a compose service', 'gateway-agents:8080', 'gateway-agent:8080', /target gateway-agent is not a compose service/],
+    [
+      'a target that is not a compose service',
+      'gateway-agents:8080',
+      'gateway-agent:8080',
+      /target gateway-agent is not a compose service/,
+    ],
   ])('catches %s in compose.conf', (_name, from, to, complaint) => {
     expect(routingPolicy(locationsConf, composeConf.replace(from, to), services).join('\n')).toMatch(complaint);
   });
@@ -82,7 +116,12 @@ describeWithTool('nginx', NGINX, 'nginx -t', (nginx) => {
     });
 
     it('rejects a generated config with a broken upstream', () => {
-      const args = writeEdgeConfig({ root: ROOT, prefix, listen: '127.0.0.1:8001', targets: { ...targets, gatewayAgents: ['127.0.0.1:notaport'] } });
+      const args = writeEdgeConfig({
+        root: ROOT,
+        prefix,
+        listen: '127.0.0.1:8001',
+        targets: { ...targets, gatewayAgents: ['127.0.0.1:notaport'] },
+      });
       const r = nginxTestFile(nginx, prefix, args[args.length - 1]!);
       expect(r.status).not.toBe(0);
       expect(r.output).toMatch(/invalid port|host not found/);
@@ -127,7 +166,11 @@ describeWithTool('nginx', NGINX, 'nginx -t', (nginx) => {
 
     it.each([
       ['the registry API', '/agents', {}],
-      ['a channel upgrade', '/public/ws', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }],
+      [
+        'a channel upgrade',
+        '/public/ws',
+        { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      ],
       ['the operator page', '/dashboard', {}],
     ])('answers %s with 502 problem+json and Retry-After, not an HTML page', async (_name, path, headers) => {
       // node:http rather than fetch, which refuses Connection/Upgrade headers.
@@ -144,7 +187,11 @@ describeWithTool('nginx', NGINX, 'nginx -t', (nginx) => {
       expect(res.headers['content-type']).toBe('application/problem+json');
       expect(res.headers['retry-after']).toBe('2');
       const body = JSON.parse(res.text) as Record<string, unknown>;
-      expect(body).toMatchObject({ type: 'https://arcp.0x001.tech/docs/problems/endpoint-unreachable', title: 'Endpoint Unreachable', status: 502 });
+      expect(body).toMatchObject({
+        type: 'https://arcp.0x001.tech/docs/problems/endpoint-unreachable',
+        title: 'Endpoint Unreachable',
+        status: 502,
+      });
       expect(body['instance']).toMatch(/^urn:arcp:edge:request:[0-9a-f]{32}$/);
       expect(Number.isNaN(Date.parse(body['timestamp'] as string))).toBe(false);
     });

@@ -40,14 +40,22 @@ describeWithTool('promtool', PROMTOOL, 'promtool', (promtool) => {
   });
 
   it('rejects a broken scrape config', () => {
-    const r = withBrokenCopy('prometheus.yml', (t) => t.replace('type: A', 'type: CNAME'), (dir) => check(dir, 'check', 'config', 'prometheus.yml'));
+    const r = withBrokenCopy(
+      'prometheus.yml',
+      (t) => t.replace('type: A', 'type: CNAME'),
+      (dir) => check(dir, 'check', 'config', 'prometheus.yml'),
+    );
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/invalid DNS-SD records type/i);
   });
 
   it('accepts alerts.yml and rejects a rule with broken PromQL', () => {
     expect(check(DIR, 'check', 'rules', 'alerts.yml').status).toBe(0);
-    const r = withBrokenCopy('alerts.yml', (t) => t.replace('arcp_bus_connected == 0', 'arcp_bus_connected == == 0'), (dir) => check(dir, 'check', 'rules', 'alerts.yml'));
+    const r = withBrokenCopy(
+      'alerts.yml',
+      (t) => t.replace('arcp_bus_connected == 0', 'arcp_bus_connected == == 0'),
+      (dir) => check(dir, 'check', 'rules', 'alerts.yml'),
+    );
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/parse error/);
   });
@@ -56,7 +64,11 @@ describeWithTool('promtool', PROMTOOL, 'promtool', (promtool) => {
     const ok = check(DIR, 'test', 'rules', 'alerts.test.yml');
     expect(ok.output).toContain('SUCCESS');
     expect(ok.status).toBe(0);
-    const r = withBrokenCopy('alerts.yml', (t) => t.replace(/(alert: ArcpTargetDown[\s\S]*?for: )2m/, '$110m'), (dir) => check(dir, 'test', 'rules', 'alerts.test.yml'));
+    const r = withBrokenCopy(
+      'alerts.yml',
+      (t) => t.replace(/(alert: ArcpTargetDown[\s\S]*?for: )2m/, '$110m'),
+      (dir) => check(dir, 'test', 'rules', 'alerts.test.yml'),
+    );
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/FAILED/);
   });
@@ -73,6 +85,8 @@ describe('alert rules', () => {
   it('catch a rule on a series nobody exports', () => {
     const broken = clone(rules);
     broken.groups[0]!.rules[1]!.expr = 'arcp_nats_connected == 0';
-    expect(ruleMetricProblems(broken, exportedMetricNames()).join('\n')).toMatch(/ArcpBusDisconnected: arcp_nats_connected is not exported/);
+    expect(ruleMetricProblems(broken, exportedMetricNames()).join('\n')).toMatch(
+      /ArcpBusDisconnected: arcp_nats_connected is not exported/,
+    );
   });
 });

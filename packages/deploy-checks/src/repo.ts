@@ -47,7 +47,13 @@ export interface RunResult {
 }
 
 export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, input: opts.input, env: opts.env ?? process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) return { status: -1, stdout: '', output: r.error.message };
   return { status: r.status, stdout: r.stdout ?? '', output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
@@ -79,4 +85,3 @@ export function describeWithTool(tool: string, rule: ToolRule, title: string, fn
     describe.skip(`${title} (SKIPPED: ${tool} not installed; ${why})`, () => fn(''));
   }
 }
-

@@ -23,7 +23,10 @@ describe('alerts and docs/runbook.md', () => {
     const first = broken.groups[0]!.rules[0]!;
     delete first.annotations!.description;
     first.annotations!.runbook_url = 'https://example.com/elsewhere';
-    expect(runbookProblems(broken, runbook)).toEqual([`${first.alert}: no description`, `${first.alert}: runbook_url https://example.com/elsewhere is not a section of docs/runbook.md`]);
+    expect(runbookProblems(broken, runbook)).toEqual([
+      `${first.alert}: no description`,
+      `${first.alert}: runbook_url https://example.com/elsewhere is not a section of docs/runbook.md`,
+    ]);
   });
 
   it('anchors follow GitHub headings', () => {

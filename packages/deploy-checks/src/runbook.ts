@@ -23,7 +23,11 @@ export interface AlertRule {
 }
 
 /** What is wrong with the alerts' documentation, one line each; empty when all is well. */
-export function runbookProblems(rules: { groups: Array<{ rules: AlertRule[] }> } | RuleFile, runbook: string, runbookPath = 'docs/runbook.md'): string[] {
+export function runbookProblems(
+  rules: { groups: Array<{ rules: AlertRule[] }> } | RuleFile,
+  runbook: string,
+  runbookPath = 'docs/runbook.md',
+): string[] {
   const anchors = markdownAnchors(runbook);
   const problems: string[] = [];
   for (const rule of rules.groups.flatMap((g) => g.rules as AlertRule[])) {

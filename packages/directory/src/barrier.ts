@@ -21,13 +21,15 @@ export function singleFlightAfterCall<T>(query: () => Promise<T>): () => Promise
       p.then(clear, clear);
       return p;
     }
-    next ??= inflight.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      next = undefined;
-      return run();
-    });
+    next ??= inflight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        next = undefined;
+        return run();
+      });
     return next;
   };
   return run;
@@ -48,4 +50,3 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
-

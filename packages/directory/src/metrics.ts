@@ -11,24 +11,22 @@ export interface DirectoryMetrics {
   readonly syncWait: Histogram;
 }
 
-export const directoryMetrics = perRegistry(
-  (registry: Registry): DirectoryMetrics => ({
-    invalidRecords: new Counter({
-      name: 'arcp_directory_invalid_records_total',
-      help: 'Agent directory records that could not be read (skipped)',
-      registers: [registry],
-    }),
-    syncs: new Counter({
-      name: 'arcp_directory_syncs_total',
-      help: 'Read-your-writes barriers: ok, timeout (the model lagged past the bound), unavailable (the bus could not tell)',
-      labelNames: ['result'],
-      registers: [registry],
-    }),
-    syncWait: new Histogram({
-      name: 'arcp_directory_sync_wait_seconds',
-      help: 'Time a read-your-writes barrier waited for the directory model to catch up',
-      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
-      registers: [registry],
-    }),
+export const directoryMetrics = perRegistry((registry: Registry): DirectoryMetrics => ({
+  invalidRecords: new Counter({
+    name: 'arcp_directory_invalid_records_total',
+    help: 'Agent directory records that could not be read (skipped)',
+    registers: [registry],
   }),
-);
+  syncs: new Counter({
+    name: 'arcp_directory_syncs_total',
+    help: 'Read-your-writes barriers: ok, timeout (the model lagged past the bound), unavailable (the bus could not tell)',
+    labelNames: ['result'],
+    registers: [registry],
+  }),
+  syncWait: new Histogram({
+    name: 'arcp_directory_sync_wait_seconds',
+    help: 'Time a read-your-writes barrier waited for the directory model to catch up',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
+    registers: [registry],
+  }),
+}));

@@ -8,7 +8,14 @@
  * announced one by one, synchronously, in bucket order; heartbeats that only move `last_seen` and
  * metrics updates are applied silently (they bump `freshness`, not `version`).
  */
-import { effectiveStatus, parseDirectoryKey, type AgentMetrics, type AgentStatus, type StoredAgent, type StoredRegistration } from '@arcp/protocol';
+import {
+  effectiveStatus,
+  parseDirectoryKey,
+  type AgentMetrics,
+  type AgentStatus,
+  type StoredAgent,
+  type StoredRegistration,
+} from '@arcp/protocol';
 import { followKv, type Bus, type KvEntry, type KvStore, type KvWatch, type LoggerLike } from '@arcp/service-kit';
 import type { Registry } from 'prom-client';
 import { directoryMetrics, type DirectoryMetrics } from './metrics';
@@ -312,7 +319,11 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
         };
         waiters.push(waiter);
       });
-      if (result === 'timeout') opts.logger.warn({ bucket: opts.bucket, target, reached: revisionNow(), timeoutMs }, 'directory did not catch up within its sync bound');
+      if (result === 'timeout')
+        opts.logger.warn(
+          { bucket: opts.bucket, target, reached: revisionNow(), timeoutMs },
+          'directory did not catch up within its sync bound',
+        );
       return done(result);
     },
   };

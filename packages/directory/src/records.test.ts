@@ -8,11 +8,16 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 describe('decodeLiveness', () => {
   it('reads every instant the writer can write exactly as parsing the JSON would', () => {
     fc.assert(
-      fc.property(fc.constantFrom('alive', 'dead'), fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }), fc.integer({ min: 0, max: 999 }), (status, ms, us) => {
-        const last_seen = isoUtc(ms + us / 1000);
-        const decoded = decodeLiveness(encodeJson({ status, last_seen }));
-        expect(decoded).toEqual({ status, last_seen, lastSeenMs: parseIso(last_seen) });
-      }),
+      fc.property(
+        fc.constantFrom('alive', 'dead'),
+        fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2200, 0, 1) }),
+        fc.integer({ min: 0, max: 999 }),
+        (status, ms, us) => {
+          const last_seen = isoUtc(ms + us / 1000);
+          const decoded = decodeLiveness(encodeJson({ status, last_seen }));
+          expect(decoded).toEqual({ status, last_seen, lastSeenMs: parseIso(last_seen) });
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -26,7 +31,11 @@ describe('decodeLiveness', () => {
     ];
     for (const text of cases) {
       const value = JSON.parse(text) as { status: string; last_seen: string };
-      expect(decodeLiveness(bytes(text))).toEqual({ status: value.status, last_seen: value.last_seen, lastSeenMs: parseIso(value.last_seen) });
+      expect(decodeLiveness(bytes(text))).toEqual({
+        status: value.status,
+        last_seen: value.last_seen,
+        lastSeenMs: parseIso(value.last_seen),
+      });
     }
   });
 

@@ -108,7 +108,11 @@ export function splitAgent(agent: StoredAgent): { registration: StoredRegistrati
  * An agent from its records. Without a liveness record (a registration being written, or one
  * whose liveness was lost) it is dead since it registered; without metrics it has the zeroed set.
  */
-export function assemble(registration: StoredRegistration, liveness: StoredLiveness | undefined, metrics: AgentMetrics | undefined): StoredAgent {
+export function assemble(
+  registration: StoredRegistration,
+  liveness: StoredLiveness | undefined,
+  metrics: AgentMetrics | undefined,
+): StoredAgent {
   return {
     ...registration,
     status: liveness?.status ?? 'dead',

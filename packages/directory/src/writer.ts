@@ -10,7 +10,16 @@
  */
 import { directoryKey, parseDirectoryKey, type AgentMetrics, type StoredAgent, type StoredLiveness } from '@arcp/protocol';
 import { KvConflictError, type KvStore } from '@arcp/service-kit';
-import { assemble, decodeLegacy, decodeLiveness, decodeMetrics, decodeRegistration, encodeRecord, splitAgent, type Liveness } from './records';
+import {
+  assemble,
+  decodeLegacy,
+  decodeLiveness,
+  decodeMetrics,
+  decodeRegistration,
+  encodeRecord,
+  splitAgent,
+  type Liveness,
+} from './records';
 
 /** An agent as read from the bucket, with the revision of each of its records (0: absent). */
 export interface VersionedAgent {
@@ -79,9 +88,12 @@ export function createDirectoryWriter(kv: KvStore): DirectoryWriter {
       await kv.put(key('liveness', agent.agent_id), encodeRecord(liveness));
       await kv.put(key('metrics', agent.agent_id), encodeRecord(metrics));
       const bytes = encodeRecord(registration);
-      return previous ? kv.update(key('registration', agent.agent_id), bytes, previous.revisions.registration) : kv.create(key('registration', agent.agent_id), bytes);
+      return previous
+        ? kv.update(key('registration', agent.agent_id), bytes, previous.revisions.registration)
+        : kv.create(key('registration', agent.agent_id), bytes);
     },
-    setLiveness: (agentId, liveness, revision) => put(key('liveness', agentId), encodeRecord({ status: liveness.status, last_seen: liveness.last_seen }), revision),
+    setLiveness: (agentId, liveness, revision) =>
+      put(key('liveness', agentId), encodeRecord({ status: liveness.status, last_seen: liveness.last_seen }), revision),
     setMetrics: (agentId, metrics, revision) => put(key('metrics', agentId), encodeRecord(metrics), revision),
     async remove(agentId, registrationRevision) {
       await kv.delete(key('registration', agentId), registrationRevision);

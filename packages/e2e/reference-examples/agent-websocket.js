@@ -8,29 +8,28 @@
 // JavaScript example with authentication
 const ws = new WebSocket('ws://localhost:8001/agents/ws');
 
-ws.onopen = function(event) {
-    console.log('Connected to agent WebSocket');
+ws.onopen = function (event) {
+  console.log('Connected to agent WebSocket');
 };
 
-ws.onmessage = function(event) {
-    const message = JSON.parse(event.data);
+ws.onmessage = function (event) {
+  const message = JSON.parse(event.data);
 
-    if (message.type === 'auth_required') {
-        console.log('Authentication required');
+  if (message.type === 'auth_required') {
+    console.log('Authentication required');
 
-        // Send authentication token
-        ws.send(JSON.stringify({
-            token: 'your-jwt-token-here'
-        }));
-
-    } else if (message.type === 'auth_success') {
-        console.log('Agent authentication successful');
-
-    } else if (message.type === 'auth_error') {
-        console.error('Authentication failed:', message.message);
-
-    } else {
-        // Handle other message types
-        console.log('Agent message:', message);
-    }
+    // Send authentication token
+    ws.send(
+      JSON.stringify({
+        token: 'your-jwt-token-here',
+      }),
+    );
+  } else if (message.type === 'auth_success') {
+    console.log('Agent authentication successful');
+  } else if (message.type === 'auth_error') {
+    console.error('Authentication failed:', message.message);
+  } else {
+    // Handle other message types
+    console.log('Agent message:', message);
+  }
 };

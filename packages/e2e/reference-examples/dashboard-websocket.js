@@ -8,48 +8,50 @@
 // JavaScript example for dashboard
 const ws = new WebSocket('ws://localhost:8001/dashboard/ws');
 
-ws.onopen = function(event) {
-    console.log('Connected to dashboard WebSocket');
+ws.onopen = function (event) {
+  console.log('Connected to dashboard WebSocket');
 
-    // Send authentication
-    ws.send(JSON.stringify({
-        type: 'auth',
-        token: 'your-admin-jwt-token'
-    }));
+  // Send authentication
+  ws.send(
+    JSON.stringify({
+      type: 'auth',
+      token: 'your-admin-jwt-token',
+    }),
+  );
 };
 
-ws.onmessage = function(event) {
-    const message = JSON.parse(event.data);
+ws.onmessage = function (event) {
+  const message = JSON.parse(event.data);
 
-    // Handle different dashboard frame types
-    switch(message.type) {
-        case 'monitoring':
-            // System monitoring data (agents, performance metrics)
-            updateMonitoringData(message.data);
-            break;
-        case 'health':
-            // System health status and component health
-            updateHealthStatus(message.data);
-            break;
-        case 'agents':
-            // Agent information and status
-            updateAgentsData(message.data);
-            break;
-        case 'logs':
-            // System logs
-            updateLogsDisplay(message.data);
-            break;
-        case 'alert':
-            // System alerts and notifications
-            handleAlerts(message.data);
-            break;
-        case 'pause_ack':
-        case 'resume_ack':
-        case 'refresh_ack':
-            // Acknowledgment messages for client requests
-            handleAcknowledgment(message);
-            break;
-        default:
-            console.log('Unknown dashboard message type:', message.type);
-    }
+  // Handle different dashboard frame types
+  switch (message.type) {
+    case 'monitoring':
+      // System monitoring data (agents, performance metrics)
+      updateMonitoringData(message.data);
+      break;
+    case 'health':
+      // System health status and component health
+      updateHealthStatus(message.data);
+      break;
+    case 'agents':
+      // Agent information and status
+      updateAgentsData(message.data);
+      break;
+    case 'logs':
+      // System logs
+      updateLogsDisplay(message.data);
+      break;
+    case 'alert':
+      // System alerts and notifications
+      handleAlerts(message.data);
+      break;
+    case 'pause_ack':
+    case 'resume_ack':
+    case 'refresh_ack':
+      // Acknowledgment messages for client requests
+      handleAcknowledgment(message);
+      break;
+    default:
+      console.log('Unknown dashboard message type:', message.type);
+  }
 };

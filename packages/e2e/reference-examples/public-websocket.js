@@ -8,42 +8,42 @@
 // JavaScript example
 const ws = new WebSocket('ws://localhost:8001/public/ws');
 
-ws.onopen = function(event) {
-    console.log('Connected to public WebSocket');
+ws.onopen = function (event) {
+  console.log('Connected to public WebSocket');
 
-    // Send ping to test connection
-    ws.send('ping');
+  // Send ping to test connection
+  ws.send('ping');
 };
 
-ws.onmessage = function(event) {
-    const message = JSON.parse(event.data);
-    console.log('Received:', message);
+ws.onmessage = function (event) {
+  const message = JSON.parse(event.data);
+  console.log('Received:', message);
 
-    // Handle different message types
-    switch(message.type) {
-        case 'welcome':
-            console.log('Welcome message:', message.message);
-            console.log('Available features:', message.features);
-            break;
-        case 'stats_update':
-            console.log('System stats:', message.data);
-            break;
-        case 'discovery_data':
-            console.log('Discovery data:', message.data);
-            break;
-        case 'agents_update':
-            console.log('Agents update:', message.data);
-            break;
-        case 'pong':
-            console.log('Pong received:', message.timestamp);
-            break;
-    }
+  // Handle different message types
+  switch (message.type) {
+    case 'welcome':
+      console.log('Welcome message:', message.message);
+      console.log('Available features:', message.features);
+      break;
+    case 'stats_update':
+      console.log('System stats:', message.data);
+      break;
+    case 'discovery_data':
+      console.log('Discovery data:', message.data);
+      break;
+    case 'agents_update':
+      console.log('Agents update:', message.data);
+      break;
+    case 'pong':
+      console.log('Pong received:', message.timestamp);
+      break;
+  }
 };
 
-ws.onclose = function(event) {
-    console.log('WebSocket closed:', event.code, event.reason);
+ws.onclose = function (event) {
+  console.log('WebSocket closed:', event.code, event.reason);
 };
 
-ws.onerror = function(error) {
-    console.error('WebSocket error:', error);
+ws.onerror = function (error) {
+  console.error('WebSocket error:', error);
 };

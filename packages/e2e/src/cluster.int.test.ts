@@ -51,7 +51,9 @@ describeWithNats('distributed topology', () => {
       const moved = await ctx.open('public', 1);
       await moved.nextType('welcome');
       const agent = await ctx.register('moved');
-      await moved.next((f) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(agent.agentId), { what: 'update after failover' });
+      await moved.next((f) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(agent.agentId), {
+        what: 'update after failover',
+      });
     });
   });
 });

@@ -30,7 +30,11 @@ export function describeWithEdge(name: string, fn: () => void): void {
 }
 
 /** `overrides` adjusts the suite env for one run (e.g. a longer heartbeat timeout). */
-export async function startEdgeCluster(natsUrl: string, replicas = 2, overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<EdgeTopology> {
+export async function startEdgeCluster(
+  natsUrl: string,
+  replicas = 2,
+  overrides: (env: Record<string, string>) => Record<string, string> = () => ({}),
+): Promise<EdgeTopology> {
   const base = { ...suiteEnv(), ARCP_BUS_PREFIX: uniquePrefix('edge') };
   const env = { ...base, ...overrides(base) };
   const cluster = await startLocalCluster({ replicas, natsUrl, env, edgePort: 0 });

@@ -29,9 +29,16 @@ const HTTP_TIMEOUT_MS = 15_000;
 async function registerThrough(http: string, agentId: string, key: string, until: () => boolean): Promise<boolean> {
   while (!until()) {
     try {
-      const temp = await call(http, 'POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: 'testing', agent_key: key }, timeoutMs: HTTP_TIMEOUT_MS });
+      const temp = await call(http, 'POST', '/auth/agent/request_temp_token', {
+        body: { agent_id: agentId, agent_type: 'testing', agent_key: key },
+        timeoutMs: HTTP_TIMEOUT_MS,
+      });
       if (temp.status === 200) {
-        const reg = await call(http, 'POST', '/agents/register', { token: String(temp.body.temp_token), body: registration(agentId), timeoutMs: HTTP_TIMEOUT_MS });
+        const reg = await call(http, 'POST', '/agents/register', {
+          token: String(temp.body.temp_token),
+          body: registration(agentId),
+          timeoutMs: HTTP_TIMEOUT_MS,
+        });
         // 409: an earlier attempt that timed out on our side was stored after all.
         if (reg.status === 200 || reg.status === 409) return true;
       }

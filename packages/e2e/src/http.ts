@@ -8,11 +8,21 @@ export interface Json {
   headers: Headers;
 }
 
-export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<Json> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<Json> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const signal = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), ...(signal ? { signal } : {}) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    ...(signal ? { signal } : {}),
+  });
   const text = await res.text();
   let body: Record<string, unknown>;
   try {
@@ -47,7 +57,9 @@ export interface RegisteredAgent {
 
 /** The whole agent registration flow; throws with the response when a step fails. */
 export async function registerAgent(base: string, agentId: string, agentKey: string, agentType = 'testing'): Promise<RegisteredAgent> {
-  const temp = await call(base, 'POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: agentType, agent_key: agentKey } });
+  const temp = await call(base, 'POST', '/auth/agent/request_temp_token', {
+    body: { agent_id: agentId, agent_type: agentType, agent_key: agentKey },
+  });
   if (temp.status !== 200) throw new Error(`temp token: ${temp.status} ${JSON.stringify(temp.body)}`);
   const tempToken = String(temp.body.temp_token);
   const reg = await call(base, 'POST', '/agents/register', { token: tempToken, body: registration(agentId, agentType) });

@@ -42,7 +42,14 @@ async function stopWithSigterm(proc: ManagedProc, marker: string, expected: numb
     const marker = `ARCP_LAUNCH_TEST=${port}`;
     const proc = spawnManaged('pnpm-start', pnpm, ['start'], {
       cwd: ROOT,
-      env: { ...process.env, ARCP_PORT: String(port), OPS_PORT: String(opsPort), LOG_LEVEL: 'info', ARCP_LAUNCH_TEST: String(port), CI: undefined },
+      env: {
+        ...process.env,
+        ARCP_PORT: String(port),
+        OPS_PORT: String(opsPort),
+        LOG_LEVEL: 'info',
+        ARCP_LAUNCH_TEST: String(port),
+        CI: undefined,
+      },
     });
     await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`, 60_000);
     await stopWithSigterm(proc, marker, 1);
@@ -62,7 +69,14 @@ async function stopWithSigterm(proc: ManagedProc, marker: string, expected: numb
       try {
         await stopWithSigterm(proc, `EDGE_PORT=${edgePort}`, 7);
       } catch (err) {
-        console.log(proc.output().split('\n').filter((l) => !l.startsWith('[nats]')).slice(-30).join('\n'));
+        console.log(
+          proc
+            .output()
+            .split('\n')
+            .filter((l) => !l.startsWith('[nats]'))
+            .slice(-30)
+            .join('\n'),
+        );
         throw err;
       }
     }, 120_000);

@@ -54,13 +54,20 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     const lostAt = Date.now();
     await victim.kill(signal);
     const probe = await waitFor(() => prober.probes.find((p) => p.sentAt >= lostAt), { timeoutMs: 5000, what: 'a probe after the loss' });
-    await waitFor(() => probe.seenAt.size === sockets.length, { timeoutMs: 60_000, intervalMs: 50, what: `${probe.agentId} on every channel after ${what}` });
+    await waitFor(() => probe.seenAt.size === sockets.length, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: `${probe.agentId} on every channel after ${what}`,
+    });
     const ms = seenEverywhereAt(probe) - lostAt;
     const at = (t: number | undefined) => (t === undefined ? '-' : ((t - lostAt) / 1000).toFixed(1));
     const detail = `registered ${at(probe.ackAt)}, ${[...probe.seenAt].map(([channel, t]) => `${channel} ${at(t)}`).join(', ')}`;
     recoveries.push({ what, ms, detail });
     // Over the bound: what each service logged (warnings and up) says which part was late.
-    if (ms >= RECOVERY_BOUND_MS) throw new Error(`${what}: ${(ms / 1000).toFixed(1)} s (${detail}), over the ${RECOVERY_BOUND_MS / 1000} s bound\n${cluster.output()}`);
+    if (ms >= RECOVERY_BOUND_MS)
+      throw new Error(
+        `${what}: ${(ms / 1000).toFixed(1)} s (${detail}), over the ${RECOVERY_BOUND_MS / 1000} s bound\n${cluster.output()}`,
+      );
     await victim.start();
     await nats.waitHealthy(60_000);
     return ms;
@@ -96,7 +103,10 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     prober.watch('public', pub, typed('agents_update'));
     prober.watch('agents', ag, Array.isArray);
     prober.watch('dashboard', dash, typed('agents'));
-    await waitFor(() => prober.probes[0] && prober.probes[0].seenAt.size === sockets.length, { timeoutMs: 15_000, what: 'the first probe on every channel' });
+    await waitFor(() => prober.probes[0] && prober.probes[0].seenAt.size === sockets.length, {
+      timeoutMs: 15_000,
+      what: 'the first probe on every channel',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -104,7 +114,8 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     await prober?.stop();
     for (const s of sockets) s.close();
     // The measured figures, for the record (docs/scaling.md quotes them).
-    for (const r of recoveries) process.stdout.write(`[failover] ${r.what}: every channel after ${(r.ms / 1000).toFixed(1)} s (${r.detail})\n`);
+    for (const r of recoveries)
+      process.stdout.write(`[failover] ${r.what}: every channel after ${(r.ms / 1000).toFixed(1)} s (${r.detail})\n`);
     await cluster?.stop();
   }, 60_000);
 
@@ -112,7 +123,9 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     const leader = await streamLeader(nats, stream);
     expect(leader).toBeDefined();
     const res = await fetch(`${leader!.monitorUrl}/jsz?streams=true&config=true`);
-    const jsz = (await res.json()) as { account_details?: Array<{ stream_detail?: Array<{ name: string; config?: { num_replicas?: number } }> }> };
+    const jsz = (await res.json()) as {
+      account_details?: Array<{ stream_detail?: Array<{ name: string; config?: { num_replicas?: number } }> }>;
+    };
     const detail = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === stream);
     expect(detail?.config?.num_replicas).toBe(3);
   });
@@ -142,7 +155,10 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     await prober.stop();
     const acked = prober.probes.filter((p) => p.ackAt !== undefined);
     expect(acked.length).toBeGreaterThan(recoveries.length);
-    await waitFor(() => acked.every((p) => p.seenAt.size === sockets.length), { timeoutMs: 20_000, what: 'every acknowledged probe on every channel' });
+    await waitFor(() => acked.every((p) => p.seenAt.size === sockets.length), {
+      timeoutMs: 20_000,
+      what: 'every acknowledged probe on every channel',
+    });
     const listed = await call(cluster.http, 'GET', '/agents', { token: admin });
     expect(listed.status).toBe(200);
     const byId = new Map((listed.body as unknown as Array<{ agent_id: string; status: string }>).map((a) => [a.agent_id, a.status]));
@@ -157,7 +173,14 @@ describeWithNatsServer('losing NATS nodes under the running services', () => {
     for (const s of services) expect(s.proc.isExited()).toBe(false);
     await waitFor(
       async () => {
-        const answers = await Promise.all(services.map((s) => fetch(`${s.ops}/readyz`).then((r) => r.status, () => 0)));
+        const answers = await Promise.all(
+          services.map((s) =>
+            fetch(`${s.ops}/readyz`).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          ),
+        );
         return answers.every((status) => status === 200);
       },
       { timeoutMs: 15_000, what: 'every service ready' },

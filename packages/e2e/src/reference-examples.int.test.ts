@@ -23,7 +23,16 @@
  * python3-websockets (.ci/run installs it); without it they are skipped locally and fail in CI.
  */
 import { loginAdmin, registerAgent } from './http';
-import { adaptSource, pythonStatus, runNodeExample, runPythonExample, Workspace, type Adaptation, type ExampleRun, type RunOptions } from './reference-examples-run';
+import {
+  adaptSource,
+  pythonStatus,
+  runNodeExample,
+  runPythonExample,
+  Workspace,
+  type Adaptation,
+  type ExampleRun,
+  type RunOptions,
+} from './reference-examples-run';
 import { startStandaloneProduct, type Topology } from './topology';
 
 /** The agent key the guide's agent example registers with. */
@@ -92,7 +101,9 @@ describe('reference guide examples: JavaScript', () => {
     const run = await runJs('public-websocket.js', {}, { timeoutMs: 10_000, until: (out) => out.includes('System stats:') });
     expect(run.stdout).toContain('Connected to public WebSocket');
     expect(run.stdout).toContain('Welcome message: Connected to ARCP Public API WebSocket');
-    expect(run.stdout).toMatch(/Available features: \[\s*'agent_updates',\s*'public_stats',\s*'discovery_events',\s*'paginated_discovery'\s*\]/);
+    expect(run.stdout).toMatch(
+      /Available features: \[\s*'agent_updates',\s*'public_stats',\s*'discovery_events',\s*'paginated_discovery'\s*\]/,
+    );
     expect(run.stdout).toMatch(/System stats: \{[^}]*total_agents/);
     // `ws.send('ping')` is answered with the text "pong", which the example's JSON.parse rejects.
     expect(run.stderr).toMatch(/Uncaught SyntaxError: .*"pong" is not valid JSON/);
@@ -101,7 +112,11 @@ describe('reference guide examples: JavaScript', () => {
 
   test('agent-websocket.js: auth_required, auth_success, then the bare agent list', async () => {
     const agent = await freshAgent();
-    const run = await runJs('agent-websocket.js', { tokens: { 'your-jwt-token-here': agent.token } }, { timeoutMs: 10_000, until: (out) => out.includes(agent.agentId) });
+    const run = await runJs(
+      'agent-websocket.js',
+      { tokens: { 'your-jwt-token-here': agent.token } },
+      { timeoutMs: 10_000, until: (out) => out.includes(agent.agentId) },
+    );
     expect(run.stdout).toContain('Connected to agent WebSocket');
     expect(run.stdout).toContain('Authentication required');
     expect(run.stdout).toContain('Agent authentication successful');
@@ -116,12 +131,20 @@ describe('reference guide examples: JavaScript', () => {
   test('dashboard-websocket.js: the initial burst reaches every page function', async () => {
     const token = await admin();
     const page = ['updateMonitoringData', 'updateHealthStatus', 'updateAgentsData', 'updateLogsDisplay'];
-    const run = await runJs('dashboard-websocket.js', { tokens: { 'your-admin-jwt-token': token } }, { timeoutMs: 10_000, until: (out) => page.every((f) => out.includes(`[page] ${f}(`)) });
+    const run = await runJs(
+      'dashboard-websocket.js',
+      { tokens: { 'your-admin-jwt-token': token } },
+      { timeoutMs: 10_000, until: (out) => page.every((f) => out.includes(`[page] ${f}(`)) },
+    );
     expect(run.stdout).toContain('Connected to dashboard WebSocket');
     // Each page function gets the frame's `data`, with the fields the guide documents.
-    expect(pageFields(run.stdout, 'updateMonitoringData')).toEqual(expect.arrayContaining(['total_requests', 'avg_response_time', 'error_rate', 'agent_count', 'resource_utilization', 'agent_metrics']));
+    expect(pageFields(run.stdout, 'updateMonitoringData')).toEqual(
+      expect.arrayContaining(['total_requests', 'avg_response_time', 'error_rate', 'agent_count', 'resource_utilization', 'agent_metrics']),
+    );
     expect(pageFields(run.stdout, 'updateHealthStatus')).toEqual(expect.arrayContaining(['status', 'reason', 'components']));
-    expect(pageFields(run.stdout, 'updateAgentsData')).toEqual(expect.arrayContaining(['agents', 'total_count', 'active_count', 'agent_types', 'status_summary']));
+    expect(pageFields(run.stdout, 'updateAgentsData')).toEqual(
+      expect.arrayContaining(['agents', 'total_count', 'active_count', 'agent_types', 'status_summary']),
+    );
     expect(pageFields(run.stdout, 'updateLogsDisplay')).toEqual(expect.arrayContaining(['logs', 'count', 'last_updated']));
     expect(run.stdout).not.toContain('Unknown dashboard message type');
     expect(run.stopped).toBe(true);
@@ -190,7 +213,11 @@ async def drive():
 
 asyncio.run(drive())
 `;
-    const run = await runPy('custom_client.py', { dropAsyncioRun: true, driver }, { timeoutMs: 15_000, env: { ARCP_AGENT_TOKEN: agent.token } });
+    const run = await runPy(
+      'custom_client.py',
+      { dropAsyncioRun: true, driver },
+      { timeoutMs: 15_000, env: { ARCP_AGENT_TOKEN: agent.token } },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Received pong');
@@ -241,7 +268,11 @@ async def drive():
 
 asyncio.run(drive())
 `;
-    const run = await runPy('websocket_tester.py', { dropAsyncioRun: true, driver }, { timeoutMs: 15_000, env: { ARCP_AGENT_TOKEN: agent.token } });
+    const run = await runPy(
+      'websocket_tester.py',
+      { dropAsyncioRun: true, driver },
+      { timeoutMs: 15_000, env: { ARCP_AGENT_TOKEN: agent.token } },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Received message: welcome');

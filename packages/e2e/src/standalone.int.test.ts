@@ -21,8 +21,14 @@ describe('one instance per port', () => {
       env: { ...process.env, ...topo.env, ARCP_PORT: port, ARCP_HOST: '127.0.0.1', OPS_PORT: String(await freePort()), CI: undefined },
     });
     expect(await second.exited).toBe(1);
-    const lines = second.output().trim().split('\n').filter((l) => l.startsWith('arcp:'));
-    expect(lines).toEqual([`arcp: cannot listen on 127.0.0.1:${port}: the port is in use or the address is not this host's (ARCP_PORT, ARCP_HOST)`]);
+    const lines = second
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('arcp:'));
+    expect(lines).toEqual([
+      `arcp: cannot listen on 127.0.0.1:${port}: the port is in use or the address is not this host's (ARCP_PORT, ARCP_HOST)`,
+    ]);
     expect((await fetch(`${topo.http}/health`)).status).toBe(200);
   });
 });

@@ -18,7 +18,10 @@ export function agentsChannelSuite(ctx: SuiteContext): void {
       // Registered (on any registry replica) before the socket opened: in the very first list.
       expect(idsOf(list.json)).toContain(first.agentId);
       const second = await ctx.register('ag2');
-      await c.next((f) => Array.isArray(f.json) && idsOf(f.json).includes(second.agentId), { from: list.index + 1, what: 'list with the new agent' });
+      await c.next((f) => Array.isArray(f.json) && idsOf(f.json).includes(second.agentId), {
+        from: list.index + 1,
+        what: 'list with the new agent',
+      });
       c.send('ping');
       await c.next((f) => f.text === 'pong');
       c.send({ type: 'ping' });
@@ -61,7 +64,9 @@ export function agentsChannelSuite(ctx: SuiteContext): void {
       const res = await call(ctx.t.http, 'DELETE', `/agents/${agent.agentId}`, { token: agent.accessToken });
       expect(res.status).toBe(200);
       expect((await sock.closedWith()).code).toBe(4009);
-      await watcher.next((f) => (f.json as { type?: string })?.type === 'agents_update' && !idsOf(f.json).includes(agent.agentId), { what: 'agents_update without the agent' });
+      await watcher.next((f) => (f.json as { type?: string })?.type === 'agents_update' && !idsOf(f.json).includes(agent.agentId), {
+        what: 'agents_update without the agent',
+      });
       // The revoked token cannot open a new socket either.
       const again = await ctx.open('agents', 1);
       await again.nextType('auth_required');

@@ -42,7 +42,8 @@ export function consistencySuite(ctx: SuiteContext): void {
       for (let i = 0; i < ROUNDS; i++) {
         const agent = await ctx.register('ryw', 'testing', ctx.dedicatedKey());
         const sock = await ctx.open('agents', i);
-        if (!(await firstList(sock, agent.accessToken)).includes(agent.agentId)) misses.push(`round ${i}: first agent list without the new agent`);
+        if (!(await firstList(sock, agent.accessToken)).includes(agent.agentId))
+          misses.push(`round ${i}: first agent list without the new agent`);
         const pub = await ctx.open('public', i + 1);
         await pub.nextType('welcome');
         if (!(await discoveredIds(pub)).includes(agent.agentId)) misses.push(`round ${i}: discovery without the new agent`);
@@ -50,7 +51,8 @@ export function consistencySuite(ctx: SuiteContext): void {
         const res = await call(ctx.t.http, 'DELETE', `/agents/${agent.agentId}`, { token: agent.accessToken });
         expect(res.status).toBe(200);
         const after = await ctx.open('agents', i + 1);
-        if ((await firstList(after, admin)).includes(agent.agentId)) misses.push(`round ${i}: first agent list still holds the unregistered agent`);
+        if ((await firstList(after, admin)).includes(agent.agentId))
+          misses.push(`round ${i}: first agent list still holds the unregistered agent`);
         if ((await discoveredIds(pub)).includes(agent.agentId)) misses.push(`round ${i}: discovery still holds the unregistered agent`);
         ctx.closeAll();
       }

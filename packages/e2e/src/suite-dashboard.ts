@@ -20,7 +20,14 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       expect(c.types().slice(0, 4)).toEqual(['monitoring', 'health', 'agents', 'logs']);
       const first = c.frames[0]!.json as { timestamp: string; data: Record<string, unknown> };
       expect(first.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)$/);
-      expect(first.data).toEqual(expect.objectContaining({ total_requests: expect.any(Number), avg_response_time: expect.any(Number), error_rate: expect.any(Number), agent_count: expect.any(Number) }));
+      expect(first.data).toEqual(
+        expect.objectContaining({
+          total_requests: expect.any(Number),
+          avg_response_time: expect.any(Number),
+          error_rate: expect.any(Number),
+          agent_count: expect.any(Number),
+        }),
+      );
       const before = c.frames.length;
       await c.nextType('monitoring', { from: before, timeoutMs: 5000 });
       await c.nextType('health', { from: before, timeoutMs: 5000 });
@@ -80,7 +87,10 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       expect(agentsAck.data).toEqual({ status: 'completed', message: 'Agents data sent' });
       expect(c.frames.slice(from, agentsAck.__index).map(typeOf)).toContain('agents');
       c.send({ type: 'clear_alerts' });
-      expect((await ack(c, 'clear_alerts_ack', from)).data).toEqual({ status: 'completed', message: 'Backend alerts cleared successfully' });
+      expect((await ack(c, 'clear_alerts_ack', from)).data).toEqual({
+        status: 'completed',
+        message: 'Backend alerts cleared successfully',
+      });
       c.send({ type: 'clear_logs' });
       expect((await ack(c, 'clear_logs_ack', from)).data).toEqual({ status: 'completed', message: 'Backend logs cleared successfully' });
     });
@@ -89,9 +99,16 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       const a = await ctx.dashboard(0);
       const b = await ctx.dashboard(1);
       const message = `Security: PIN verification successful ${Date.now()}`;
-      a.send({ type: 'dashboard_log', timestamp: '2025-01-07T10:30:00Z', data: { level: 'SUCS', message, timestamp: '2025-01-07T10:30:00Z' } });
+      a.send({
+        type: 'dashboard_log',
+        timestamp: '2025-01-07T10:30:00Z',
+        data: { level: 'SUCS', message, timestamp: '2025-01-07T10:30:00Z' },
+      });
       for (const c of [a, b]) {
-        await c.next((f) => typeOf(f) === 'logs' && JSON.stringify(f.json).includes(message), { timeoutMs: 8000, what: 'logs frame with the entry' });
+        await c.next((f) => typeOf(f) === 'logs' && JSON.stringify(f.json).includes(message), {
+          timeoutMs: 8000,
+          what: 'logs frame with the entry',
+        });
       }
     });
 
@@ -111,7 +128,10 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       it('silent anonymous sockets are held per address and never lock the operator out', async () => {
         const perAddress = ctx.t.perAddress('dashboard');
         for (let i = 0; i < perAddress; i++) await ctx.open('dashboard', 0, '127.0.0.2');
-        await expect(ctx.open('dashboard', 0, '127.0.0.2')).rejects.toMatchObject({ status: 429, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
+        await expect(ctx.open('dashboard', 0, '127.0.0.2')).rejects.toMatchObject({
+          status: 429,
+          headers: expect.objectContaining({ 'retry-after': expect.any(String) }),
+        });
         const token = await ctx.admin();
         await ctx.dashboard(0, token, '127.0.0.3');
       });
@@ -120,7 +140,10 @@ export function dashboardChannelSuite(ctx: SuiteContext): void {
       const token = await ctx.admin();
       const cap = ctx.t.capacity('dashboard');
       for (let i = 0; i < cap; i++) await ctx.dashboard(0, token, '127.0.0.3');
-      await expect(ctx.open('dashboard', 0, '127.0.0.4')).rejects.toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
+      await expect(ctx.open('dashboard', 0, '127.0.0.4')).rejects.toMatchObject({
+        status: 503,
+        headers: expect.objectContaining({ 'retry-after': expect.any(String) }),
+      });
     });
   });
 }

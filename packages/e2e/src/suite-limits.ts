@@ -58,7 +58,8 @@ function mint(secret: string, claims: Record<string, unknown>, lifetimeS: number
 
 export function limitsSuite(ctx: SuiteContext): void {
   const metrics = (channel: Channel) => ctx.t.metricsText!(channel, 0);
-  const count = async (channel: Channel, name: string, labels: Record<string, string> = {}) => sample(await metrics(channel), name, { channel, ...labels });
+  const count = async (channel: Channel, name: string, labels: Record<string, string> = {}) =>
+    sample(await metrics(channel), name, { channel, ...labels });
   const closedWith = (channel: Channel, code: number) => count(channel, 'arcp_gateway_connections_closed_total', { code: String(code) });
 
   /** A socket of `channel` past its handshake (authenticated where the channel has auth). */
@@ -85,7 +86,9 @@ export function limitsSuite(ctx: SuiteContext): void {
       await waitFor(
         async () => {
           const text = await metrics(channel);
-          return sample(text, 'arcp_gateway_connections', { channel }) + sample(text, 'arcp_gateway_pending_connections', { channel }) === 0;
+          return (
+            sample(text, 'arcp_gateway_connections', { channel }) + sample(text, 'arcp_gateway_pending_connections', { channel }) === 0
+          );
         },
         { what: `${channel} sockets closed`, timeoutMs: 20_000, intervalMs: 100 },
       );
@@ -98,7 +101,10 @@ export function limitsSuite(ctx: SuiteContext): void {
       const before = await rejected();
       // Sockets from several addresses, so the per-address limit is not what refuses.
       for (let i = 0; i < ctx.t.capacity(channel); i++) await ready(channel, `127.0.0.${10 + i}`);
-      await expect(ctx.open(channel, 0, '127.0.0.30')).rejects.toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': expect.any(String) }) });
+      await expect(ctx.open(channel, 0, '127.0.0.30')).rejects.toMatchObject({
+        status: 503,
+        headers: expect.objectContaining({ 'retry-after': expect.any(String) }),
+      });
       expect(await rejected()).toBe(before + 1);
     });
 
@@ -121,7 +127,9 @@ export function limitsSuite(ctx: SuiteContext): void {
         const agentId = ctx.freshId('big');
         // Keys from the end: the shared ones go to `ctx.register` from the start, the last is `dedicatedKey`.
         const key = ctx.t.agentKeys.at(-2 - i)!;
-        const temp = await call(ctx.t.http, 'POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: 'testing', agent_key: key } });
+        const temp = await call(ctx.t.http, 'POST', '/auth/agent/request_temp_token', {
+          body: { agent_id: agentId, agent_type: 'testing', agent_key: key },
+        });
         const body = { ...registration(agentId), metadata: { blob: ['x'.repeat(500_000)] } };
         const reg = await call(ctx.t.http, 'POST', '/agents/register', { token: String(temp.body.temp_token), body });
         if (reg.status !== 200) throw new Error(`register big agent: ${reg.status} ${JSON.stringify(reg.body)}`);
@@ -132,44 +140,56 @@ export function limitsSuite(ctx: SuiteContext): void {
       for (const a of big.splice(0)) await call(ctx.t.http, 'DELETE', `/agents/${a.agentId}`, { token: a.accessToken });
     });
 
-    it.each(CHANNEL_NAMES.map((c) => [c]))('%s: a reader that stops reading is closed 4201 after the grace and counted', async (channel) => {
-      const before = await closedWith(channel, 4201);
-      const stalled = await ready(channel);
-      socketOf(stalled).pause();
-      await waitFor(
-        async () => {
-          await churn();
-          return (await closedWith(channel, 4201)) > before;
-        },
-        { what: 'the stalled socket closed 4201', timeoutMs: 60_000, intervalMs: 100 },
-      );
-      expect(await closedWith(channel, 4201)).toBe(before + 1);
-      socketOf(stalled).resume();
-      // The close frame reaches the client only when it fits behind the full buffer; else it sees 1006.
-      expect([4201, 1006]).toContain((await stalled.closedWith(10_000)).code);
-    }, 90_000);
+    it.each(CHANNEL_NAMES.map((c) => [c]))(
+      '%s: a reader that stops reading is closed 4201 after the grace and counted',
+      async (channel) => {
+        const before = await closedWith(channel, 4201);
+        const stalled = await ready(channel);
+        socketOf(stalled).pause();
+        await waitFor(
+          async () => {
+            await churn();
+            return (await closedWith(channel, 4201)) > before;
+          },
+          { what: 'the stalled socket closed 4201', timeoutMs: 60_000, intervalMs: 100 },
+        );
+        expect(await closedWith(channel, 4201)).toBe(before + 1);
+        socketOf(stalled).resume();
+        // The close frame reaches the client only when it fits behind the full buffer; else it sees 1006.
+        expect([4201, 1006]).toContain((await stalled.closedWith(10_000)).code);
+      },
+      90_000,
+    );
 
-    it.each(CHANNEL_NAMES.map((c) => [c]))('%s: a reader backed up for less than the grace is kept', async (channel) => {
-      const before = await closedWith(channel, 4201);
-      const backlogged = () => count(channel, 'arcp_gateway_backlogged_connections');
-      const c = await ready(channel);
-      socketOf(c).pause();
-      // Backed up until a check finds it over the limit (the grace period starts), then it reads again.
-      await waitFor(
-        async () => {
-          await churn();
-          return (await backlogged()) >= 1;
-        },
-        { what: 'the socket over the limit at a check', timeoutMs: 60_000, intervalMs: 100 },
-      );
-      socketOf(c).resume();
-      // The next check finds it under the limit (or would have closed it).
-      await waitFor(async () => (await backlogged()) === 0, { what: 'a check after the backlog', timeoutMs: GRACE_S * 1000 + 10_000, intervalMs: 100 });
-      c.send({ type: 'ping' });
-      await c.nextType('pong', { from: c.frames.length, timeoutMs: 10_000 });
-      expect(c.closed).toBeUndefined();
-      expect(await closedWith(channel, 4201)).toBe(before);
-    }, 90_000);
+    it.each(CHANNEL_NAMES.map((c) => [c]))(
+      '%s: a reader backed up for less than the grace is kept',
+      async (channel) => {
+        const before = await closedWith(channel, 4201);
+        const backlogged = () => count(channel, 'arcp_gateway_backlogged_connections');
+        const c = await ready(channel);
+        socketOf(c).pause();
+        // Backed up until a check finds it over the limit (the grace period starts), then it reads again.
+        await waitFor(
+          async () => {
+            await churn();
+            return (await backlogged()) >= 1;
+          },
+          { what: 'the socket over the limit at a check', timeoutMs: 60_000, intervalMs: 100 },
+        );
+        socketOf(c).resume();
+        // The next check finds it under the limit (or would have closed it).
+        await waitFor(async () => (await backlogged()) === 0, {
+          what: 'a check after the backlog',
+          timeoutMs: GRACE_S * 1000 + 10_000,
+          intervalMs: 100,
+        });
+        c.send({ type: 'ping' });
+        await c.nextType('pong', { from: c.frames.length, timeoutMs: 10_000 });
+        expect(c.closed).toBeUndefined();
+        expect(await closedWith(channel, 4201)).toBe(before);
+      },
+      90_000,
+    );
   });
 
   describe('a token expiring on an open socket', () => {
@@ -203,12 +223,16 @@ export function limitsSuite(ctx: SuiteContext): void {
   });
 
   describe('drain', () => {
-    it.each(CHANNEL_NAMES.map((c) => [c]))('%s: SIGTERM closes open sockets with 4200, and the restarted gateway serves again', async (channel) => {
-      const c = await ready(channel);
-      const restarted = ctx.t.restartGateway(channel, 0);
-      expect((await c.closedWith(15_000)).code).toBe(4200);
-      await restarted;
-      await ready(channel);
-    }, 60_000);
+    it.each(CHANNEL_NAMES.map((c) => [c]))(
+      '%s: SIGTERM closes open sockets with 4200, and the restarted gateway serves again',
+      async (channel) => {
+        const c = await ready(channel);
+        const restarted = ctx.t.restartGateway(channel, 0);
+        expect((await c.closedWith(15_000)).code).toBe(4200);
+        await restarted;
+        await ready(channel);
+      },
+      60_000,
+    );
   });
 }

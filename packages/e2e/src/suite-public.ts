@@ -47,11 +47,16 @@ export function publicChannelSuite(ctx: SuiteContext): void {
       await Promise.all([a.nextType('welcome'), b.nextType('welcome')]);
       const agent = await ctx.register('pub', 'security');
       for (const c of [a, b]) {
-        const update = await c.next((f) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(agent.agentId), { what: 'agents_update with the agent' });
+        const update = await c.next(
+          (f) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(agent.agentId),
+          { what: 'agents_update with the agent' },
+        );
         expect((update.json as { data: { total_count: number; agents: unknown[] } }).data.total_count).toBe(idsOf(update.json).length);
       }
       b.send({ type: 'get_discovery', page: 1, page_size: 100, agent_type: 'security' });
-      const page = await b.nextType<{ data: { agents: Array<{ agent_type: string }>; pagination: Record<string, unknown>; filters: unknown } }>('discovery_data');
+      const page = await b.nextType<{
+        data: { agents: Array<{ agent_type: string }>; pagination: Record<string, unknown>; filters: unknown };
+      }>('discovery_data');
       expect(idsOf(page)).toContain(agent.agentId);
       expect(page.data.agents.every((x) => x.agent_type === 'security')).toBe(true);
       expect(page.data.filters).toEqual({ agent_type: 'security' });

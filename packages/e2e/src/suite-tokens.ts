@@ -48,7 +48,11 @@ export function tokensSuite(ctx: SuiteContext): void {
 
     it('an expired agent token is refused on /agents/ws with auth_error and 1008', async () => {
       const agent = await ctx.register('refexp');
-      const token = await mint(secret(), { sub: agent.agentId, agent_id: agent.agentId, role: 'agent', scopes: [] }, { lifetimeS: 60, ageS: 3600 });
+      const token = await mint(
+        secret(),
+        { sub: agent.agentId, agent_id: agent.agentId, role: 'agent', scopes: [] },
+        { lifetimeS: 60, ageS: 3600 },
+      );
       const sock = await ctx.open('agents');
       await sock.nextType('auth_required');
       sock.send({ token });

@@ -98,7 +98,11 @@ export function perReplicaCap(env: Readonly<Record<string, string>>, channel: Ch
 }
 
 /** The distributed topology as separate processes (nats-server given), no edge: clients talk to each replica. */
-export async function startCluster(natsUrl: string, replicas = 2, overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
+export async function startCluster(
+  natsUrl: string,
+  replicas = 2,
+  overrides: (env: Record<string, string>) => Record<string, string> = () => ({}),
+): Promise<Topology> {
   const base = suiteEnv();
   const env = { ...base, ...overrides(base), ARCP_BUS_PREFIX: uniquePrefix('e2e') };
   const cluster = await startLocalCluster({ replicas, natsUrl, env, edge: false });
@@ -131,13 +135,23 @@ export async function startCluster(natsUrl: string, replicas = 2, overrides: (en
 }
 
 /** `overrides` adjusts the suite env for one run (e.g. an extra agent key, a shorter interval). */
-export async function startStandaloneProduct(overrides: (env: Record<string, string>) => Record<string, string> = () => ({})): Promise<Topology> {
+export async function startStandaloneProduct(
+  overrides: (env: Record<string, string>) => Record<string, string> = () => ({}),
+): Promise<Topology> {
   const base = suiteEnv();
   const env = { ...base, ...overrides(base) };
   const [port, opsPort] = [await freePort(), await freePort()];
   const spawnIt = (): ManagedProc =>
     spawnEntry('standalone', serviceEntry('standalone'), {
-      env: { ...process.env, ...env, ARCP_PORT: String(port), ARCP_HOST: '127.0.0.1', OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1', CI: undefined },
+      env: {
+        ...process.env,
+        ...env,
+        ARCP_PORT: String(port),
+        ARCP_HOST: '127.0.0.1',
+        OPS_PORT: String(opsPort),
+        OPS_HOST: '127.0.0.1',
+        CI: undefined,
+      },
     });
   let proc = spawnIt();
   try {

@@ -37,7 +37,10 @@ export class TestClient {
   /** `localAddress` (127.0.0.x) makes the socket come from another client address. */
   static open(url: string, opts: { timeoutMs?: number; localAddress?: string } = {}): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { handshakeTimeout: opts.timeoutMs ?? 5000, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
+      const ws = new WebSocket(url, {
+        handshakeTimeout: opts.timeoutMs ?? 5000,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      });
       const client = new TestClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => {
@@ -58,11 +61,20 @@ export class TestClient {
 
   /** JSON frames with a `type`, in arrival order. */
   types(): string[] {
-    return this.frames.map((f) => (f.json && typeof f.json === 'object' && !Array.isArray(f.json) ? String((f.json as { type?: unknown }).type) : Array.isArray(f.json) ? 'list' : f.text));
+    return this.frames.map((f) =>
+      f.json && typeof f.json === 'object' && !Array.isArray(f.json)
+        ? String((f.json as { type?: unknown }).type)
+        : Array.isArray(f.json)
+          ? 'list'
+          : f.text,
+    );
   }
 
   /** Waits for the first frame at index ≥ `from` matching `pred`; returns it and its index. */
-  async next(pred: (f: Received) => boolean, opts: { from?: number; timeoutMs?: number; what?: string } = {}): Promise<Received & { index: number }> {
+  async next(
+    pred: (f: Received) => boolean,
+    opts: { from?: number; timeoutMs?: number; what?: string } = {},
+  ): Promise<Received & { index: number }> {
     const deadline = Date.now() + (opts.timeoutMs ?? 5000);
     for (;;) {
       const index = this.frames.findIndex((f, i) => i >= (opts.from ?? 0) && pred(f));
@@ -79,8 +91,14 @@ export class TestClient {
   }
 
   /** Waits for a JSON object frame of this type. */
-  async nextType<T extends object = Record<string, unknown>>(type: string, opts: { from?: number; timeoutMs?: number } = {}): Promise<T & { __index: number }> {
-    const f = await this.next((r) => !!r.json && typeof r.json === 'object' && (r.json as { type?: unknown }).type === type, { ...opts, what: `"${type}" frame` });
+  async nextType<T extends object = Record<string, unknown>>(
+    type: string,
+    opts: { from?: number; timeoutMs?: number } = {},
+  ): Promise<T & { __index: number }> {
+    const f = await this.next((r) => !!r.json && typeof r.json === 'object' && (r.json as { type?: unknown }).type === type, {
+      ...opts,
+      what: `"${type}" frame`,
+    });
     return Object.assign(f.json as T, { __index: f.index });
   }
 

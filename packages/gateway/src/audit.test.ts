@@ -29,7 +29,12 @@ it('writes one audit line per token the agents and dashboard channels reject, ne
   const bus = createMemoryBus();
   const app = createUwsApp();
   const logger = createRecordingLogger();
-  const schema = z.object(Object.assign({ ARCP_BUS_PREFIX: z.string().default('t_audit'), TRUST_PROXY: z.boolean().default(false) }, ...Object.values(GATEWAY_CHANNELS).map((s) => channelEnv(s).shape)));
+  const schema = z.object(
+    Object.assign(
+      { ARCP_BUS_PREFIX: z.string().default('t_audit'), TRUST_PROXY: z.boolean().default(false) },
+      ...Object.values(GATEWAY_CHANNELS).map((s) => channelEnv(s).shape),
+    ),
+  );
   const config = loadConfig(schema, { JWT_SECRET: SECRET });
   const gateways = mountGateways({ app, bus, config: config as never, logger, registry: new Registry() });
   for (const g of gateways) await g.start();

@@ -21,7 +21,9 @@ export interface ChannelEnvDefaults {
 
 type Num = z.ZodType<number, unknown>;
 export type ChannelEnvFields<P extends ChannelEnvPrefix> = {
-  [K in `${P}_WS_${'MAX_CONNECTIONS' | 'MAX_PENDING' | 'MAX_PER_ADDRESS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'SLOW_CONSUMER_GRACE' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`]: Num;
+  [
+    K in `${P}_WS_${'MAX_CONNECTIONS' | 'MAX_PENDING' | 'MAX_PER_ADDRESS' | 'TIMEOUT' | 'PING_INTERVAL' | 'MAX_PAYLOAD_BYTES' | 'MAX_BACKPRESSURE_BYTES' | 'SLOW_CONSUMER_GRACE' | 'RATE_PER_S' | 'RATE_BURST' | 'IDLE_TIMEOUT'}`
+  ]: Num;
 };
 
 /** zod fields for one channel's limits; spread them into the service's env schema. */
@@ -58,7 +60,10 @@ export function channelEnvFields<P extends ChannelEnvPrefix>(prefix: P, d: Chann
 }
 
 /** Reads the parsed variables of one channel back as engine limits. */
-export function channelLimitsFrom<P extends ChannelEnvPrefix>(prefix: P, config: { [K in keyof ChannelEnvFields<P>]: number }): EndpointLimits {
+export function channelLimitsFrom<P extends ChannelEnvPrefix>(
+  prefix: P,
+  config: { [K in keyof ChannelEnvFields<P>]: number },
+): EndpointLimits {
   const get = (name: string): number => (config as Record<string, number>)[`${prefix}_WS_${name}`] as number;
   return {
     maxConnections: get('MAX_CONNECTIONS'),

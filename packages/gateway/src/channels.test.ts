@@ -45,7 +45,13 @@ const echo: ChannelSpec = {
 describe('a channel added to the catalog', () => {
   it('gets its limit variables (with its defaults), its own variables and the service basics', () => {
     const parsed = loadConfig(gatewayServiceEnv(echo), { ECHO_WS_MAX_CONNECTIONS: '7', ECHO_REPEAT: '2' }) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ ECHO_WS_MAX_CONNECTIONS: 7, ECHO_WS_MAX_PAYLOAD_BYTES: 1024, ECHO_REPEAT: 2, ECHO_PREFIX: 'echo: ', GATEWAY_PORT: 8080 });
+    expect(parsed).toMatchObject({
+      ECHO_WS_MAX_CONNECTIONS: 7,
+      ECHO_WS_MAX_PAYLOAD_BYTES: 1024,
+      ECHO_REPEAT: 2,
+      ECHO_PREFIX: 'echo: ',
+      GATEWAY_PORT: 8080,
+    });
     expect(() => loadConfig(channelEnv(echo), { ECHO_WS_MAX_CONNECTIONS: 'many' })).toThrow(/ECHO_WS_MAX_CONNECTIONS/);
     // It authenticates nobody, so it reads no JWT settings.
     expect(Object.keys(channelEnv(echo).shape)).not.toContain('JWT_SECRET');
@@ -57,7 +63,15 @@ describe('a channel added to the catalog', () => {
     const registry = new Registry();
     const catalog = { ...GATEWAY_CHANNELS, echo };
     const env = { JWT_SECRET: 'x'.repeat(40), ECHO_PREFIX: '> ' };
-    const config = loadConfig(z.object(Object.assign({ ARCP_BUS_PREFIX: z.string().default('t_catalog'), TRUST_PROXY: z.boolean().default(false) }, ...Object.values(catalog).map((s) => channelEnv(s).shape))), env);
+    const config = loadConfig(
+      z.object(
+        Object.assign(
+          { ARCP_BUS_PREFIX: z.string().default('t_catalog'), TRUST_PROXY: z.boolean().default(false) },
+          ...Object.values(catalog).map((s) => channelEnv(s).shape),
+        ),
+      ),
+      env,
+    );
     const gateways = mountGateways({ app, bus, config: config as never, logger: createRecordingLogger(), registry }, catalog);
     expect(gateways.map((g) => g.handle.name)).toEqual(['public', 'agents', 'dashboard', 'echo']);
     for (const g of gateways) await g.start();

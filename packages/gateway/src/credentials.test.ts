@@ -25,7 +25,14 @@ describe('credential gate', () => {
     const issued = await tokens.issueAgent('agent-1');
     await expect(gate.verify(issued.token, ['agent'], FROM)).resolves.toMatchObject({ kind: 'agent' });
     await revokeNow('agent', 'agent-1');
-    await waitFor(async () => gate.verify(issued.token, ['agent'], FROM).then(() => false, (e: unknown) => e instanceof AuthError && e.reason === 'revoked'), { what: 'revoked token refused' });
+    await waitFor(
+      async () =>
+        gate.verify(issued.token, ['agent'], FROM).then(
+          () => false,
+          (e: unknown) => e instanceof AuthError && e.reason === 'revoked',
+        ),
+      { what: 'revoked token refused' },
+    );
     // A token issued after the revocation (a re-registration) is accepted again.
     await new Promise((r) => setTimeout(r, 2));
     const fresh = await tokens.issueAgent('agent-1');
@@ -54,7 +61,10 @@ describe('credential gate', () => {
     const bus = createMemoryBus();
     const kv = await bus.kv(names.revokedBucket);
     const admin = await tokens.issueAdmin('root');
-    await revoke({ kv, bus, busSubject: names.revocations }, { kind: 'admin', subject: 'root', jti: admin.claims.jti, untilMs: Date.now() + 600_000 });
+    await revoke(
+      { kv, bus, busSubject: names.revocations },
+      { kind: 'admin', subject: 'root', jti: admin.claims.jti, untilMs: Date.now() + 600_000 },
+    );
     const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger: createRecordingLogger() });
     await expect(gate.verify(admin.token, ['admin'], FROM)).rejects.toMatchObject({ reason: 'revoked' });
     gate.stop();
@@ -69,7 +79,8 @@ describe('credential gate', () => {
     const conns = [mine, other];
     const handle = {
       name: 'agents',
-      closeWhere: (pred: (c: unknown) => boolean, code: number, reason: string) => conns.filter(pred).map((c) => c.close(code, reason)).length,
+      closeWhere: (pred: (c: unknown) => boolean, code: number, reason: string) =>
+        conns.filter(pred).map((c) => c.close(code, reason)).length,
     } as unknown as EndpointHandle;
     const sub = gate.closeRevoked(handle, (c) => c.principal as never);
     await revokeNow('agent', 'agent-7');

@@ -7,7 +7,14 @@
  * trip: with a request per check, a reconnect storm spent most of its time in NATS requests
  * for keys that do not exist.
  */
-import { AuthError, createMirroredRevocationList, type TokenClaims, type TokenKind, type TokenService, type VerifiedToken } from '@arcp/auth';
+import {
+  AuthError,
+  createMirroredRevocationList,
+  type TokenClaims,
+  type TokenKind,
+  type TokenService,
+  type VerifiedToken,
+} from '@arcp/auth';
 import { CloseCodes, CloseReasons, RevocationEventSchema, decodeJson, subjects, type RevocationEvent } from '@arcp/protocol';
 import { createAuditLog, mirrorKv, type Bus, type LoggerLike, type Subscription } from '@arcp/service-kit';
 import type { Connection, EndpointHandle } from '@arcp/ws-engine';
@@ -66,7 +73,8 @@ export async function createCredentialGate(deps: CredentialGateDeps): Promise<Cr
       try {
         return await check(token, accept);
       } catch (err) {
-        if (err instanceof AuthError) audit.record('token_rejected', { reason: err.reason, client_ip: origin.ip, endpoint: origin.endpoint });
+        if (err instanceof AuthError)
+          audit.record('token_rejected', { reason: err.reason, client_ip: origin.ip, endpoint: origin.endpoint });
         throw err;
       }
     },
@@ -85,7 +93,8 @@ export async function createCredentialGate(deps: CredentialGateDeps): Promise<Cr
           CloseCodes.REVOKED,
           CloseReasons[CloseCodes.REVOKED],
         );
-        if (closed > 0) deps.logger.info({ channel: handle.name, kind: event.value.kind, closed }, 'closed sockets of a revoked credential');
+        if (closed > 0)
+          deps.logger.info({ channel: handle.name, kind: event.value.kind, closed }, 'closed sockets of a revoked credential');
       });
     },
   };

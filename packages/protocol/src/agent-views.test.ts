@@ -5,13 +5,42 @@ import { DashboardOutboundFrameSchema } from './frames/dashboard';
 import { DashboardAgentWireSchema, WsAgentWireSchema } from './frames/common';
 import { storedAgent } from './test-support/agents';
 
-const WS_KEYS = ['agent_id', 'name', 'agent_type', 'endpoint', 'capabilities', 'context_brief', 'version', 'owner', 'public_key', 'metadata', 'communication_mode', 'features'];
+const WS_KEYS = [
+  'agent_id',
+  'name',
+  'agent_type',
+  'endpoint',
+  'capabilities',
+  'context_brief',
+  'version',
+  'owner',
+  'public_key',
+  'metadata',
+  'communication_mode',
+  'features',
+];
 const TAIL = ['policy_tags', 'status', 'last_seen', 'registered_at', 'metrics'];
 const OPTIONAL = ['max_tokens', 'language_support', 'rate_limit', 'requirements'];
-const METRICS_KEYS = ['agent_id', 'success_rate', 'avg_response_time', 'total_requests', 'last_active', 'reputation_score', 'requests_processed', 'average_response_time', 'error_rate'];
+const METRICS_KEYS = [
+  'agent_id',
+  'success_rate',
+  'avg_response_time',
+  'total_requests',
+  'last_active',
+  'reputation_score',
+  'requests_processed',
+  'average_response_time',
+  'error_rate',
+];
 
 const full = () =>
-  storedAgent({ max_tokens: 100, language_support: ['en'], rate_limit: 5, requirements: { permissions: ['x'] }, ai_context: 'secret hint' });
+  storedAgent({
+    max_tokens: 100,
+    language_support: ['en'],
+    rate_limit: 5,
+    requirements: { permissions: ['x'] },
+    ai_context: 'secret hint',
+  });
 
 describe('toWsAgent', () => {
   it('uses the reference key order and drops absent optional fields (exclude_none)', () => {
@@ -58,7 +87,12 @@ describe('dashboardAgentsData', () => {
       storedAgent({ agent_id: 'agent-c', agent_type: 'monitoring' }, { status: 'dead' }),
     ];
     const data = dashboardAgentsData(agents);
-    expect(data).toMatchObject({ total_count: 3, active_count: 2, agent_types: { testing: 2, monitoring: 1 }, status_summary: { alive: 2, dead: 1 } });
+    expect(data).toMatchObject({
+      total_count: 3,
+      active_count: 2,
+      agent_types: { testing: 2, monitoring: 1 },
+      status_summary: { alive: 2, dead: 1 },
+    });
     expect(data.agents.map((a) => [a.agent_id, a.status])).toEqual([
       ['agent-a', 'alive'],
       ['agent-b', 'alive'],
@@ -68,7 +102,13 @@ describe('dashboardAgentsData', () => {
   });
 
   it('is all zeros for an empty directory', () => {
-    expect(dashboardAgentsData([])).toEqual({ agents: [], total_count: 0, active_count: 0, agent_types: {}, status_summary: { alive: 0, dead: 0 } });
+    expect(dashboardAgentsData([])).toEqual({
+      agents: [],
+      total_count: 0,
+      active_count: 0,
+      agent_types: {},
+      status_summary: { alive: 0, dead: 0 },
+    });
   });
 });
 

@@ -41,7 +41,10 @@ export type WsAgent = AgentViewBase<AgentMetrics>;
 export type DashboardAgent = AgentViewBase<AgentMetrics>;
 
 /** Agent in HTTP bodies: every key present, absent values as null, ISO-8601 UTC datetimes. */
-export interface HttpAgent extends Omit<AgentViewBase<AgentMetrics | null>, 'max_tokens' | 'language_support' | 'rate_limit' | 'requirements'> {
+export interface HttpAgent extends Omit<
+  AgentViewBase<AgentMetrics | null>,
+  'max_tokens' | 'language_support' | 'rate_limit' | 'requirements'
+> {
   max_tokens: number | null;
   language_support: string[] | null;
   rate_limit: number | null;
@@ -135,7 +138,13 @@ export function dashboardAgentsData(agents: readonly StoredAgent[]): DashboardAg
     if (a.status === 'alive') alive += 1;
     views[i] = toDashboardAgent(a, a.status);
   }
-  return { agents: views, total_count: agents.length, active_count: alive, agent_types: types, status_summary: { alive, dead: agents.length - alive } };
+  return {
+    agents: views,
+    total_count: agents.length,
+    active_count: alive,
+    agent_types: types,
+    status_summary: { alive, dead: agents.length - alive },
+  };
 }
 
 /** The HTTP AgentInfo: nulls kept; `metrics` is null unless asked for. */

@@ -17,17 +17,34 @@ const rejects = (overrides: Record<string, unknown>, path: string) => {
 describe('AgentRegistrationSchema', () => {
   it('accepts the minimal valid body and fills optional fields', () => {
     const reg = accepts({});
-    expect(reg).toMatchObject({ features: [], policy_tags: [], max_tokens: null, language_support: null, rate_limit: null, requirements: null, ai_context: null });
+    expect(reg).toMatchObject({
+      features: [],
+      policy_tags: [],
+      max_tokens: null,
+      language_support: null,
+      rate_limit: null,
+      requirements: null,
+      ai_context: null,
+    });
   });
 
   it('ignores unknown keys', () => {
     expect(accepts({ similarity: 1, sbom: 'x' })).not.toHaveProperty('sbom');
   });
 
-  it.each(['name', 'agent_id', 'agent_type', 'endpoint', 'context_brief', 'capabilities', 'owner', 'public_key', 'metadata', 'version', 'communication_mode'])(
-    'requires %s',
-    (field) => rejects({ [field]: undefined }, field),
-  );
+  it.each([
+    'name',
+    'agent_id',
+    'agent_type',
+    'endpoint',
+    'context_brief',
+    'capabilities',
+    'owner',
+    'public_key',
+    'metadata',
+    'version',
+    'communication_mode',
+  ])('requires %s', (field) => rejects({ [field]: undefined }, field));
 
   it('strips strings before checking lengths', () => {
     expect(accepts({ name: '  ab  ' }).name).toBe('ab');
@@ -144,7 +161,12 @@ describe('AgentRegistrationSchema', () => {
   it('requirements: object, JSON text or null become AgentRequirements', () => {
     expect(accepts({ requirements: null }).requirements).toBeNull();
     const fromText = accepts({ requirements: '{"permissions":["net"],"network_ports":["80","8000-8100"]}' }).requirements;
-    expect(fromText).toMatchObject({ permissions: ['net'], network_ports: ['80', '8000-8100'], requires_internet: true, schema_version: '1.0' });
+    expect(fromText).toMatchObject({
+      permissions: ['net'],
+      network_ports: ['80', '8000-8100'],
+      requires_internet: true,
+      schema_version: '1.0',
+    });
     expect(accepts({ requirements: { minimum_memory_mb: 512 } }).requirements?.minimum_memory_mb).toBe(512);
     rejects({ requirements: 'not json' }, 'requirements');
     rejects({ requirements: '[1,2]' }, 'requirements');

@@ -105,9 +105,15 @@ const registrationShape = {
   version: z.string().trim().regex(VERSION_RE, { message: 'version must look like 1.2.3 or 1.2.3-tag' }),
   communication_mode: CommunicationModeSchema,
   features: FeaturesSchema,
-  max_tokens: laxInt.pipe(z.number().min(1).max(1_000_000)).nullish().transform((v) => v ?? null),
+  max_tokens: laxInt
+    .pipe(z.number().min(1).max(1_000_000))
+    .nullish()
+    .transform((v) => v ?? null),
   language_support: LanguageSupportSchema,
-  rate_limit: laxInt.pipe(z.number().min(1).max(10_000)).nullish().transform((v) => v ?? null),
+  rate_limit: laxInt
+    .pipe(z.number().min(1).max(10_000))
+    .nullish()
+    .transform((v) => v ?? null),
   requirements: RequirementsFieldSchema.optional().transform((v) => v ?? null),
   policy_tags: PolicyTagsSchema,
   ai_context: z

@@ -1,5 +1,14 @@
 import { toWsAgent } from './agent-views';
-import { ackFrame, agentsUpdateFrame, dashboardFrame, discoveryFrame, errorAckData, errorFrame, pongFrame, statsUpdateFrame } from './builders';
+import {
+  ackFrame,
+  agentsUpdateFrame,
+  dashboardFrame,
+  discoveryFrame,
+  errorAckData,
+  errorFrame,
+  pongFrame,
+  statsUpdateFrame,
+} from './builders';
 import { computeStats, paginate } from './discovery';
 import { encodeFrame, textFrame } from './encode';
 import { DashboardOutboundFrameSchema } from './frames/dashboard';
@@ -45,7 +54,10 @@ describe('dashboard builders', () => {
 
   it('default ack data to the canonical success payloads', () => {
     expect(ackFrame('pause_ack', undefined, AT)).toEqual({ type: 'pause_ack', timestamp: AT, data: { status: 'paused' } });
-    expect(ackFrame('clear_alerts_ack', undefined, AT).data).toEqual({ status: 'completed', message: 'Backend alerts cleared successfully' });
+    expect(ackFrame('clear_alerts_ack', undefined, AT).data).toEqual({
+      status: 'completed',
+      message: 'Backend alerts cleared successfully',
+    });
     for (const type of ['pause_ack', 'resume_ack', 'refresh_ack', 'agents_ack', 'clear_logs_ack', 'clear_alerts_ack'] as const) {
       expectValid(DashboardOutboundFrameSchema, ackFrame(type, undefined, AT));
     }

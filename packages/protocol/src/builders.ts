@@ -6,7 +6,14 @@
 import type { WsAgent } from './agent-views';
 import type { DiscoveryPage } from './discovery';
 import type { PongFrame } from './frames/common';
-import { ACK_DATA, type AckType, type DashboardDataMap, type DashboardFrame, type DashboardFrameType, type ErrorAckData } from './frames/dashboard';
+import {
+  ACK_DATA,
+  type AckType,
+  type DashboardDataMap,
+  type DashboardFrame,
+  type DashboardFrameType,
+  type ErrorAckData,
+} from './frames/dashboard';
 import type { ErrorFrame, StatsData } from './frames/public';
 import { epochSeconds, nowIso } from './time';
 
@@ -62,6 +69,10 @@ export function errorAckData(message: string): ErrorAckData {
 }
 
 /** An ack; `data` defaults to the canonical success payload of that ack. */
-export function ackFrame<T extends AckType>(type: T, data: DashboardDataMap[T] = ACK_DATA[type] as DashboardDataMap[T], at: string = nowIso()): DashboardFrame<T> {
+export function ackFrame<T extends AckType>(
+  type: T,
+  data: DashboardDataMap[T] = ACK_DATA[type] as DashboardDataMap[T],
+  at: string = nowIso(),
+): DashboardFrame<T> {
   return dashboardFrame(type, data, at);
 }

@@ -27,7 +27,13 @@ describe('close codes', () => {
 describe('problem', () => {
   it('builds an RFC 9457 body with the reference type URL and a Z timestamp', () => {
     const body = problem(404, 'agent-not-found', 'Agent Not Found', 'Agent a1 not found', '/agents/a1');
-    expect(body).toMatchObject({ type: 'https://arcp.0x001.tech/docs/problems/agent-not-found', title: 'Agent Not Found', status: 404, detail: 'Agent a1 not found', instance: '/agents/a1' });
+    expect(body).toMatchObject({
+      type: 'https://arcp.0x001.tech/docs/problems/agent-not-found',
+      title: 'Agent Not Found',
+      status: 404,
+      detail: 'Agent a1 not found',
+      instance: '/agents/a1',
+    });
     expect(body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
     expect(Object.keys(body)).toEqual(['type', 'title', 'status', 'detail', 'instance', 'timestamp']);
   });

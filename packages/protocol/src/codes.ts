@@ -103,9 +103,16 @@ export const CLOSE_CODE_INFO: readonly CloseCodeInfo[] = Object.freeze(
       [CloseCodes.REVOKED, 'The credential was revoked (logout, agent unregistered)'],
       [CloseCodes.SERVER_RESTARTING, 'This replica is draining (deploy, scale-in); reconnect after a short jitter'],
       [CloseCodes.SLOW_CONSUMER, 'The client read too slowly and its send buffer overflowed; reconnect and resync'],
-      [CloseCodes.TOKEN_EXPIRED, '/agents/ws and /dashboard/ws: the token reached its exp while the socket was open; reconnect with a fresh token'],
+      [
+        CloseCodes.TOKEN_EXPIRED,
+        '/agents/ws and /dashboard/ws: the token reached its exp while the socket was open; reconnect with a fresh token',
+      ],
     ] as const
-  ).map(([code, meaning]): CloseCodeInfo => ({ code, meaning, action: isReconnectCode(code) ? 'reconnect' : code === CloseCodes.NORMAL ? 'done' : 'stop' })),
+  ).map(([code, meaning]): CloseCodeInfo => ({
+    code,
+    meaning,
+    action: isReconnectCode(code) ? 'reconnect' : code === CloseCodes.NORMAL ? 'done' : 'stop',
+  })),
 );
 
 /** Trims a close reason to the RFC 6455 budget without splitting a UTF-8 sequence. */

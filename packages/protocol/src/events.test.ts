@@ -18,7 +18,10 @@ describe('encodeJson / decodeJson', () => {
   });
 
   it('never throws: bad UTF-8, bad JSON and bad shapes are errors', () => {
-    expect(decodeJson(DirectoryEventSchema, new Uint8Array([0xff, 0xfe]))).toMatchObject({ ok: false, error: expect.stringContaining('not JSON') });
+    expect(decodeJson(DirectoryEventSchema, new Uint8Array([0xff, 0xfe]))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not JSON'),
+    });
     expect(decodeJson(DirectoryEventSchema, encodeJson('x').subarray(0, 2))).toMatchObject({ ok: false });
     const r = decodeJson(DirectoryEventSchema, encodeJson({ kind: 'exploded', agent_id: 'a', agent_type: 't', at: AT }));
     expect(r).toMatchObject({ ok: false, error: expect.stringContaining('kind') });

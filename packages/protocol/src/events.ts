@@ -52,7 +52,13 @@ export const LogEntrySchema = z.looseObject({
 export type LogEntry = z.output<typeof LogEntrySchema>;
 
 /** Builds a log entry; the core keys win over same-named extras. */
-export function logEntry(level: string, message: string, source: string, extra: Record<string, unknown> = {}, at: string = nowIso()): LogEntry {
+export function logEntry(
+  level: string,
+  message: string,
+  source: string,
+  extra: Record<string, unknown> = {},
+  at: string = nowIso(),
+): LogEntry {
   return { ...extra, timestamp: at, level: level.toUpperCase(), message: clampLogMessage(message), source };
 }
 
@@ -104,4 +110,3 @@ export type DashboardCommandRequest = z.output<typeof DashboardCommandRequestSch
  */
 export const DashboardCommandReplySchema = z.object({ frames: z.array(z.unknown()), error: z.string().optional() });
 export type DashboardCommandReply = z.output<typeof DashboardCommandReplySchema>;
-

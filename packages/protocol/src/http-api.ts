@@ -91,7 +91,12 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     credentials: [],
     body: TempTokenRequestSchema,
     success: { status: 200, schema: TempTokenResponseSchema },
-    problems: { 400: 'agent_id, agent_type or agent_key missing, or the key is too short', 401: 'Unknown agent key', ...BODY_PROBLEMS, 503: 'Registration is not configured (no AGENT_KEYS), or the directory storage is unreachable (see Retry-After)' },
+    problems: {
+      400: 'agent_id, agent_type or agent_key missing, or the key is too short',
+      401: 'Unknown agent key',
+      ...BODY_PROBLEMS,
+      503: 'Registration is not configured (no AGENT_KEYS), or the directory storage is unreachable (see Retry-After)',
+    },
   },
   {
     method: 'POST',
@@ -102,7 +107,12 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     credentials: ['temp', 'agent', 'admin'],
     body: AgentRegistrationSchema,
     success: { status: 200, schema: RegisterResponseSchema },
-    problems: { 400: 'The agent key already backs another live agent', ...AUTH_PROBLEMS, 409: 'The agent is already registered and alive', ...BODY_PROBLEMS },
+    problems: {
+      400: 'The agent key already backs another live agent',
+      ...AUTH_PROBLEMS,
+      409: 'The agent is already registered and alive',
+      ...BODY_PROBLEMS,
+    },
   },
   {
     method: 'POST',
@@ -120,7 +130,7 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     path: '/agents/:agent_id',
     operationId: 'unregisterAgent',
     tag: 'agents',
-    summary: "Unregister an agent; its tokens are revoked and its agent socket closes with 4009",
+    summary: 'Unregister an agent; its tokens are revoked and its agent socket closes with 4009',
     description: agentIdParamNote,
     credentials: ['agent', 'admin'],
     success: { status: 200, schema: UnregisterResponseSchema },
@@ -159,7 +169,7 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
       { name: 'status', schema: z.enum(['alive', 'dead']), description: 'Only agents in this state' },
       { name: 'agent_type', schema: z.string(), description: 'Only agents of this type (exact match)' },
       { name: 'capabilities', schema: z.string(), description: 'Agents having any of these capabilities', repeated: true },
-      includeMetrics('Include each agent\'s metrics (default false)'),
+      includeMetrics("Include each agent's metrics (default false)"),
     ],
     success: { status: 200, schema: z.array(HttpAgentSchema) },
     problems: { ...AUTH_PROBLEMS, 422: 'status is neither alive nor dead' },
@@ -171,7 +181,7 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     tag: 'agents',
     summary: 'One registered agent',
     credentials: ['agent', 'admin'],
-    query: [includeMetrics('Include the agent\'s metrics (default false)')],
+    query: [includeMetrics("Include the agent's metrics (default false)")],
     success: { status: 200, schema: HttpAgentSchema },
     problems: { ...AUTH_PROBLEMS, 404: 'No such agent' },
   },
@@ -242,7 +252,11 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
     credentials: [],
     body: LoginRequestSchema,
     success: { status: 200, schema: LoginResponseSchema },
-    problems: { 401: 'Wrong credentials, or an agent trying to log in directly', ...BODY_PROBLEMS, 503: 'Admin login is not configured (no ADMIN_PASSWORD), or the directory storage is unreachable (see Retry-After)' },
+    problems: {
+      401: 'Wrong credentials, or an agent trying to log in directly',
+      ...BODY_PROBLEMS,
+      503: 'Admin login is not configured (no ADMIN_PASSWORD), or the directory storage is unreachable (see Retry-After)',
+    },
   },
   {
     method: 'POST',
@@ -343,18 +357,16 @@ export const HTTP_API: readonly HttpRoute[] = Object.freeze([
       ['POST', '/auth/verify_pin', 'verifyPin', 'Session PINs'],
       ['GET', '/auth/pin_status', 'pinStatus', 'Session PINs'],
     ] as const
-  ).map(
-    ([method, path, operationId, feature]): HttpRoute => ({
-      method,
-      path,
-      operationId,
-      tag: 'out-of-scope',
-      summary: `${feature}: not supported, always 501`,
-      credentials: [],
-      success: { status: 501 },
-      problems: { 501: `${feature} is not supported by this server` },
-    }),
-  ),
+  ).map(([method, path, operationId, feature]): HttpRoute => ({
+    method,
+    path,
+    operationId,
+    tag: 'out-of-scope',
+    summary: `${feature}: not supported, always 501`,
+    credentials: [],
+    success: { status: 501 },
+    problems: { 501: `${feature} is not supported by this server` },
+  })),
 ]);
 
 /** `/agents/:agent_id` → `/agents/{agent_id}` (OpenAPI path templating). */

@@ -41,7 +41,10 @@ describe('SearchRequest', () => {
       weighted: false,
       agent_type: null,
     });
-    expect(makeSearchRequestSchema({ topK: 3, minSimilarity: 0.7 }).parse({ query: 'ab' })).toMatchObject({ top_k: 3, min_similarity: 0.7 });
+    expect(makeSearchRequestSchema({ topK: 3, minSimilarity: 0.7 }).parse({ query: 'ab' })).toMatchObject({
+      top_k: 3,
+      min_similarity: 0.7,
+    });
   });
 
   it.each([

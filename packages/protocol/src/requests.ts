@@ -21,10 +21,25 @@ const idText = (max: number, field: string) =>
 export const LoginRequestSchema = z.object({
   agent_id: idText(100, 'agent_id'),
   agent_type: idText(50, 'agent_type'),
-  agent_key: z.string().trim().max(200).nullish().transform((v) => v ?? ''),
-  username: z.string().trim().max(255).nullish().transform((v) => v ?? ''),
+  agent_key: z
+    .string()
+    .trim()
+    .max(200)
+    .nullish()
+    .transform((v) => v ?? ''),
+  username: z
+    .string()
+    .trim()
+    .max(255)
+    .nullish()
+    .transform((v) => v ?? ''),
   // Passwords are compared byte for byte: no trimming. Present-but-empty is a 422.
-  password: z.string().min(1).max(1024).nullish().transform((v) => v ?? ''),
+  password: z
+    .string()
+    .min(1)
+    .max(1024)
+    .nullish()
+    .transform((v) => v ?? ''),
 });
 
 export type LoginRequest = z.output<typeof LoginRequestSchema>;

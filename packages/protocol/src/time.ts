@@ -57,8 +57,7 @@ export function epochSeconds(msOrIso?: number | string): number {
   return us / 1e6;
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
  * Parses ISO-8601 text into epoch milliseconds (fractional part keeps microseconds). Accepts a

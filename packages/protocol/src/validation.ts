@@ -72,7 +72,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * Pydantic's lax integer: a JSON integer, or text holding one. Booleans and fractional values
  * are refused.
  */
-export const laxInt = z.union([z.number().int(), z.string().trim().regex(/^[+-]?\d+$/).transform(Number)]);
+export const laxInt = z.union([
+  z.number().int(),
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/)
+    .transform(Number),
+]);
 
 /** Any ISO-8601 date-time we can read (zone optional; zoneless means UTC). */
 export const IsoDateTime = z.string().refine(isIso, { message: 'Invalid ISO-8601 date-time' });

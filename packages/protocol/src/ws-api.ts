@@ -7,7 +7,13 @@
 import * as z from 'zod';
 import { CHANNELS, type ChannelName } from './channels';
 import { PING_TEXT, PONG_TEXT } from './encode';
-import { AgentAuthFrameSchema, AgentListSchema, AuthErrorFrameSchema, AuthRequiredFrameSchema, AuthSuccessFrameSchema } from './frames/agents';
+import {
+  AgentAuthFrameSchema,
+  AgentListSchema,
+  AuthErrorFrameSchema,
+  AuthRequiredFrameSchema,
+  AuthSuccessFrameSchema,
+} from './frames/agents';
 import { PongFrameSchema } from './frames/common';
 import { DashboardAuthFrameSchema, DashboardCommandSchema, DashboardOutboundFrameSchema } from './frames/dashboard';
 import {
@@ -97,7 +103,11 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
       { name: 'welcome', summary: 'First frame of every connection (constant)', schema: WelcomeFrameSchema },
       { name: 'stats_update', summary: 'Directory statistics, every PUBLIC_WS_INTERVAL', schema: StatsUpdateFrameSchema },
       { name: 'discovery_data', summary: 'One page of alive agents, the answer to get_discovery', schema: DiscoveryDataFrameSchema },
-      { name: 'agents_update', summary: 'Alive agents after a registration, unregistration or status change', schema: AgentsUpdateFrameSchema },
+      {
+        name: 'agents_update',
+        summary: 'Alive agents after a registration, unregistration or status change',
+        schema: AgentsUpdateFrameSchema,
+      },
       jsonPong,
       { name: 'error', summary: 'A frame the server could not use (invalid JSON, unknown type, flood)', schema: ErrorFrameSchema },
       textPing,
@@ -121,7 +131,12 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
       { name: 'auth_error', summary: 'The token was refused; the server closes with 1008', schema: AuthErrorFrameSchema },
       { name: 'agent_list', summary: 'A bare JSON array of every agent, after auth and on every change', schema: AgentListSchema },
       jsonPong,
-      { name: 'error', summary: 'After auth: a frame that is not JSON or not a JSON object, a binary frame (then close 1003), or a flood (then close 4008)', schema: ErrorFrameSchema },
+      {
+        name: 'error',
+        summary:
+          'After auth: a frame that is not JSON or not a JSON object, a binary frame (then close 1003), or a flood (then close 4008)',
+        schema: ErrorFrameSchema,
+      },
       textPing,
       textPong,
     ],
@@ -139,7 +154,12 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
     ],
     fromServer: [
       ...fromUnion(DashboardOutboundFrameSchema.options as unknown as z.ZodObject[]),
-      { name: 'error', summary: 'A frame that is not JSON or not a JSON object, a command with invalid data, a binary frame (then close 1003), or a flood (then close 4008)', schema: ErrorFrameSchema },
+      {
+        name: 'error',
+        summary:
+          'A frame that is not JSON or not a JSON object, a command with invalid data, a binary frame (then close 1003), or a flood (then close 4008)',
+        schema: ErrorFrameSchema,
+      },
       textPing,
       textPong,
     ],

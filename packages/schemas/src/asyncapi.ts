@@ -40,7 +40,10 @@ export function asyncApiDocument(version: string): JsonSchema {
       description: `Authentication: ${channel.auth}`,
       messages: Object.fromEntries(mine.map((e) => [`${e.side}.${e.message.name}`, { $ref: `#/components/messages/${e.id}` }])),
     };
-    for (const [side, action] of [['server', 'send'], ['client', 'receive']] as const) {
+    for (const [side, action] of [
+      ['server', 'send'],
+      ['client', 'receive'],
+    ] as const) {
       operations[`${name}.${action}`] = {
         action,
         channel: { $ref: `#/channels/${name}` },
@@ -67,7 +70,10 @@ export function asyncApiDocument(version: string): JsonSchema {
     channels,
     operations,
     components: {
-      schemas: components(entries.map((e) => [e.id, e.schema] as const), 'draft-7'),
+      schemas: components(
+        entries.map((e) => [e.id, e.schema] as const),
+        'draft-7',
+      ),
       messages,
     },
     'x-close-codes': CLOSE_CODE_INFO.map((c) => ({ ...c })),

@@ -20,7 +20,9 @@ function listFiles(dir: string): string[] {
 /** Paths (relative to `dir`) whose content differs from the generator's, or that it no longer makes. */
 export function drift(dir: string = SCHEMAS_DIR): string[] {
   const want = schemaFiles();
-  const stale = listFiles(dir).map((p) => relative(dir, p)).filter((p) => !(p in want));
+  const stale = listFiles(dir)
+    .map((p) => relative(dir, p))
+    .filter((p) => !(p in want));
   const changed = Object.entries(want)
     .filter(([p, text]) => !existsSync(join(dir, p)) || readFileSync(join(dir, p), 'utf8') !== text)
     .map(([p]) => p);

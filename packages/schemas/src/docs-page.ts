@@ -7,14 +7,21 @@ import { CLOSE_CODE_INFO } from '@arcp/protocol';
 import type { JsonSchema } from './json-schema';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const anchor = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+const anchor = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 
 /** Pretty JSON; `$ref`s to components become links to where that schema is shown. */
 function pretty(v: unknown, prefix = 'schema-'): string {
   const text = esc(JSON.stringify(v, null, 2));
   return `<pre>${text.replace(/&quot;#\/components\/schemas\/([^&]+)&quot;/g, (_m, name: string) => `<a href="#${prefix}${anchor(name)}">${name}</a>`)}</pre>`;
 }
-const refName = (v: unknown) => String(obj(v).$ref ?? '').split('/').pop() ?? '';
+const refName = (v: unknown) =>
+  String(obj(v).$ref ?? '')
+    .split('/')
+    .pop() ?? '';
 const schemaLink = (v: unknown, prefix = 'schema-') => {
   const name = refName(v);
   return name ? `<a href="#${prefix}${anchor(name)}"><code>${esc(name)}</code></a>` : pretty(v, prefix);
@@ -29,7 +36,10 @@ function resolve(doc: Doc, value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => resolve(doc, v, depth + 1));
   const o = value as Doc;
   if (typeof o.$ref === 'string' && o.$ref.startsWith('#/')) {
-    const target = o.$ref.slice(2).split('/').reduce<unknown>((at, key) => obj(at)[key], doc);
+    const target = o.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((at, key) => obj(at)[key], doc);
     return resolve(doc, target, depth + 1);
   }
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolve(doc, v, depth + 1)]));
@@ -46,9 +56,12 @@ function httpSection(openapi: Doc): string {
       const id = anchor(`${method} ${path}`);
       const kinds = (op['x-token-kinds'] as string[] | undefined) ?? [];
       const auth = kinds.length ? `Bearer: ${kinds.join(', ')}` : 'none';
-      rows.push(`<tr><td><code class="m">${method.toUpperCase()}</code></td><td><a href="#${id}"><code>${esc(path)}</code></a></td><td>${esc(auth)}</td><td>${esc(String(op.summary))}</td></tr>`);
+      rows.push(
+        `<tr><td><code class="m">${method.toUpperCase()}</code></td><td><a href="#${id}"><code>${esc(path)}</code></a></td><td>${esc(auth)}</td><td>${esc(String(op.summary))}</td></tr>`,
+      );
       const params = ((op.parameters as Doc[] | undefined) ?? []).map(
-        (p) => `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))})${p.description ? `: ${esc(String(p.description))}` : ''}</li>`,
+        (p) =>
+          `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))})${p.description ? `: ${esc(String(p.description))}` : ''}</li>`,
       );
       const responses = Object.entries(obj(op.responses)).map(([status, r]) => {
         const content = obj(obj(r).content);
@@ -69,9 +82,11 @@ function httpSection(openapi: Doc): string {
   const schemas = Object.entries(obj(obj(openapi.components).schemas)).map(
     ([name, schema]) => `<section id="schema-${anchor(name)}">${details(name, pretty(schema))}</section>`,
   );
-  return `<h2 id="http">HTTP API</h2><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>` +
+  return (
+    `<h2 id="http">HTTP API</h2><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>` +
     `<table><tr><th>method</th><th>path</th><th>auth</th><th>what</th></tr>${rows.join('')}</table>${blocks.join('')}` +
-    `<h3 id="http-schemas">Bodies</h3>${schemas.join('')}`;
+    `<h3 id="http-schemas">Bodies</h3>${schemas.join('')}`
+  );
 }
 
 function wsSection(asyncapi: Doc): string {
@@ -84,8 +99,12 @@ function wsSection(asyncapi: Doc): string {
         .filter(([key]) => key.startsWith(`${side}.`))
         .map(([, m]) => {
           const examples = ((m.examples as Doc[] | undefined) ?? []).map((e) => pretty(e.payload)).join('');
-          return `<li><code>${esc(String(m.name))}</code> <i>${esc(String(m.contentType))}</i>: ${esc(String(m.summary))}` +
-            details('schema', pretty(resolve(asyncapi, m.payload), 'ws-schema-')) + (examples ? details('example', examples) : '') + '</li>';
+          return (
+            `<li><code>${esc(String(m.name))}</code> <i>${esc(String(m.contentType))}</i>: ${esc(String(m.summary))}` +
+            details('schema', pretty(resolve(asyncapi, m.payload), 'ws-schema-')) +
+            (examples ? details('example', examples) : '') +
+            '</li>'
+          );
         })
         .join('');
     parts.push(
@@ -95,8 +114,10 @@ function wsSection(asyncapi: Doc): string {
     );
   }
   const codes = CLOSE_CODE_INFO.map((c) => `<tr><td>${c.code}</td><td>${c.action}</td><td>${esc(c.meaning)}</td></tr>`).join('');
-  return `<h2 id="ws">WebSocket channels</h2><p>Machine-readable: <a href="/asyncapi.json">/asyncapi.json</a> (AsyncAPI 3.0).</p>${parts.join('')}` +
-    `<h3 id="close-codes">Close codes</h3><table><tr><th>code</th><th>client action</th><th>meaning</th></tr>${codes}</table>`;
+  return (
+    `<h2 id="ws">WebSocket channels</h2><p>Machine-readable: <a href="/asyncapi.json">/asyncapi.json</a> (AsyncAPI 3.0).</p>${parts.join('')}` +
+    `<h3 id="close-codes">Close codes</h3><table><tr><th>code</th><th>client action</th><th>meaning</th></tr>${codes}</table>`
+  );
 }
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1d2330}

@@ -53,7 +53,10 @@ describe('OpenAPI 3.1', () => {
   it('rejects a broken document (the validator is not a no-op)', async () => {
     const broken = JSON.parse(docs.openapiJson) as { paths: Record<string, Record<string, Record<string, unknown>>> };
     broken.paths['/health']!.get!.responses = { '200': { content: {} } };
-    await expect(validateOpenApi(broken as never)).resolves.toMatchObject({ valid: false, errors: [expect.objectContaining({ message: expect.stringMatching(/description/) })] });
+    await expect(validateOpenApi(broken as never)).resolves.toMatchObject({
+      valid: false,
+      errors: [expect.objectContaining({ message: expect.stringMatching(/description/) })],
+    });
   });
 });
 
@@ -64,7 +67,12 @@ describe('AsyncAPI 3.0', () => {
     const { document, diagnostics } = await parse(docs.asyncapi);
     expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
     expect(document).toBeDefined();
-    expect(document!.channels().all().map((c) => c.address())).toEqual(['/public/ws', '/agents/ws', '/dashboard/ws']);
+    expect(
+      document!
+        .channels()
+        .all()
+        .map((c) => c.address()),
+    ).toEqual(['/public/ws', '/agents/ws', '/dashboard/ws']);
   });
 
   it('lists messages in both directions on every channel, and the close codes', () => {
@@ -74,7 +82,9 @@ describe('AsyncAPI 3.0', () => {
       expect(ops[`${channel}.receive`]!.messages.length).toBeGreaterThan(2);
     }
     const codes = (docs.asyncapi['x-close-codes'] as Array<{ code: number; action: string }>).map((c) => `${c.code}:${c.action}`);
-    expect(codes).toEqual(expect.arrayContaining(['1006:reconnect', '1008:stop', '4001:stop', '4009:stop', '4200:reconnect', '4201:reconnect']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['1006:reconnect', '1008:stop', '4001:stop', '4009:stop', '4200:reconnect', '4201:reconnect']),
+    );
   });
 
   it('rejects a broken document (the parser is not a no-op)', async () => {
@@ -95,7 +105,10 @@ describe('JSON Schema per frame', () => {
     compiled.filter((c) => c.e.channel.name === channel && c.e.side === side && c.validate(value)).map((c) => c.e.message.name);
 
   it('covers every frame the protocol defines', () => {
-    const names = (ch: string, side: string) => frameEntries().filter((e) => e.channel.name === ch && e.side === side).map((e) => e.message.name);
+    const names = (ch: string, side: string) =>
+      frameEntries()
+        .filter((e) => e.channel.name === ch && e.side === side)
+        .map((e) => e.message.name);
     for (const o of PublicOutboundFrameSchema.options) expect(names('public', 'server')).toContain(o.shape.type.value);
     for (const o of DashboardOutboundFrameSchema.options) expect(names('dashboard', 'server')).toContain(o.shape.type.value);
     for (const o of DashboardCommandSchema.options) expect(names('dashboard', 'client')).toContain(o.shape.type.value);
@@ -109,8 +122,18 @@ describe('JSON Schema per frame', () => {
   });
 
   it('has examples for the constant frames and every text frame', () => {
-    const withExamples = frameEntries().filter((e) => e.examples.length > 0).map((e) => e.id);
-    expect(withExamples).toEqual(expect.arrayContaining(['public.server.welcome', 'agents.server.auth_required', 'dashboard.server.pause_ack', 'dashboard.client.auth', 'public.client.text_ping']));
+    const withExamples = frameEntries()
+      .filter((e) => e.examples.length > 0)
+      .map((e) => e.id);
+    expect(withExamples).toEqual(
+      expect.arrayContaining([
+        'public.server.welcome',
+        'agents.server.auth_required',
+        'dashboard.server.pause_ack',
+        'dashboard.client.auth',
+        'public.client.text_ping',
+      ]),
+    );
   });
 
   it('rejects frames that break the schema', () => {

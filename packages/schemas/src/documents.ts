@@ -63,7 +63,11 @@ export function schemaFiles(): Record<string, string> {
   for (const entry of frameEntries()) {
     const path = `json-schema/${entry.channel.name}/from-${entry.side}/${entry.message.name}.schema.json`;
     const schema = standalone(entry.schema, 'draft-2020-12');
-    files[path] = toJsonText({ ...schema, title: `${entry.channel.path} ${entry.message.name} (from ${entry.side})`, description: entry.message.summary });
+    files[path] = toJsonText({
+      ...schema,
+      title: `${entry.channel.path} ${entry.message.name} (from ${entry.side})`,
+      description: entry.message.summary,
+    });
   }
   return files;
 }

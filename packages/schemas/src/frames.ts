@@ -58,7 +58,8 @@ const BUILT_EXAMPLES: Readonly<Record<string, unknown>> = {
 
 function examplesFor(id: string, message: WsMessage, schema: z.ZodType): unknown[] {
   if (message.text !== undefined) return [message.text];
-  if (id.startsWith('dashboard.client.') && BUILT_EXAMPLES[id] === undefined) return [{ type: message.name }].filter((v) => schema.safeParse(v).success);
+  if (id.startsWith('dashboard.client.') && BUILT_EXAMPLES[id] === undefined)
+    return [{ type: message.name }].filter((v) => schema.safeParse(v).success);
   const example = BUILT_EXAMPLES[id];
   if (example === undefined) return [];
   // An example the schema refuses is a bug here or in the protocol: fail generation loudly.
@@ -69,7 +70,10 @@ function examplesFor(id: string, message: WsMessage, schema: z.ZodType): unknown
 export function frameEntries(): FrameEntry[] {
   const out: FrameEntry[] = [];
   for (const channel of WS_API) {
-    for (const [side, messages] of [['client', channel.fromClient], ['server', channel.fromServer]] as const) {
+    for (const [side, messages] of [
+      ['client', channel.fromClient],
+      ['server', channel.fromServer],
+    ] as const) {
       for (const message of messages) {
         const schema = message.schema ?? z.literal(message.text ?? '').describe(`The plain-text frame "${message.text}" (not JSON)`);
         const id = `${channel.name}.${side}.${message.name}`;

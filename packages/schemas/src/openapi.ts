@@ -3,7 +3,16 @@
  * catalog: parameters, request bodies, the success body, and problem+json for every failure the
  * route (and every route: 429, 500) can answer. Bodies are shared components referenced by `$ref`.
  */
-import { COMMON_PROBLEMS, ErrorCodes, HTTP_API, openApiPath, pathParams, ProblemDetailsSchema, PROBLEM_CONTENT_TYPE, type HttpRoute } from '@arcp/protocol';
+import {
+  COMMON_PROBLEMS,
+  ErrorCodes,
+  HTTP_API,
+  openApiPath,
+  pathParams,
+  ProblemDetailsSchema,
+  PROBLEM_CONTENT_TYPE,
+  type HttpRoute,
+} from '@arcp/protocol';
 import { type z } from 'zod';
 import { components, standalone, type JsonSchema } from './json-schema';
 
@@ -65,7 +74,9 @@ function operation(r: HttpRoute): JsonSchema {
     summary: r.summary,
     ...(r.description || auth ? { description: `${r.description ?? r.summary}${auth}` } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(`${cap(r.operationId)}Request`) } } } } : {}),
+    ...(r.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(`${cap(r.operationId)}Request`) } } } }
+      : {}),
     responses: { ...successResponse(r), ...problemResponses(r) },
     security: kinds.length === 0 ? [] : [{ bearerAuth: [] }],
     ...(kinds.length > 0 ? { 'x-token-kinds': [...kinds] } : {}),
@@ -75,7 +86,9 @@ function operation(r: HttpRoute): JsonSchema {
 export function openApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const r of HTTP_API) (paths[openApiPath(r.path)] ??= {})[r.method.toLowerCase()] = operation(r);
-  const slugs = Object.entries(ErrorCodes).map(([slug, e]) => `${slug} (${e.status})`).join(', ');
+  const slugs = Object.entries(ErrorCodes)
+    .map(([slug, e]) => `${slug} (${e.status})`)
+    .join(', ');
   return {
     openapi: '3.1.0',
     info: {
@@ -100,7 +113,12 @@ export function openApiDocument(version: string): JsonSchema {
     components: {
       schemas: components(bodySchemas(), 'draft-2020-12'),
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A temporary registration token, an agent access token or an admin token' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A temporary registration token, an agent access token or an admin token',
+        },
       },
     },
   };

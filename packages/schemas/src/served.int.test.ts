@@ -68,7 +68,10 @@ describe('real frames against the generated JSON Schemas', () => {
   const files = schemaFiles();
   const validators = frameEntries()
     .filter((e) => e.side === 'server')
-    .map((e) => ({ e, validate: ajv.compile(JSON.parse(files[`json-schema/${e.channel.name}/from-server/${e.message.name}.schema.json`]!) as object) }));
+    .map((e) => ({
+      e,
+      validate: ajv.compile(JSON.parse(files[`json-schema/${e.channel.name}/from-server/${e.message.name}.schema.json`]!) as object),
+    }));
   const names = (channel: string, text: string) => {
     let value: unknown = text;
     try {
@@ -79,7 +82,7 @@ describe('real frames against the generated JSON Schemas', () => {
     return validators.filter((v) => v.e.channel.name === channel && v.validate(value)).map((v) => v.e.message.name);
   };
 
-  it('every frame of every channel matches one of its channel\'s schemas', async () => {
+  it("every frame of every channel matches one of its channel's schemas", async () => {
     const login = await fetch(`${topo.http}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -88,13 +91,26 @@ describe('real frames against the generated JSON Schemas', () => {
     const admin = ((await login.json()) as { access_token: string }).access_token;
     const [pub, dash, agents] = await Promise.all([
       collect(topo.ws.public[0]!, JSON.stringify({ type: 'get_discovery', page: 1 }), (f) => f.length >= 3),
-      collect(topo.ws.dashboard[0]!, JSON.stringify({ type: 'auth', token: admin }), (f) => f.some((t) => t.includes('"monitoring"')) && f.length >= 4),
+      collect(
+        topo.ws.dashboard[0]!,
+        JSON.stringify({ type: 'auth', token: admin }),
+        (f) => f.some((t) => t.includes('"monitoring"')) && f.length >= 4,
+      ),
       collect(topo.ws.agents[0]!, JSON.stringify({ token: 'not-a-token' }), (f) => f.length >= 2),
     ]);
     expect(pub.length).toBeGreaterThanOrEqual(3);
     expect(dash.length).toBeGreaterThanOrEqual(4);
-    for (const [channel, frames] of [['public', pub], ['dashboard', dash], ['agents', agents]] as const) {
-      for (const text of frames) expect({ channel, frame: text.slice(0, 200), matches: names(channel, text).length > 0 }).toEqual({ channel, frame: text.slice(0, 200), matches: true });
+    for (const [channel, frames] of [
+      ['public', pub],
+      ['dashboard', dash],
+      ['agents', agents],
+    ] as const) {
+      for (const text of frames)
+        expect({ channel, frame: text.slice(0, 200), matches: names(channel, text).length > 0 }).toEqual({
+          channel,
+          frame: text.slice(0, 200),
+          matches: true,
+        });
     }
   });
 });

@@ -78,22 +78,38 @@ describe('loadConfig', () => {
 
   it('names the variable, the value and the rule in one line', () => {
     expect(configError({ PORT: 'abc' })).toBe('invalid configuration: PORT=abc: must be an integer from 1 to 65535');
-    expect(configError({ LOG_LEVEL: 'verbose' })).toBe('invalid configuration: LOG_LEVEL=verbose: must be one of fatal, error, warn, info, debug, trace');
+    expect(configError({ LOG_LEVEL: 'verbose' })).toBe(
+      'invalid configuration: LOG_LEVEL=verbose: must be one of fatal, error, warn, info, debug, trace',
+    );
     expect(configError({ METRICS: 'maybe' })).toBe('invalid configuration: METRICS=maybe: must be true/false, 1/0, yes/no or on/off');
-    expect(configError({ NATS_URL: 'http://x y' })).toBe('invalid configuration: NATS_URL="http://x y": must be comma-separated NATS server URLs (nats://host:port)');
+    expect(configError({ NATS_URL: 'http://x y' })).toBe(
+      'invalid configuration: NATS_URL="http://x y": must be comma-separated NATS server URLs (nats://host:port)',
+    );
     expect(configError({ TIMEOUT: '0' })).toBe('invalid configuration: TIMEOUT=0: must be an integer of at least 1');
   });
 
   it('never shows the value of a secret, only its length', () => {
-    const Secret = z.object({ KEY: envString({ minLength: 10, rule: 'at least 10 characters', secret: true, requiredRule: 'is required' }) });
+    const Secret = z.object({
+      KEY: envString({ minLength: 10, rule: 'at least 10 characters', secret: true, requiredRule: 'is required' }),
+    });
     expect(configError({ KEY: 'abc' }, Secret)).toBe('invalid configuration: KEY=<hidden, 3 characters>: must be at least 10 characters');
     expect(configError({}, Secret)).toBe('invalid configuration: KEY (unset): is required');
     const Keys = z.object({ KEYS: envList([], { item: /^\S{10,}$/, itemRule: 'keys of at least 10 characters', secret: true }) });
-    expect(configError({ KEYS: 'abc,defghijklmnop' }, Keys)).toBe('invalid configuration: KEYS=<hidden, 17 characters>: must be keys of at least 10 characters');
+    expect(configError({ KEYS: 'abc,defghijklmnop' }, Keys)).toBe(
+      'invalid configuration: KEYS=<hidden, 17 characters>: must be keys of at least 10 characters',
+    );
   });
 
   it('reports every problem in one ConfigError', () => {
-    const env = { LOG_LEVEL: 'loud', PORT: '70000', TIMEOUT: 'soon', METRICS: 'maybe', ARCP_BUS_PREFIX: 'bad prefix', NATS_URL: ',', NATS_REPLICAS: '6' };
+    const env = {
+      LOG_LEVEL: 'loud',
+      PORT: '70000',
+      TIMEOUT: 'soon',
+      METRICS: 'maybe',
+      ARCP_BUS_PREFIX: 'bad prefix',
+      NATS_URL: ',',
+      NATS_REPLICAS: '6',
+    };
     let caught: unknown;
     try {
       loadConfig(Schema, env);

@@ -41,10 +41,7 @@ function documented<T extends z.ZodType>(schema: T, doc: EnvDoc): T {
 }
 
 /** Parses `env` against `schema`; the result is frozen so nothing mutates config at runtime. */
-export function loadConfig<S extends z.ZodType>(
-  schema: S,
-  env: Record<string, string | undefined> = process.env,
-): Readonly<z.infer<S>> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): Readonly<z.infer<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = describeConfigIssues(result.error.issues, env, secretNames(schema));
@@ -56,7 +53,11 @@ export function loadConfig<S extends z.ZodType>(
 /** Names of the variables of `schema` marked secret (their values are never shown). */
 function secretNames(schema: z.ZodType): Set<string> {
   const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
-  return new Set(Object.entries(shape).filter(([, field]) => ENV_DOCS.get(field)?.secret).map(([name]) => name));
+  return new Set(
+    Object.entries(shape)
+      .filter(([, field]) => ENV_DOCS.get(field)?.secret)
+      .map(([name]) => name),
+  );
 }
 
 /** A value as the operator wrote it, quoted only where it would be ambiguous, cut when long. */
@@ -149,9 +150,15 @@ export interface EnvListOptions {
 export function envList(defaultValue: readonly string[] = [], opts: EnvListOptions = {}): z.ZodType<string[], unknown> {
   const list = z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0),
+    )
     .superRefine((items, ctx) => {
-      if (opts.item && !items.every((i) => opts.item?.test(i))) ctx.addIssue({ code: 'custom', message: `must be ${opts.itemRule ?? 'a comma-separated list'}` });
+      if (opts.item && !items.every((i) => opts.item?.test(i)))
+        ctx.addIssue({ code: 'custom', message: `must be ${opts.itemRule ?? 'a comma-separated list'}` });
       else if (opts.check && !opts.check(items)) ctx.addIssue({ code: 'custom', message: `must be ${opts.listRule ?? 'a valid list'}` });
     });
   const schema = z.preprocess(blankToUndefined, list.optional()).transform((v) => v ?? [...defaultValue]);
@@ -184,19 +191,24 @@ export interface EnvStringOptions {
 }
 
 /** A string variable; '' is unset. Without `default` it is optional unless `requiredRule` is given. */
-export function envString(opts: EnvStringOptions & ({ default: string | (() => string) } | { requiredRule: string })): z.ZodType<string, unknown>;
+export function envString(
+  opts: EnvStringOptions & ({ default: string | (() => string) } | { requiredRule: string }),
+): z.ZodType<string, unknown>;
 export function envString(opts?: EnvStringOptions): z.ZodType<string | undefined, unknown>;
 export function envString(opts: EnvStringOptions = {}): z.ZodType<string | undefined, unknown> {
   const rule = opts.rule ?? lengthRule(opts);
-  const str = z.string({ error: (iss) => (iss.input === undefined ? (opts.requiredRule ?? 'is required') : 'must be a string') }).superRefine((s, ctx) => {
-    const bad =
-      (opts.minLength !== undefined && s.length < opts.minLength) ||
-      (opts.maxLength !== undefined && s.length > opts.maxLength) ||
-      (opts.pattern !== undefined && !opts.pattern.test(s));
-    if (bad) ctx.addIssue({ code: 'custom', message: `must be ${rule ?? 'valid'}` });
-  });
+  const str = z
+    .string({ error: (iss) => (iss.input === undefined ? (opts.requiredRule ?? 'is required') : 'must be a string') })
+    .superRefine((s, ctx) => {
+      const bad =
+        (opts.minLength !== undefined && s.length < opts.minLength) ||
+        (opts.maxLength !== undefined && s.length > opts.maxLength) ||
+        (opts.pattern !== undefined && !opts.pattern.test(s));
+      if (bad) ctx.addIssue({ code: 'custom', message: `must be ${rule ?? 'valid'}` });
+    });
   const def = opts.default;
-  const inner = typeof def === 'function' ? str.default(def) : def !== undefined ? str.default(def) : opts.requiredRule ? str : str.optional();
+  const inner =
+    typeof def === 'function' ? str.default(def) : def !== undefined ? str.default(def) : opts.requiredRule ? str : str.optional();
   const schema = z.preprocess(blankToUndefined, inner) as z.ZodType<string | undefined, unknown>;
   const defaultText = opts.defaultText ?? (typeof opts.default === 'string' ? opts.default : undefined);
   return documented(schema, {
@@ -217,7 +229,10 @@ function lengthRule(opts: EnvStringOptions): string | undefined {
 /** One of a fixed set of words; '' is unset. */
 export function envEnum<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]): z.ZodType<T[number], unknown> {
   const rule = `one of ${values.join(', ')}`;
-  const schema = z.preprocess(blankToUndefined, z.enum(values, { error: `must be ${rule}` }).default(defaultValue as never)) as z.ZodType<T[number], unknown>;
+  const schema = z.preprocess(blankToUndefined, z.enum(values, { error: `must be ${rule}` }).default(defaultValue as never)) as z.ZodType<
+    T[number],
+    unknown
+  >;
   return documented(schema, { type: 'enum', default: defaultValue, range: values.join(', ') });
 }
 

@@ -47,7 +47,18 @@ describe('createLogger', () => {
       'config',
     );
     const line = lines[0] ?? {};
-    for (const key of ['token', 'access_token', 'temp_token', 'password', 'secret', 'JWT_SECRET', 'ADMIN_PASSWORD', 'AGENT_KEYS', 'agent_key', 'authorization']) {
+    for (const key of [
+      'token',
+      'access_token',
+      'temp_token',
+      'password',
+      'secret',
+      'JWT_SECRET',
+      'ADMIN_PASSWORD',
+      'AGENT_KEYS',
+      'agent_key',
+      'authorization',
+    ]) {
       expect(line[key]).toBe('[Redacted]');
     }
     expect(line.agent_id).toBe('a1');
@@ -117,7 +128,14 @@ describe('LOG_FORMAT', () => {
   it('says so in one line and logs JSON when pino-pretty is not installed', () => {
     const { chunks, destination } = sink();
     const notices: string[] = [];
-    const logger = createLogger({ service: 'registry', level: 'info', destination, format: 'pretty', loadPretty: () => undefined, notice: (l) => notices.push(l) });
+    const logger = createLogger({
+      service: 'registry',
+      level: 'info',
+      destination,
+      format: 'pretty',
+      loadPretty: () => undefined,
+      notice: (l) => notices.push(l),
+    });
     logger.info('x');
     expect(notices).toEqual(['LOG_FORMAT=pretty: pino-pretty is not installed (a dev dependency), logging JSON']);
     expect(JSON.parse(chunks.join(''))).toMatchObject({ msg: 'x' });

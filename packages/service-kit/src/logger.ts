@@ -65,7 +65,13 @@ export interface LoggerOptions {
   loadPretty?: () => PrettyFactory | undefined;
 }
 
-type PrettyFactory = (opts: { colorize: boolean; sync: boolean; translateTime: string; ignore: string; destination: DestinationStream | number }) => DestinationStream;
+type PrettyFactory = (opts: {
+  colorize: boolean;
+  sync: boolean;
+  translateTime: string;
+  ignore: string;
+  destination: DestinationStream | number;
+}) => DestinationStream;
 
 /**
  * pino-pretty when it is installed: a dev dependency, absent from production images, where
@@ -85,8 +91,17 @@ function destinationFor(opts: LoggerOptions): DestinationStream | undefined {
   const tty = opts.isTty ?? (opts.destination ? false : process.stdout.isTTY === true);
   if (format === 'json' || (format === 'auto' && !tty)) return opts.destination;
   const pretty = (opts.loadPretty ?? loadPretty)();
-  if (pretty) return pretty({ colorize: tty, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? 1 });
-  (opts.notice ?? ((l) => process.stderr.write(`${l}\n`)))(`LOG_FORMAT=${format}: pino-pretty is not installed (a dev dependency), logging JSON`);
+  if (pretty)
+    return pretty({
+      colorize: tty,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      destination: opts.destination ?? 1,
+    });
+  (opts.notice ?? ((l) => process.stderr.write(`${l}\n`)))(
+    `LOG_FORMAT=${format}: pino-pretty is not installed (a dev dependency), logging JSON`,
+  );
   return opts.destination;
 }
 

@@ -72,12 +72,16 @@ export const EXIT_STARTUP_FAILED = 1;
  * Starts the service; a startup failure ends the process with one line on stderr and an exit
  * status telling the kind apart (EXIT_CONFIG, EXIT_NATS_UNREACHABLE, EXIT_STARTUP_FAILED).
  */
-export async function runService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(opts: RunServiceOptions<S, Srv>): Promise<void> {
+export async function runService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(
+  opts: RunServiceOptions<S, Srv>,
+): Promise<void> {
   try {
     await startService(opts);
   } catch (err) {
     process.stderr.write(`${opts.service}: ${startupFailure(err)}\n`);
-    process.exit(err instanceof ConfigError ? EXIT_CONFIG : err instanceof NatsUnreachableError ? EXIT_NATS_UNREACHABLE : EXIT_STARTUP_FAILED);
+    process.exit(
+      err instanceof ConfigError ? EXIT_CONFIG : err instanceof NatsUnreachableError ? EXIT_NATS_UNREACHABLE : EXIT_STARTUP_FAILED,
+    );
   }
 }
 
@@ -89,9 +93,16 @@ function startupFailure(err: unknown): string {
   return `failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
 }
 
-async function startService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(opts: RunServiceOptions<S, Srv>): Promise<void> {
+async function startService<S extends z.ZodType, Srv extends ServerPort | undefined = undefined>(
+  opts: RunServiceOptions<S, Srv>,
+): Promise<void> {
   const config = loadConfig(opts.envSchema, opts.env) as z.infer<S> & BaseServiceConfig;
-  const logger = createLogger({ service: opts.service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { instance: config.INSTANCE_ID, version: ARCP_VERSION } });
+  const logger = createLogger({
+    service: opts.service,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    base: { instance: config.INSTANCE_ID, version: ARCP_VERSION },
+  });
   const metrics = createMetricsRegistry({ service: opts.service, version: ARCP_VERSION });
   const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 });
   shutdown.installSignalHandlers();
@@ -110,7 +121,13 @@ async function startService<S extends z.ZodType, Srv extends ServerPort | undefi
   const parts = await opts.build({ config, bus, logger, registry: metrics.registry, metrics, server: server as Srv });
   if (server && parts.routes) {
     const rateLimit = spec?.rateLimit?.(config);
-    server.mountRoutes(parts.routes, { service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY, ...(rateLimit ? { rateLimit } : {}) });
+    server.mountRoutes(parts.routes, {
+      service: opts.service,
+      registry: metrics.registry,
+      logger,
+      trustProxy: config.TRUST_PROXY,
+      ...(rateLimit ? { rateLimit } : {}),
+    });
   }
   server?.mountFallback({ service: opts.service, registry: metrics.registry, logger, trustProxy: config.TRUST_PROXY });
   await parts.start();
@@ -155,5 +172,10 @@ async function startService<S extends z.ZodType, Srv extends ServerPort | undefi
 /** What a service reports in its telemetry beat: open sockets and its HTTP request totals. */
 export function telemetryCounters(registry: Registry, parts: Pick<ServiceParts, 'connections'>) {
   const http = httpMetrics(registry).totals;
-  return () => ({ connections: parts.connections?.() ?? 0, requests: http.requests, errors: http.errors, responseTimeSumS: http.durationSumS });
+  return () => ({
+    connections: parts.connections?.() ?? 0,
+    requests: http.requests,
+    errors: http.errors,
+    responseTimeSumS: http.durationSumS,
+  });
 }

@@ -10,13 +10,21 @@ const decode = (data: Uint8Array): unknown => JSON.parse(new TextDecoder().decod
 /** A scripted process: `t` ms since start, `cpuUs` of CPU used, 2 cores, 1 KiB of memory. */
 function scriptedProbe() {
   const state = { t: 0, cpuUs: 0 };
-  const probe: TelemetryProbe = { cpuUsage: () => ({ user: state.cpuUs, system: 0 }), rss: () => 256, memoryLimit: 1024, cores: 2, monotonicMs: () => state.t };
+  const probe: TelemetryProbe = {
+    cpuUsage: () => ({ user: state.cpuUs, system: 0 }),
+    rss: () => 256,
+    memoryLimit: 1024,
+    cores: 2,
+    monotonicMs: () => state.t,
+  };
   return { state, probe };
 }
 
 function collectingLogger() {
   const lines: { msg: string }[] = [];
-  const destination = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as { msg: string }), done()) });
+  const destination = new Writable({
+    write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as { msg: string }), done()),
+  });
   return { lines, logger: createLogger({ service: 'telemetry-test', level: 'warn', destination }) };
 }
 
@@ -28,8 +36,14 @@ describe('startTelemetry', () => {
     const { state, probe } = scriptedProbe();
     const counters = { connections: 3, requests: 10, errors: 1, responseTimeSumS: 0.5 };
     const telemetry = startTelemetry({
-      bus, subject: 'arcp.telemetry', instance: 'gw-1', role: 'gateway-public', intervalMs: 60_000,
-      counters: () => ({ ...counters }), probe, nowIso: () => '2025-09-07T21:00:00.000000Z',
+      bus,
+      subject: 'arcp.telemetry',
+      instance: 'gw-1',
+      role: 'gateway-public',
+      intervalMs: 60_000,
+      counters: () => ({ ...counters }),
+      probe,
+      nowIso: () => '2025-09-07T21:00:00.000000Z',
     });
     try {
       state.t = 1000;
@@ -42,11 +56,26 @@ describe('startTelemetry', () => {
       await bus.flush();
       expect(received).toEqual([first, second]);
       expect(TelemetryEventSchema.parse(received[0])).toEqual({
-        instance: 'gw-1', role: 'gateway-public', at: '2025-09-07T21:00:00.000000Z',
-        cpu_percent: 25, memory_bytes: 256, memory_percent: 25, event_loop_lag_ms: expect.any(Number),
-        connections: 7, requests: 15, errors: 2, response_time_sum_s: 1, interval_s: 1,
+        instance: 'gw-1',
+        role: 'gateway-public',
+        at: '2025-09-07T21:00:00.000000Z',
+        cpu_percent: 25,
+        memory_bytes: 256,
+        memory_percent: 25,
+        event_loop_lag_ms: expect.any(Number),
+        connections: 7,
+        requests: 15,
+        errors: 2,
+        response_time_sum_s: 1,
+        interval_s: 1,
       });
-      expect(TelemetryEventSchema.parse(received[1])).toMatchObject({ cpu_percent: 100, requests: 0, errors: 0, connections: 7, interval_s: 1 });
+      expect(TelemetryEventSchema.parse(received[1])).toMatchObject({
+        cpu_percent: 100,
+        requests: 0,
+        errors: 0,
+        connections: 7,
+        interval_s: 1,
+      });
     } finally {
       telemetry.stop();
       await bus.close();
@@ -81,7 +110,16 @@ describe('startTelemetry', () => {
       if (++calls > 1) throw new Error('counter source gone');
       return { connections: 0, requests: 0, errors: 0, responseTimeSumS: 0 };
     };
-    const telemetry = startTelemetry({ bus, subject: 't', instance: 'i', role: 'metrics', intervalMs: 20, counters, logger, probe: scriptedProbe().probe });
+    const telemetry = startTelemetry({
+      bus,
+      subject: 't',
+      instance: 'i',
+      role: 'metrics',
+      intervalMs: 20,
+      counters,
+      logger,
+      probe: scriptedProbe().probe,
+    });
     try {
       await new Promise((r) => setTimeout(r, 70));
       expect(received).toHaveLength(0);

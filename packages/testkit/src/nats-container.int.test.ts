@@ -33,7 +33,12 @@ describeWithDocker('NATS through testcontainers', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
     const d = await docker();
     const make = (owner: string) => d.createContainer({ Image: NATS_IMAGE, Labels: { [OWNER_LABEL]: owner } });
-    const [dead, live, foreign, malformed] = await Promise.all([make(`${hostname()}:${deadPid}`), make(ownerId()), make(`elsewhere:${deadPid}`), make('garbage')]);
+    const [dead, live, foreign, malformed] = await Promise.all([
+      make(`${hostname()}:${deadPid}`),
+      make(ownerId()),
+      make(`elsewhere:${deadPid}`),
+      make('garbage'),
+    ]);
     try {
       const removed = await removeOrphans();
       expect(removed).toContain(dead.id);

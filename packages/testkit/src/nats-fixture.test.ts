@@ -17,9 +17,9 @@ describe('NATS fixture chain', () => {
   });
 
   it('fails under CI=true when no NATS can be found', async () => {
-    await expect(startNatsFixture({ CI: 'true', PATH: '/nonexistent', ARCP_TEST_DOCKER: '0', NATS_BIN_DIRS: '' } as NodeJS.ProcessEnv)).rejects.toThrow(
-      /refusing to skip/,
-    );
+    await expect(
+      startNatsFixture({ CI: 'true', PATH: '/nonexistent', ARCP_TEST_DOCKER: '0', NATS_BIN_DIRS: '' } as NodeJS.ProcessEnv),
+    ).rejects.toThrow(/refusing to skip/);
   });
 
   it('reports unavailable (to skip loudly) outside CI', async () => {

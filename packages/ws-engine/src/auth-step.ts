@@ -19,20 +19,29 @@ export function startAuth(ctx: InboundContext, conn: UwsConnection): void {
   conn.authTimer = setTimeout(() => {
     if (!conn.isOpen || conn.phase === 'ready') return;
     ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: 'timeout' });
-    ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, phase: conn.phase, timeout_ms: ms }, 'auth deadline passed, closing');
+    ctx.logger.debug(
+      { channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, phase: conn.phase, timeout_ms: ms },
+      'auth deadline passed, closing',
+    );
     conn.cork(() => {
       if (auth.timeoutFrame !== undefined) conn.send(auth.timeoutFrame, false, 'auth_error');
       conn.close(auth.timeoutCloseCode, auth.timeoutReason);
     });
   }, ms);
-  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, timeout_ms: ms }, 'socket waiting for its auth message');
+  ctx.logger.debug(
+    { channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, timeout_ms: ms },
+    'socket waiting for its auth message',
+  );
   if (auth.onOpen) guard(ctx, conn, () => auth.onOpen!(conn));
 }
 
 export async function authenticate(ctx: InboundContext, conn: UwsConnection, text: string, dispatch: Dispatch): Promise<void> {
   conn.phase = 'verifying';
   // The frame's size only: it holds the credential.
-  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, bytes: text.length }, 'auth message received, verifying');
+  ctx.logger.debug(
+    { channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, bytes: text.length },
+    'auth message received, verifying',
+  );
   let result: AuthResult;
   try {
     result = await ctx.def.auth!.onFirstMessage(conn, text);
@@ -50,7 +59,12 @@ export async function authenticate(ctx: InboundContext, conn: UwsConnection, tex
 /** Sent with the close when the authenticated cap was reached while this socket verified its token. */
 export const CAP_REACHED_REASON = 'Connection limit reached, retry later';
 
-function accept(ctx: InboundContext, conn: UwsConnection, { principal, expiresAtMs }: Extract<AuthResult, { ok: true }>, dispatch: Dispatch): void {
+function accept(
+  ctx: InboundContext,
+  conn: UwsConnection,
+  { principal, expiresAtMs }: Extract<AuthResult, { ok: true }>,
+  dispatch: Dispatch,
+): void {
   if (!ctx.admission.authenticated(conn.remoteAddress)) {
     ctx.metrics.rejected.inc({ channel: ctx.def.name, reason: 'cap' });
     conn.close(CloseCodes.TRY_AGAIN_LATER, CAP_REACHED_REASON);
@@ -72,7 +86,10 @@ function accept(ctx: InboundContext, conn: UwsConnection, { principal, expiresAt
 
 function reject(ctx: InboundContext, conn: UwsConnection, result: Extract<AuthResult, { ok: false }>): void {
   ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: reasonLabel(result.reason) });
-  ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, code: result.code, reason: result.reason }, 'auth refused, closing');
+  ctx.logger.debug(
+    { channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress, code: result.code, reason: result.reason },
+    'auth refused, closing',
+  );
   if (result.frame !== undefined) conn.send(result.frame, false, 'auth_error');
   conn.close(result.code, result.reason);
 }

@@ -46,7 +46,8 @@ export interface EndpointLimits {
  * `expiresAtMs`: when the credential stops being valid (epoch ms). The engine closes the socket
  * with 4202 at that moment; without it the socket stays open until it or the client closes.
  */
-export type AuthResult = { ok: true; principal: unknown; expiresAtMs?: number } | { ok: false; code: number; reason: string; frame?: string };
+export type AuthResult =
+  { ok: true; principal: unknown; expiresAtMs?: number } | { ok: false; code: number; reason: string; frame?: string };
 
 export interface EndpointAuth {
   /** Called when the socket opens, before any message (e.g. to send `auth_required`). */

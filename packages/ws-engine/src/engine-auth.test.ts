@@ -60,7 +60,9 @@ async function open(): Promise<TestClient> {
 }
 
 const failures = async (reason: string) => {
-  const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`arcp_gateway_auth_failures_total{channel="agents",reason="${reason}"}`));
+  const line = (await registry.metrics())
+    .split('\n')
+    .find((l) => l.startsWith(`arcp_gateway_auth_failures_total{channel="agents",reason="${reason}"}`));
   return Number(line?.split(' ').pop() ?? 0);
 };
 
@@ -151,7 +153,11 @@ test('revocation closes only the sockets of the revoked principal', async () => 
 });
 
 describe('anonymous sockets never lock out signed-in users', () => {
-  const gated = echoChannel('/gated/ws', { name: 'dashboard', auth, limits: testLimits({ maxConnections: 2, maxPending: 3, maxPerAddress: 2, authTimeoutMs: 5000 }) });
+  const gated = echoChannel('/gated/ws', {
+    name: 'dashboard',
+    auth,
+    limits: testLimits({ maxConnections: 2, maxPending: 3, maxPerAddress: 2, authTimeoutMs: 5000 }),
+  });
   let gatedHandle: EndpointHandle;
   let gatedServer: ListenHandle;
   const gatedRegistry = new Registry();
@@ -164,7 +170,9 @@ describe('anonymous sockets never lock out signed-in users', () => {
     return c;
   };
   const rejected = async (reason: string) => {
-    const line = (await gatedRegistry.metrics()).split('\n').find((l) => l.startsWith(`arcp_gateway_connections_rejected_total{channel="dashboard",reason="${reason}"}`));
+    const line = (await gatedRegistry.metrics())
+      .split('\n')
+      .find((l) => l.startsWith(`arcp_gateway_connections_rejected_total{channel="dashboard",reason="${reason}"}`));
     return Number(line?.split(' ').pop() ?? 0);
   };
 

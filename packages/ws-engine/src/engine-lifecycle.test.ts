@@ -12,7 +12,11 @@ const registry = new Registry();
 const logger = createRecordingLogger();
 const bus = createMemoryBus();
 const drained = echoChannel('/drain');
-const slow = echoChannel('/slow', { name: 'dashboard', limits: testLimits({ maxBackpressureBytes: 64 * 1024, slowConsumerGraceMs: 50 }) }, 'slow/topic');
+const slow = echoChannel(
+  '/slow',
+  { name: 'dashboard', limits: testLimits({ maxBackpressureBytes: 64 * 1024, slowConsumerGraceMs: 50 }) },
+  'slow/topic',
+);
 const handles: EndpointHandle[] = [];
 let server: ListenHandle;
 const clients: TestClient[] = [];
@@ -69,7 +73,8 @@ test('a socket whose send buffer stays over the limit is closed 4201 and counted
   expect(text).toMatch(/arcp_gateway_drops_total\{channel="dashboard",reason="skipped"\} [1-9]/);
   healthy.send('alive?');
   let reply: string | Buffer;
-  do reply = await healthy.next(); while (reply !== 'echo:alive?');
+  do reply = await healthy.next();
+  while (reply !== 'echo:alive?');
   (stalled.ws as unknown as { _socket: Socket })._socket.resume();
   // The close frame only reaches the client if it fits behind the full buffer; else it sees 1006.
   expect([4201, 1006]).toContain((await stalled.closed).code);

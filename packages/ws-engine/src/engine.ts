@@ -120,7 +120,13 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     const refusal = admission.check(remoteAddress);
     if (refusal) return refuse(res, req.getUrl(), refusal, remoteAddress);
     const data: SocketData = { conn: new UwsConnection(shared, remoteAddress, withAuth) };
-    res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+    res.upgrade(
+      data,
+      req.getHeader('sec-websocket-key'),
+      req.getHeader('sec-websocket-protocol'),
+      req.getHeader('sec-websocket-extensions'),
+      context,
+    );
   };
 
   app.ws<SocketData>(def.path, {
@@ -168,7 +174,10 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   });
 
   const onOverLimit = (conn: UwsConnection) =>
-    deps.logger.debug({ channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount(), limit: def.limits.maxBackpressureBytes }, 'send buffer over the backpressure limit; closed if still over at the next check');
+    deps.logger.debug(
+      { channel, conn: conn.id, client_ip: conn.remoteAddress, buffered: conn.bufferedAmount(), limit: def.limits.maxBackpressureBytes },
+      'send buffer over the backpressure limit; closed if still over at the next check',
+    );
   const sweep = startSlowConsumerSweep(conns, {
     limitBytes: def.limits.maxBackpressureBytes,
     periodMs: def.limits.slowConsumerGraceMs ?? 1000,

@@ -21,7 +21,11 @@ const routes: RouteDef[] = [
   },
   { method: 'POST', pattern: '/echo', maxBodyBytes: 16, handler: (req) => ({ status: 201, body: req.body.toString() }) },
   { method: 'POST', pattern: '/json', handler: (req) => ({ status: 200, body: JSON.parse(req.body.toString()) as unknown }) },
-  { method: 'GET', pattern: '/typed', handler: () => ({ status: 400, headers: { 'Content-Type': 'application/problem+json' }, body: { title: 'x' } }) },
+  {
+    method: 'GET',
+    pattern: '/typed',
+    handler: () => ({ status: 400, headers: { 'Content-Type': 'application/problem+json' }, body: { title: 'x' } }),
+  },
   { method: 'GET', pattern: '/boom', handler: () => Promise.reject(new Error('kaput')) },
   {
     method: 'GET',
@@ -131,12 +135,22 @@ describe('request ids', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('x-request-id')).toBe('trace-42 abc');
     expect(await res.json()).toMatchObject({ status: 413, request_id: 'trace-42 abc' });
-    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'HTTP request', obj: expect.objectContaining({ request_id: 'trace-42 abc', route: '/echo', status: 413, client_ip: '127.0.0.1' }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'HTTP request',
+        obj: expect.objectContaining({ request_id: 'trace-42 abc', route: '/echo', status: 413, client_ip: '127.0.0.1' }),
+      }),
+    );
   });
 
   it('generates one when absent, too long or not printable, also on 404, 405 and 500', async () => {
     const ids: string[] = [];
-    for (const [path, id] of [['/agents/a/things/b', undefined], ['/nope', 'x'.repeat(129)], ['/echo', 'bad\u00e9id'], ['/boom', '']] as const) {
+    for (const [path, id] of [
+      ['/agents/a/things/b', undefined],
+      ['/nope', 'x'.repeat(129)],
+      ['/echo', 'bad\u00e9id'],
+      ['/boom', ''],
+    ] as const) {
       const headers: Record<string, string> = { ...H };
       if (id !== undefined) headers['x-request-id'] = id;
       const res = await fetch(`${base}${path}`, { headers });
@@ -147,7 +161,9 @@ describe('request ids', () => {
       ids.push(got);
     }
     expect(new Set(ids).size).toBe(ids.length);
-    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'HTTP handler failed', obj: expect.objectContaining({ request_id: ids[3] }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ msg: 'HTTP handler failed', obj: expect.objectContaining({ request_id: ids[3] }) }),
+    );
   });
 
   it('keeps the largest valid id, 128 characters', async () => {
@@ -170,7 +186,9 @@ test('an aborted request never gets written to and the server keeps serving', as
 
 test('metrics use the route template and status', async () => {
   const text = await registry.metrics();
-  expect(text).toMatch(/arcp_http_requests_total\{service="test",route="\/agents\/:agent_id\/things\/:thing",method="GET",status_code="200"\} \d/);
+  expect(text).toMatch(
+    /arcp_http_requests_total\{service="test",route="\/agents\/:agent_id\/things\/:thing",method="GET",status_code="200"\} \d/,
+  );
   expect(text).toContain('route="/boom",method="GET",status_code="500"');
   expect(text).toContain('route="/slow",method="GET",status_code="499"');
   expect(text).toContain('arcp_http_request_duration_seconds_bucket{le="0.001",service="test"');

@@ -20,11 +20,16 @@ type Register = (pattern: string, handler: (res: UwsResponse, req: UwsRequest) =
 
 function registrar(app: UwsApp, method: HttpMethod): Register {
   switch (method) {
-    case 'GET': return app.get.bind(app);
-    case 'POST': return app.post.bind(app);
-    case 'PUT': return app.put.bind(app);
-    case 'PATCH': return app.patch.bind(app);
-    case 'DELETE': return app.del.bind(app);
+    case 'GET':
+      return app.get.bind(app);
+    case 'POST':
+      return app.post.bind(app);
+    case 'PUT':
+      return app.put.bind(app);
+    case 'PATCH':
+      return app.patch.bind(app);
+    case 'DELETE':
+      return app.del.bind(app);
   }
 }
 
@@ -47,7 +52,9 @@ const mounted = new WeakMap<UwsApp, Array<{ method: HttpMethod; match: RegExp }>
 
 /** `/agents/:agent_id` → a regular expression matching its paths. */
 function patternMatcher(pattern: string): RegExp {
-  const parts = pattern.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const parts = pattern
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${parts.join('/')}/?$`);
 }
 
@@ -105,7 +112,8 @@ function withRequestId(response: HttpResponse, requestId: string): HttpResponse 
   const headers = { ...response.headers, 'x-request-id': requestId };
   const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
   const body = response.body;
-  const isProblem = type.startsWith(PROBLEM_CONTENT_TYPE) && typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && !Array.isArray(body);
+  const isProblem =
+    type.startsWith(PROBLEM_CONTENT_TYPE) && typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && !Array.isArray(body);
   return { ...response, headers, ...(isProblem ? { body: { ...body, request_id: requestId } } : {}) };
 }
 
@@ -120,13 +128,25 @@ function finish(ex: Exchange, response: HttpResponse, metrics: HttpMetrics, opts
       // An unencodable body (cycle, BigInt) must still end the request.
       opts.logger.error({ err, route: ex.route, request_id: ex.head.requestId }, 'HTTP response could not be written');
       status = 500;
-      writeResponse(ex.res, withRequestId(problemResponse('internal-error', 'An unexpected error occurred', ''), ex.head.requestId), closeConnection);
+      writeResponse(
+        ex.res,
+        withRequestId(problemResponse('internal-error', 'An unexpected error occurred', ''), ex.head.requestId),
+        closeConnection,
+      );
     }
   }
   const durationS = Number(process.hrtime.bigint() - ex.started) / 1e9;
   metrics.record({ service: opts.service, route: ex.route, method: ex.method, status_code: String(status) }, durationS);
   // The access line: debug (every heartbeat would flood info), warn for server errors.
-  const line = { request_id: ex.head.requestId, method: ex.method, route: ex.route, path: ex.head.path, status, duration_ms: Math.round(durationS * 1e4) / 10, client_ip: ex.head.ip };
+  const line = {
+    request_id: ex.head.requestId,
+    method: ex.method,
+    route: ex.route,
+    path: ex.head.path,
+    status,
+    duration_ms: Math.round(durationS * 1e4) / 10,
+    client_ip: ex.head.ip,
+  };
   if (status >= 500) opts.logger.warn(line, 'HTTP request failed');
   else opts.logger.debug(line, 'HTTP request');
 }
@@ -166,12 +186,18 @@ export function mountNotFound(app: UwsApp, opts: FallbackOptions & { trustProxy?
     const path = req.getUrl();
     const method = req.getMethod().toUpperCase();
     const forwarded = opts.trustProxy ? req.getHeader('x-forwarded-for').split(',')[0]?.trim() : undefined;
-    const head = { path, requestId: requestIdFrom(req.getHeader('x-request-id') || undefined), ip: forwarded || Buffer.from(res.getRemoteAddressAsText()).toString() };
+    const head = {
+      path,
+      requestId: requestIdFrom(req.getHeader('x-request-id') || undefined),
+      ip: forwarded || Buffer.from(res.getRemoteAddressAsText()).toString(),
+    };
     const ex: Exchange = { res, route: UNMATCHED_ROUTE, method, head, started: process.hrtime.bigint(), aborted: false };
     const allowed = [...new Set((mounted.get(app) ?? []).filter((r) => r.match.test(path)).map((r) => r.method))];
     const response =
       allowed.length > 0
-        ? problemResponse('method-not-allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, path, { allow: allowed.join(', ') })
+        ? problemResponse('method-not-allowed', `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, path, {
+            allow: allowed.join(', '),
+          })
         : problemResponse('not-found', `No route for ${method} ${path}`, path);
     finish(ex, response, metrics, opts);
   });

@@ -19,7 +19,12 @@ interface FakeConn {
 const IDLE = 400; // the sweep runs every IDLE / 4 = 100 ms
 
 function conn(over: Partial<FakeConn> = {}): FakeConn {
-  const c: FakeConn = { isOpen: true, phase: 'ready', lastActivityAt: Date.now(), sent: [], send: (d, isBinary, type) => void c.sent.push(`${d}${isBinary ? ' binary' : ''} as ${type}`),
+  const c: FakeConn = {
+    isOpen: true,
+    phase: 'ready',
+    lastActivityAt: Date.now(),
+    sent: [],
+    send: (d, isBinary, type) => void c.sent.push(`${d}${isBinary ? ' binary' : ''} as ${type}`),
     idleFor: (now) => now - c.lastActivityAt,
     touch: (now) => void (c.lastActivityAt = now),
     ...over,

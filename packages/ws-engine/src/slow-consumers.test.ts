@@ -34,7 +34,13 @@ function start(conns: FakeConn[]): UwsConnection[] {
   const slow: UwsConnection[] = [];
   backlogged = [];
   overLimit = new Set();
-  sweep = startSlowConsumerSweep(new Set(conns as unknown as UwsConnection[]), { limitBytes: LIMIT, periodMs: PERIOD, overLimit, onSlow: (c) => slow.push(c), onChecked: (n) => backlogged.push(n) });
+  sweep = startSlowConsumerSweep(new Set(conns as unknown as UwsConnection[]), {
+    limitBytes: LIMIT,
+    periodMs: PERIOD,
+    overLimit,
+    onSlow: (c) => slow.push(c),
+    onChecked: (n) => backlogged.push(n),
+  });
   return slow;
 }
 

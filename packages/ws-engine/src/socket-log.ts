@@ -42,7 +42,10 @@ export function createSocketLog(opts: SocketLogOptions): SocketLog {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (summary.opened + summary.closed === 0) return;
-    opts.logger.info({ channel: opts.channel, opened: summary.opened, closed: summary.closed, per_s_logged: limit }, 'socket activity above the logged rate (summary of the last second)');
+    opts.logger.info(
+      { channel: opts.channel, opened: summary.opened, closed: summary.closed, per_s_logged: limit },
+      'socket activity above the logged rate (summary of the last second)',
+    );
     summary = { opened: 0, closed: 0 };
   };
 

@@ -28,16 +28,30 @@ export interface SocketMetrics {
   badFrames: Counter<'channel' | 'reason'>;
 }
 
-
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
 function create(registry: Registry): SocketMetrics {
   return {
-    connections: new Gauge({ name: 'arcp_gateway_connections', help: 'Authenticated WebSocket connections (all of a channel without auth)', labelNames: ['channel'], registers: [registry] }),
-    pending: new Gauge({ name: 'arcp_gateway_pending_connections', help: 'WebSocket connections waiting for their first (auth) message', labelNames: ['channel'], registers: [registry] }),
-    backlogged: new Gauge({ name: 'arcp_gateway_backlogged_connections', help: 'Sockets over the send buffer limit at the last slow-consumer check (in their grace period)', labelNames: ['channel'], registers: [registry] }),
+    connections: new Gauge({
+      name: 'arcp_gateway_connections',
+      help: 'Authenticated WebSocket connections (all of a channel without auth)',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    pending: new Gauge({
+      name: 'arcp_gateway_pending_connections',
+      help: 'WebSocket connections waiting for their first (auth) message',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
+    backlogged: new Gauge({
+      name: 'arcp_gateway_backlogged_connections',
+      help: 'Sockets over the send buffer limit at the last slow-consumer check (in their grace period)',
+      labelNames: ['channel'],
+      registers: [registry],
+    }),
     opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
     closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
     received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
@@ -53,8 +67,16 @@ function create(registry: Registry): SocketMetrics {
       buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
       registers: [registry],
     }),
-    rejected: counter(registry, 'arcp_gateway_connections_rejected_total', 'Sockets refused: cap, pending (unauthenticated budget), per_address, draining', ['channel', 'reason']),
-    badFrames: counter(registry, 'arcp_gateway_bad_frames_total', 'Client frames rejected by the channel after auth, by reason', ['channel', 'reason']),
+    rejected: counter(
+      registry,
+      'arcp_gateway_connections_rejected_total',
+      'Sockets refused: cap, pending (unauthenticated budget), per_address, draining',
+      ['channel', 'reason'],
+    ),
+    badFrames: counter(registry, 'arcp_gateway_bad_frames_total', 'Client frames rejected by the channel after auth, by reason', [
+      'channel',
+      'reason',
+    ]),
   };
 }
 
@@ -62,7 +84,9 @@ function create(registry: Registry): SocketMetrics {
 export const socketMetrics = perRegistry(create);
 
 /** Close codes kept as label values; anything else a client sends becomes `other`. */
-const KNOWN_CODES = new Set([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201, 4202]);
+const KNOWN_CODES = new Set([
+  1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 4000, 4001, 4003, 4008, 4009, 4200, 4201, 4202,
+]);
 
 export function closeCodeLabel(code: number): string {
   return KNOWN_CODES.has(code) ? String(code) : 'other';
@@ -70,5 +94,11 @@ export function closeCodeLabel(code: number): string {
 
 /** Bounded label for an auth failure reason text (`Invalid token` → `invalid_token`). */
 export function reasonLabel(reason: string): string {
-  return reason.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40) || 'unknown';
+  return (
+    reason
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+      .slice(0, 40) || 'unknown'
+  );
 }

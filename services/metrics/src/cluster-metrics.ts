@@ -29,7 +29,10 @@ const clusterSeries = perRegistry((reg: Registry) => ({
   instances: gauge(reg, 'arcp_cluster_instances', 'Service instances with telemetry within TELEMETRY_TIMEOUT_S, by role.', ['role']),
   leader: gauge(reg, 'arcp_metrics_leader', '1 while this replica is the dashboard frame producer, else 0.'),
   framesPublished: counter(reg, 'arcp_metrics_frames_published_total', 'Dashboard frames published on the bus, by frame type.', ['type']),
-  alertsFired: counter(reg, 'arcp_metrics_alerts_fired_total', 'Alerts fired after cooldown, by rule type and severity.', ['type', 'severity']),
+  alertsFired: counter(reg, 'arcp_metrics_alerts_fired_total', 'Alerts fired after cooldown, by rule type and severity.', [
+    'type',
+    'severity',
+  ]),
   commands: counter(reg, 'arcp_metrics_commands_total', 'Dashboard commands answered, by command and outcome.', ['command', 'outcome']),
   rejectedEvents: counter(reg, 'arcp_metrics_rejected_events_total', 'Bus events dropped as malformed, by kind.', ['kind']),
 }));

@@ -3,7 +3,16 @@
  * reply is `{frames}` for the requesting socket; a malformed request gets `{frames: [], error}`
  * and a failing command its error ack, never a crash of the subscription.
  */
-import { DashboardAlertDataSchema, DashboardLogRequestSchema, alertInputsOf, formatIssues, hydrateAlert, isoUtc, logEntry, type Subjects } from '@arcp/protocol';
+import {
+  DashboardAlertDataSchema,
+  DashboardLogRequestSchema,
+  alertInputsOf,
+  formatIssues,
+  hydrateAlert,
+  isoUtc,
+  logEntry,
+  type Subjects,
+} from '@arcp/protocol';
 import { type Bus, type BusMessage, type Logger, type Subscription } from '@arcp/service-kit';
 import { type Alerting } from './alerts/alerting';
 import { type ClusterView } from './frames/view';
@@ -16,7 +25,10 @@ import { ack, decodeCommand, encodeReply, frame, type CommandRequest, type Dashb
 /** The command's `data` does not validate; the requester gets the issues, nothing is stored. */
 export class InvalidCommandError extends Error {
   override readonly name = 'InvalidCommandError';
-  constructor(readonly command: string, readonly issues: string) {
+  constructor(
+    readonly command: string,
+    readonly issues: string,
+  ) {
     super(`invalid ${command} data: ${issues}`);
   }
 }
@@ -75,7 +87,9 @@ export class CommandHandler {
    * A handler that throws is answered `{frames: [], error}`, which the gateway turns into the
    * command's error ack or an error frame (never silence).
    */
-  private readonly handlers: { [C in CommandRequest['command']]: (req: CommandRequest, view: ClusterView, ts: string) => Promise<DashboardFrame[]> } = {
+  private readonly handlers: {
+    [C in CommandRequest['command']]: (req: CommandRequest, view: ClusterView, ts: string) => Promise<DashboardFrame[]>;
+  } = {
     snapshot: (_req, view, ts) => this.snapshot(view, ts),
     refresh_request: (_req, view, ts) => this.refresh(view, ts),
     clear_logs: async (_req, view, ts) => {

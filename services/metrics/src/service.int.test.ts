@@ -22,7 +22,14 @@ async function bus(): Promise<Bus> {
 }
 
 async function replica(instance: string, b: Bus, env: Record<string, string> = {}): Promise<MetricsService> {
-  const config = testConfig({ ARCP_BUS_PREFIX: prefix, INSTANCE_ID: instance, DASHBOARD_WS_INTERVAL: '0.3', LEADER_LEASE_TTL_S: '1', TELEMETRY_INTERVAL_S: '0.5', ...env });
+  const config = testConfig({
+    ARCP_BUS_PREFIX: prefix,
+    INSTANCE_ID: instance,
+    DASHBOARD_WS_INTERVAL: '0.3',
+    LEADER_LEASE_TTL_S: '1',
+    TELEMETRY_INTERVAL_S: '0.5',
+    ...env,
+  });
   const service = createMetricsService({ config, bus: b, logger: quietLogger(), metricsRegistry: testRegistry() });
   await service.start();
   running.push(service);

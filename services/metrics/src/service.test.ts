@@ -22,7 +22,8 @@ async function command(command: string, data?: unknown): Promise<Reply> {
   return JSON.parse(new TextDecoder().decode(reply.data)) as Reply;
 }
 
-const log = (message: string, level = 'INFO') => bus.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level, message, source: 'auth' }));
+const log = (message: string, level = 'INFO') =>
+  bus.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level, message, source: 'auth' }));
 const types = (frames: Frame[]) => frames.map((f) => f.type);
 
 beforeEach(async () => {
@@ -41,7 +42,7 @@ afterEach(async () => {
 });
 
 describe('metrics service on the memory bus', () => {
-  it('publishes monitoring and health every round, encoded on per-type subjects (agents frames are the gateways\' own)', async () => {
+  it("publishes monitoring and health every round, encoded on per-type subjects (agents frames are the gateways' own)", async () => {
     await putAgent(bus, s.agentsBucket, storedAgent('agent-a', 'testing', T0 - 1000, { total_requests: 12 }));
     bus.publish(s.telemetry, encodeJson(beat('pub-1', 'gateway-public', { connections: 4 })));
     const frames = collect<Frame>(bus, s.dashboardFrames);
@@ -90,10 +91,13 @@ describe('metrics service on the memory bus', () => {
 
   it('snapshot: the connect burst with the recent log window', async () => {
     log('hello');
-    const reply = await waitFor(async () => {
-      const r = await command('snapshot');
-      return r.frames.some((f) => f.type === 'logs') ? r : null;
-    }, { timeoutMs: 2000, what: 'the stored log' });
+    const reply = await waitFor(
+      async () => {
+        const r = await command('snapshot');
+        return r.frames.some((f) => f.type === 'logs') ? r : null;
+      },
+      { timeoutMs: 2000, what: 'the stored log' },
+    );
     expect(types(reply.frames)).toEqual(['monitoring', 'health', 'logs']);
     expect(reply.frames[2]?.data).toMatchObject({ count: 1, logs: [expect.objectContaining({ message: 'hello', source: 'auth' })] });
   });
@@ -113,9 +117,14 @@ describe('metrics service on the memory bus', () => {
 
   it('clear_logs empties the stored logs and leaves one WARN entry', async () => {
     log('old');
-    await waitFor(async () => (await command('snapshot')).frames.some((f) => f.type === 'logs'), { timeoutMs: 2000, what: 'the stored log' });
+    await waitFor(async () => (await command('snapshot')).frames.some((f) => f.type === 'logs'), {
+      timeoutMs: 2000,
+      what: 'the stored log',
+    });
     const reply = await command('clear_logs');
-    expect(reply.frames).toEqual([expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'completed', message: 'Backend logs cleared successfully' } })]);
+    expect(reply.frames).toEqual([
+      expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'completed', message: 'Backend logs cleared successfully' } }),
+    ]);
     const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs;
     expect(logs).toEqual([expect.objectContaining({ level: 'WARN', message: 'Dashboard logs cleared', source: 'dashboard' })]);
   });
@@ -124,7 +133,10 @@ describe('metrics service on the memory bus', () => {
     await command('dashboard_alert', { message: 'Disk almost full', severity: 'WARNING', type: 'Storage_Space' });
     expect(types((await command('snapshot')).frames)).toContain('alert');
     const reply = await command('clear_alerts');
-    expect(reply.frames[0]).toMatchObject({ type: 'clear_alerts_ack', data: { status: 'completed', message: 'Backend alerts cleared successfully' } });
+    expect(reply.frames[0]).toMatchObject({
+      type: 'clear_alerts_ack',
+      data: { status: 'completed', message: 'Backend alerts cleared successfully' },
+    });
     expect(types((await command('snapshot')).frames)).not.toContain('alert');
   });
 
@@ -135,10 +147,23 @@ describe('metrics service on the memory bus', () => {
   });
 
   it('dashboard_alert is persisted in the hydrated shape', async () => {
-    expect(await command('dashboard_alert', { alerts: [{ title: 'Custom', message: 'm1' }, { message: 'm2', type: 'perf_issue' }] })).toEqual({ frames: [] });
+    expect(
+      await command('dashboard_alert', {
+        alerts: [
+          { title: 'Custom', message: 'm1' },
+          { message: 'm2', type: 'perf_issue' },
+        ],
+      }),
+    ).toEqual({ frames: [] });
     const alerts = (await command('snapshot')).frames.find((f) => f.type === 'alert')?.data.alerts;
     expect(alerts).toEqual([
-      expect.objectContaining({ title: 'Perf issue', message: 'm2', severity: 'info', type: 'perf_issue', timestamp: '2025-09-07T21:00:00.000000Z' }),
+      expect.objectContaining({
+        title: 'Perf issue',
+        message: 'm2',
+        severity: 'info',
+        type: 'perf_issue',
+        timestamp: '2025-09-07T21:00:00.000000Z',
+      }),
       expect.objectContaining({ title: 'Custom', message: 'm1', type: 'system' }),
     ]);
   });
@@ -149,7 +174,13 @@ describe('metrics service on the memory bus', () => {
     expect(reply).toEqual({ frames: [] });
     expect(frames.items).toHaveLength(1);
     expect(frames.items[0]?.data.logs).toEqual([
-      { timestamp: '2025-09-07T21:00:00.000000Z', level: 'SUCS', message: 'PIN ok', source: 'dashboard', frontend_timestamp: '2025-01-07T10:30:00Z' },
+      {
+        timestamp: '2025-09-07T21:00:00.000000Z',
+        level: 'SUCS',
+        message: 'PIN ok',
+        source: 'dashboard',
+        frontend_timestamp: '2025-01-07T10:30:00Z',
+      },
     ]);
     await service.produce();
     expect(frames.items).toHaveLength(1);
@@ -157,14 +188,23 @@ describe('metrics service on the memory bus', () => {
 
   it('malformed requests get an error reply and the service keeps answering', async () => {
     const raw = await bus.request(s.dashboardCommands, new TextEncoder().encode('{nope'), { timeoutMs: 2000 });
-    expect(JSON.parse(new TextDecoder().decode(raw.data))).toEqual({ frames: [], error: expect.stringMatching(/invalid dashboard command/) });
+    expect(JSON.parse(new TextDecoder().decode(raw.data))).toEqual({
+      frames: [],
+      error: expect.stringMatching(/invalid dashboard command/),
+    });
     expect((await command('format_disk')).error).toMatch(/invalid dashboard command/);
     expect((await command('dashboard_log', { level: 'LOUD', message: 'x', timestamp: 'now' })).error).toMatch(/invalid dashboard_log data/);
     expect(types((await command('snapshot')).frames)).toEqual(['monitoring', 'health']);
   });
 
   it('replicas share the log-ingest queue group: each event is stored once', async () => {
-    const second = createMetricsService({ config: testConfig({ ...env, INSTANCE_ID: 'm-2' }), bus, logger: quietLogger(), metricsRegistry: testRegistry(), now: () => clock });
+    const second = createMetricsService({
+      config: testConfig({ ...env, INSTANCE_ID: 'm-2' }),
+      bus,
+      logger: quietLogger(),
+      metricsRegistry: testRegistry(),
+      now: () => clock,
+    });
     await second.start();
     try {
       for (const m of ['a', 'b', 'c', 'd']) log(m);
@@ -184,10 +224,14 @@ describe('metrics service on the memory bus', () => {
       await service.start();
     }
     const storedMessages = (count: number) =>
-      waitFor(async () => {
-        const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs as { message: string; agent_id?: string }[] | undefined;
-        return logs && logs.length >= count ? logs : null;
-      }, { timeoutMs: 2000, what: `${count} stored logs` });
+      waitFor(
+        async () => {
+          const logs = (await command('snapshot')).frames.find((f) => f.type === 'logs')?.data.logs as
+            { message: string; agent_id?: string }[] | undefined;
+          return logs && logs.length >= count ? logs : null;
+        },
+        { timeoutMs: 2000, what: `${count} stored logs` },
+      );
     const dashboardLog = (message: string) => command('dashboard_log', { level: 'INFO', message, timestamp: '2025-01-07T10:30:00Z' });
 
     it('cuts bus events and dashboard lines below 2048 to N-3 characters plus "..."', async () => {
@@ -200,7 +244,10 @@ describe('metrics service on the memory bus', () => {
 
     it('applies a limit above 2048 instead of the protocol clamp, keeping extra keys', async () => {
       await restartWith('3000');
-      bus.publish(s.logEvents, encodeJson({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'a'.repeat(2500), source: 'auth', agent_id: 'agent-a' }));
+      bus.publish(
+        s.logEvents,
+        encodeJson({ timestamp: '2025-09-07T21:00:00Z', level: 'INFO', message: 'a'.repeat(2500), source: 'auth', agent_id: 'agent-a' }),
+      );
       log('b'.repeat(4000));
       await dashboardLog('c'.repeat(2600));
       const logs = await storedMessages(3);

@@ -4,7 +4,17 @@
  * The standalone process and `main.ts` both build it through `createMetricsService`.
  */
 import { subjects as subjectsFor, isoUtc, type ServiceRole } from '@arcp/protocol';
-import { LeaderLease, startTelemetry, type Bus, type Logger, type RouteDef, type ServiceMetrics, type Subscription, type TelemetryCounters, type TelemetryPublisher } from '@arcp/service-kit';
+import {
+  LeaderLease,
+  startTelemetry,
+  type Bus,
+  type Logger,
+  type RouteDef,
+  type ServiceMetrics,
+  type Subscription,
+  type TelemetryCounters,
+  type TelemetryPublisher,
+} from '@arcp/service-kit';
 import { createDirectoryReader } from '@arcp/directory';
 import { Alerting } from './alerts/alerting';
 import { createClusterMetrics, countFrame } from './cluster-metrics';
@@ -85,9 +95,25 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
     const maxMsgs = config.DASHBOARD_LOG_BUFFER_MAXLEN;
     const logStream = await bus.stream(subjects.logsStream, { subjects: [subjects.logsStored], maxMsgs });
     const logs = new LogStore(logStream, subjects.logsStored, config.DASHBOARD_LOG_MESSAGE_MAXLEN);
-    const alerts = new AlertStore(await bus.stream(subjects.alertsStream, { subjects: [subjects.alertsStored], maxMsgs }), subjects.alertsStored);
-    const alerting = new Alerting({ alerts, logs, logger, onFired: (a) => metrics.alertsFired.inc({ type: a.type, severity: a.severity }) });
-    const producer = new Producer({ bus, subjects, logs, alerting, logger, logWindow: config.DASHBOARD_LOG_WINDOW, onPublished: (t) => countFrame(metrics, t) });
+    const alerts = new AlertStore(
+      await bus.stream(subjects.alertsStream, { subjects: [subjects.alertsStored], maxMsgs }),
+      subjects.alertsStored,
+    );
+    const alerting = new Alerting({
+      alerts,
+      logs,
+      logger,
+      onFired: (a) => metrics.alertsFired.inc({ type: a.type, severity: a.severity }),
+    });
+    const producer = new Producer({
+      bus,
+      subjects,
+      logs,
+      alerting,
+      logger,
+      logWindow: config.DASHBOARD_LOG_WINDOW,
+      onPublished: (t) => countFrame(metrics, t),
+    });
     const lease = new LeaderLease({
       kv: await bus.kv(subjects.leasesBucket),
       key: PRODUCER_LEASE_KEY,
@@ -99,7 +125,8 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
       state: () => ({ logs_cursor: producer.logCursor() }),
       onChange: (leader, previous) => {
         metrics.leader.set(leader ? 1 : 0);
-        if (leader) takeover = producer.takeOver(previous?.logs_cursor).catch((err: unknown) => logger.error({ err }, 'producer takeover failed'));
+        if (leader)
+          takeover = producer.takeOver(previous?.logs_cursor).catch((err: unknown) => logger.error({ err }, 'producer takeover failed'));
       },
     });
     return { logs, alerts, alerting, producer, lease };
@@ -136,7 +163,10 @@ export function createMetricsService(deps: MetricsServiceDeps): MetricsService {
         }),
         startLogIngest({ bus, subjects, store: parts.logs, logger, onRejected: () => metrics.rejectedEvents.inc({ kind: 'log' }) }),
         new CommandHandler({
-          bus, subjects, logger, view,
+          bus,
+          subjects,
+          logger,
+          view,
           logs: parts.logs,
           alerts: parts.alerts,
           alerting: parts.alerting,

@@ -76,13 +76,7 @@ export function revokedTtlMs(config: RegistryConfig): number {
   return Math.max(config.JWT_EXPIRE_MINUTES, config.SESSION_TIMEOUT) * 60_000 + 60_000;
 }
 
-export async function openStores(
-  bus: Bus,
-  names: Subjects,
-  config: RegistryConfig,
-  logger: Logger,
-  now: () => number,
-): Promise<Stores> {
+export async function openStores(bus: Bus, names: Subjects, config: RegistryConfig, logger: Logger, now: () => number): Promise<Stores> {
   const [agentsKv, registryKv, revokedKv, leasesKv] = await Promise.all([
     bus.kv(names.agentsBucket),
     bus.kv(names.registryBucket),
@@ -92,7 +86,13 @@ export async function openStores(
   ]);
   const revokedMirror = await mirrorKv(revokedKv);
   return {
-    directory: createDirectoryReader({ bus, bucket: names.agentsBucket, logger, heartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT * 1000, now }),
+    directory: createDirectoryReader({
+      bus,
+      bucket: names.agentsBucket,
+      logger,
+      heartbeatTimeoutMs: config.AGENT_HEARTBEAT_TIMEOUT * 1000,
+      now,
+    }),
     writer: createDirectoryWriter(agentsKv),
     agentsKv,
     keys: new KeyBindings(registryKv),

@@ -46,7 +46,12 @@ export function createRegistryEvents(bus: Bus, names: Subjects, logger: Logger, 
     // Plain heartbeats are announced too, for bus subscribers that count them, but without the
     // agent document: they only move last_seen, and they are the most frequent event.
     heartbeat(agentId, agentType) {
-      send(names.directoryChanged, DirectoryEventSchema, { kind: 'heartbeat', agent_id: agentId, agent_type: agentType ?? '', at: isoUtc(now()) });
+      send(names.directoryChanged, DirectoryEventSchema, {
+        kind: 'heartbeat',
+        agent_id: agentId,
+        agent_type: agentType ?? '',
+        at: isoUtc(now()),
+      });
     },
     log(level, source, message, extra = {}) {
       send(names.logEvents, LogEntrySchema, { ...extra, timestamp: isoUtc(now()), level, message, source });

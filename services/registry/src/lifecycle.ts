@@ -32,7 +32,11 @@ async function withRetry<T>(key: string, attempt: () => Promise<T | null>): Prom
  * Applies `change` to an agent's liveness (a heartbeat rewrites this small record only).
  * Resolves null when the agent has no liveness record (it is not registered).
  */
-export function mutateLiveness(stores: Stores, agentId: string, change: (current: StoredLiveness) => StoredLiveness): Promise<Change<StoredLiveness> | null> {
+export function mutateLiveness(
+  stores: Stores,
+  agentId: string,
+  change: (current: StoredLiveness) => StoredLiveness,
+): Promise<Change<StoredLiveness> | null> {
   return withRetry(agentId, async () => {
     const current = await stores.writer.readLiveness(agentId);
     if (current === null) return null;
@@ -43,7 +47,11 @@ export function mutateLiveness(stores: Stores, agentId: string, change: (current
 }
 
 /** Applies `change` to a registered agent's metrics; null when the agent is not registered. */
-export function mutateMetrics(stores: Stores, agentId: string, change: (current: AgentMetrics) => AgentMetrics): Promise<Change<VersionedAgent> | null> {
+export function mutateMetrics(
+  stores: Stores,
+  agentId: string,
+  change: (current: AgentMetrics) => AgentMetrics,
+): Promise<Change<VersionedAgent> | null> {
   return withRetry(agentId, async () => {
     const current = await stores.writer.read(agentId);
     if (current === null) return null;

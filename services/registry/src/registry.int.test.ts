@@ -94,7 +94,11 @@ describe('registry while NATS is down', () => {
 
       for (const [method, path, body] of [
         ['POST', '/auth/login', { username: 'admin', password: 'x' }],
-        ['POST', '/auth/agent/request_temp_token', { agent_id: 'offline-2', agent_type: 'testing', agent_key: 'test-registration-key-123' }],
+        [
+          'POST',
+          '/auth/agent/request_temp_token',
+          { agent_id: 'offline-2', agent_type: 'testing', agent_key: 'test-registration-key-123' },
+        ],
         ['POST', '/agents/offline-1/heartbeat', undefined],
         ['DELETE', '/agents/offline-1', undefined],
       ] as const) {

@@ -59,7 +59,8 @@ describe('configuration reference', () => {
 
   it('marks the secrets', () => {
     const doc = read('docs/configuration.md');
-    for (const name of ['JWT_SECRET', 'ADMIN_PASSWORD', 'AGENT_KEYS']) expect(doc).toMatch(new RegExp(`^\\| \`${name}\` \\|.*\\| yes \\|$`, 'm'));
+    for (const name of ['JWT_SECRET', 'ADMIN_PASSWORD', 'AGENT_KEYS'])
+      expect(doc).toMatch(new RegExp(`^\\| \`${name}\` \\|.*\\| yes \\|$`, 'm'));
     expect(doc).toMatch(/^\| `ARCP_PORT` \| integer \| `8001` \| from 0 to 65535 \| standalone \| {2}\|$/m);
   });
 });

@@ -27,11 +27,16 @@ const logLines: Array<Record<string, unknown>> = [];
 function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { ...(payload ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const headers: Record<string, string> = {
+      ...(payload ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
     const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }),
+      );
     });
     req.on('error', reject);
     req.end(payload);
@@ -47,7 +52,8 @@ async function post(path: string, body: unknown, token?: string): Promise<Record
 beforeAll(async () => {
   const sink = new Writable({
     write(chunk: Buffer, _e, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -77,7 +83,9 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${product.port}`;
   adminToken = (await post('/auth/login', { username: 'ARCP', password: ADMIN_PASSWORD }))['access_token'] as string;
-  const temp = (await post('/auth/agent/request_temp_token', { agent_id: 'fuzz-agent', agent_type: 'testing', agent_key: AGENT_KEY }))['temp_token'] as string;
+  const temp = (await post('/auth/agent/request_temp_token', { agent_id: 'fuzz-agent', agent_type: 'testing', agent_key: AGENT_KEY }))[
+    'temp_token'
+  ] as string;
   const registered = await post(
     '/agents/register',
     {
@@ -125,16 +133,30 @@ const clientTypes = [...new Set(WS_API.flatMap((c) => c.fromClient.map((m) => m.
 
 /** A frame as a client might send it: the catalog's types with arbitrary members, any JSON, any text, binary. */
 const frameArb: fc.Arbitrary<string | Uint8Array> = fc.oneof(
-  fc.record(
-    {
-      type: fc.oneof(fc.constantFrom(...clientTypes), fc.string(), fc.integer(), fc.constant(null)),
-      data: fc.oneof(fc.jsonValue(), fc.record({ page: fc.integer(), page_size: fc.integer(), message: fc.string(), level: fc.string(), alerts: fc.array(fc.jsonValue(), { maxLength: 3 }) }, { requiredKeys: [] })),
-      token: fc.oneof(fc.string(), fc.constant('x.y.z'), fc.integer()),
-      page: fc.oneof(fc.integer(), fc.string(), fc.double()),
-      page_size: fc.oneof(fc.integer(), fc.string()),
-    },
-    { requiredKeys: [] },
-  ).map((o) => JSON.stringify(o)),
+  fc
+    .record(
+      {
+        type: fc.oneof(fc.constantFrom(...clientTypes), fc.string(), fc.integer(), fc.constant(null)),
+        data: fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            {
+              page: fc.integer(),
+              page_size: fc.integer(),
+              message: fc.string(),
+              level: fc.string(),
+              alerts: fc.array(fc.jsonValue(), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        token: fc.oneof(fc.string(), fc.constant('x.y.z'), fc.integer()),
+        page: fc.oneof(fc.integer(), fc.string(), fc.double()),
+        page_size: fc.oneof(fc.integer(), fc.string()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o)),
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.constantFrom('ping', ' PING ', 'pong', '{"type":"ping"}', '{"type":"pong"}', '[]', 'null', '{}', '{"type":"get_discovery","page":-1}'),
@@ -157,7 +179,9 @@ function exchange(channel: ChannelName, auth: string | undefined, frames: Readon
     let barrierSent = false;
     const timer = setTimeout(() => {
       ws.terminate();
-      reject(new Error(`${channel}: no answer to the ping barrier and no close within 5 s; received ${JSON.stringify(out.received.slice(-5))}`));
+      reject(
+        new Error(`${channel}: no answer to the ping barrier and no close within 5 s; received ${JSON.stringify(out.received.slice(-5))}`),
+      );
     }, 5000);
     const finish = () => {
       clearTimeout(timer);
@@ -179,7 +203,13 @@ function exchange(channel: ChannelName, auth: string | undefined, frames: Readon
       if (isBinary) out.binary += 1;
       const text = data.toString();
       out.received.push(text);
-      if (!authed && (text.includes('"auth_success"') || text.includes('"type":"agents"') || text.includes('"type":"monitoring"') || text.includes('"type":"alert"'))) {
+      if (
+        !authed &&
+        (text.includes('"auth_success"') ||
+          text.includes('"type":"agents"') ||
+          text.includes('"type":"monitoring"') ||
+          text.includes('"type":"alert"'))
+      ) {
         authed = true;
         sendAll();
       }
@@ -213,7 +243,8 @@ describe.each(['public', 'agents', 'dashboard'] as const)('fuzzed frames on %s',
       fc.asyncProperty(fc.boolean(), fc.array(frameArb, { minLength: 1, maxLength: 8 }), async (authenticate, frames) => {
         const out = await exchange(channel, authenticate ? authFrame[channel]!() : undefined, frames);
         expect(out.binary).toBe(0);
-        for (const text of out.received) expect({ frame: text.slice(0, 300), valid: valid(text) }).toEqual({ frame: text.slice(0, 300), valid: true });
+        for (const text of out.received)
+          expect({ frame: text.slice(0, 300), valid: valid(text) }).toEqual({ frame: text.slice(0, 300), valid: true });
         expect(out.answeredBarrier || (out.close !== undefined && DOCUMENTED_CLOSES.has(out.close.code))).toBe(true);
         if (out.close && !out.answeredBarrier) expect(DOCUMENTED_CLOSES.has(out.close.code)).toBe(true);
       }),
@@ -223,11 +254,11 @@ describe.each(['public', 'agents', 'dashboard'] as const)('fuzzed frames on %s',
 });
 
 describe('after the fuzzing', () => {
-it('is still serving and logged no unhandled error', async () => {
-  expect((await call('GET', '/health')).status).toBe(200);
-  const out = await exchange('public', undefined, ['{"type":"get_discovery","page":1}']);
-  expect(out.answeredBarrier).toBe(true);
-  expect(JSON.parse(out.received[0]!)).toMatchObject({ type: 'welcome' });
-  expect(logLines.filter((l) => (l['level'] as number) >= 50)).toEqual([]);
-});
+  it('is still serving and logged no unhandled error', async () => {
+    expect((await call('GET', '/health')).status).toBe(200);
+    const out = await exchange('public', undefined, ['{"type":"get_discovery","page":1}']);
+    expect(out.answeredBarrier).toBe(true);
+    expect(JSON.parse(out.received[0]!)).toMatchObject({ type: 'welcome' });
+    expect(logLines.filter((l) => (l['level'] as number) >= 50)).toEqual([]);
+  });
 });

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message, EXIT_CONFIG);
     throw err;
   }
-  const logger = createLogger({ service: 'arcp', level: loaded.config.LOG_LEVEL, format: loaded.config.LOG_FORMAT, base: { version: ARCP_VERSION } });
+  const logger = createLogger({
+    service: 'arcp',
+    level: loaded.config.LOG_LEVEL,
+    format: loaded.config.LOG_FORMAT,
+    base: { version: ARCP_VERSION },
+  });
   let product;
   try {
     product = await startStandalone({ loaded, logger });

@@ -22,12 +22,21 @@ beforeAll(async () => {
   const sink = new Writable({
     write(chunk: Buffer, _e, cb) {
       text += chunk.toString('utf8');
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
   product = await startStandalone({
-    env: { ARCP_HOST: '127.0.0.1', ARCP_PORT: '0', OPS_HOST: '127.0.0.1', OPS_PORT: '0', ADMIN_PASSWORD, JWT_SECRET, AGENT_KEYS: AGENT_KEY },
+    env: {
+      ARCP_HOST: '127.0.0.1',
+      ARCP_PORT: '0',
+      OPS_HOST: '127.0.0.1',
+      OPS_PORT: '0',
+      ADMIN_PASSWORD,
+      JWT_SECRET,
+      AGENT_KEYS: AGENT_KEY,
+    },
     logger: createLogger({ service: 'arcp', level: 'debug', destination: sink }),
   });
   base = `http://127.0.0.1:${product.port}`;
@@ -40,7 +49,12 @@ afterAll(async () => {
 async function post(path: string, body: unknown, token?: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { connection: 'close', 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      connection: 'close',
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
 }
@@ -79,7 +93,9 @@ describe('operator logs of the whole product', () => {
   const tokens: string[] = [];
 
   it('log the agent flow, a login, sockets and refusals with client addresses and request ids, never a secret', async () => {
-    const temp = (await (await post('/auth/agent/request_temp_token', { agent_id: 'log-agent', agent_type: 'testing', agent_key: AGENT_KEY })).json()) as { temp_token: string };
+    const temp = (await (
+      await post('/auth/agent/request_temp_token', { agent_id: 'log-agent', agent_type: 'testing', agent_key: AGENT_KEY })
+    ).json()) as { temp_token: string };
     tokens.push(temp.temp_token);
     const registration = {
       agent_id: 'log-agent',
@@ -99,7 +115,8 @@ describe('operator logs of the whole product', () => {
     expect(registered.headers.get('x-request-id')).toBe('reg-1');
     const access = ((await registered.json()) as { access_token: string }).access_token;
     tokens.push(access);
-    const admin = ((await (await post('/auth/login', { username: 'ARCP', password: ADMIN_PASSWORD })).json()) as { access_token: string }).access_token;
+    const admin = ((await (await post('/auth/login', { username: 'ARCP', password: ADMIN_PASSWORD })).json()) as { access_token: string })
+      .access_token;
     tokens.push(admin);
 
     // Sockets: an agent and a dashboard authenticate, then close.
@@ -109,10 +126,14 @@ describe('operator logs of the whole product', () => {
     await closed(dashboard.ws);
 
     // Refusals: a wrong password and a forged token, each with its request id in the audit line.
-    const refused = await post('/auth/login', { username: 'ARCP', password: 'not-the-password' }, undefined, { 'x-request-id': 'login-bad' });
+    const refused = await post('/auth/login', { username: 'ARCP', password: 'not-the-password' }, undefined, {
+      'x-request-id': 'login-bad',
+    });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { request_id: string }).request_id).toBe('login-bad');
-    const forged = await fetch(`${base}/agents`, { headers: { connection: 'close', authorization: `Bearer ${access}x`, 'x-request-id': 'forged-1' } });
+    const forged = await fetch(`${base}/agents`, {
+      headers: { connection: 'close', authorization: `Bearer ${access}x`, 'x-request-id': 'forged-1' },
+    });
     expect(forged.status).toBe(401);
 
     // A known path with the wrong method is 405 with Allow.
@@ -120,7 +141,10 @@ describe('operator logs of the whole product', () => {
     expect([wrong.status, wrong.headers.get('allow'), wrong.headers.get('x-request-id')]).toEqual([405, 'POST', 'put-1']);
     expect(await wrong.json()).toMatchObject({ status: 405, request_id: 'put-1', instance: '/auth/login' });
 
-    const gone = await fetch(`${base}/agents/log-agent`, { method: 'DELETE', headers: { connection: 'close', authorization: `Bearer ${access}` } });
+    const gone = await fetch(`${base}/agents/log-agent`, {
+      method: 'DELETE',
+      headers: { connection: 'close', authorization: `Bearer ${access}` },
+    });
     expect(gone.status).toBe(200);
 
     await waitForLine((l) => l.msg === 'socket closed' && l.channel === 'dashboard', 'dashboard socket closed');
@@ -134,12 +158,16 @@ describe('operator logs of the whole product', () => {
       info('socket opened', { channel });
       info('socket closed', { channel, authenticated: true });
     }
-    expect(lines).toContainEqual(expect.objectContaining({ audit: 'login_failed', reason: 'bad_password', client_ip: '127.0.0.1', request_id: 'login-bad' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ audit: 'login_failed', reason: 'bad_password', client_ip: '127.0.0.1', request_id: 'login-bad' }),
+    );
     expect(lines).toContainEqual(expect.objectContaining({ audit: 'token_rejected', client_ip: '127.0.0.1', request_id: 'forged-1' }));
     for (const msg of ['socket waiting for its auth message', 'auth message received, verifying', 'socket authenticated']) {
       expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg, channel: 'agents', client_ip: '127.0.0.1' }));
     }
-    expect(lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'HTTP request', route: 'unmatched', status: 405, request_id: 'put-1' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 20, msg: 'HTTP request', route: 'unmatched', status: 405, request_id: 'put-1' }),
+    );
 
     // Never a secret or a token, in any form the product handled.
     expect(tokens).toHaveLength(3);

@@ -23,7 +23,11 @@ export function fillSecrets(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; g
     generated.push({ name, value, use });
   };
   fill('JWT_SECRET', randomBytes(32).toString('base64url'), 'signs every token; tokens do not survive a restart unless you set it');
-  fill('ADMIN_PASSWORD', randomBytes(12).toString('base64url'), `admin login (POST /auth/login) as ${out.ADMIN_USERNAME?.trim() || 'ARCP'}`);
+  fill(
+    'ADMIN_PASSWORD',
+    randomBytes(12).toString('base64url'),
+    `admin login (POST /auth/login) as ${out.ADMIN_USERNAME?.trim() || 'ARCP'}`,
+  );
   fill('AGENT_KEYS', `agent-key-${randomBytes(12).toString('hex')}`, 'agent registration key (POST /auth/agent/request_temp_token)');
   return { env: out, generated };
 }

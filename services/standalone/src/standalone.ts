@@ -52,7 +52,8 @@ export interface Standalone {
 
 export async function startStandalone(opts: StandaloneOptions = {}): Promise<Standalone> {
   const { config, generated } = opts.loaded ?? loadStandaloneConfig(opts.env ?? process.env);
-  const logger = opts.logger ?? createLogger({ service: 'arcp', level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { version: ARCP_VERSION } });
+  const logger =
+    opts.logger ?? createLogger({ service: 'arcp', level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { version: ARCP_VERSION } });
   const metrics = createMetricsRegistry({ service: 'standalone', version: ARCP_VERSION });
   const registry = metrics.registry;
   const bus = createMemoryBus({ logger });

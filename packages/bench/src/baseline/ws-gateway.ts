@@ -45,7 +45,12 @@ const num = (name: string, dflt: number) => Number(env[name] ?? dflt);
 const timeoutMs = num('AGENT_HEARTBEAT_TIMEOUT', 60) * 1000;
 const backpressure = num(`${P}_WS_MAX_BACKPRESSURE_BYTES`, 1024 * 1024);
 const quiet = () => {};
-const logger: LoggerLike = { debug: quiet, info: quiet, warn: (o, m) => console.error('warn', m, o), error: (o, m) => console.error('error', m, o) };
+const logger: LoggerLike = {
+  debug: quiet,
+  info: quiet,
+  warn: (o, m) => console.error('warn', m, o),
+  error: (o, m) => console.error('error', m, o),
+};
 
 const counters = new Map<string, number>();
 const inc = (key: string, by = 1) => counters.set(key, (counters.get(key) ?? 0) + by);
@@ -78,7 +83,15 @@ async function main(): Promise<void> {
     onError: (err) => logger.error({ err }, 'broadcast failed'),
   });
   directory.onChange(() => updates.signal());
-  const gate = channel === 'agents' ? await createCredentialGate({ bus, prefix, tokens: verifyingTokenService({ JWT_SECRET: env.JWT_SECRET ?? '', JWT_ALGORITHM: 'HS256' }), logger }) : undefined;
+  const gate =
+    channel === 'agents'
+      ? await createCredentialGate({
+          bus,
+          prefix,
+          tokens: verifyingTokenService({ JWT_SECRET: env.JWT_SECRET ?? '', JWT_ALGORITHM: 'HS256' }),
+          logger,
+        })
+      : undefined;
   await directory.start();
   // The fanout benchmark's engine-forward feed: ready-made frames from a bus subject, as the
   // product's `EndpointHandle.forward` takes them.

@@ -97,17 +97,26 @@ export async function churnCase(ctx: RunContext, rate: number, seconds: number):
     };
     const achieved = written.window_sent / Math.max(written.secs, 1e-9);
     for (const [channel, v] of Object.entries(verdicts)) {
-      ctx.log(`  churn ${channel}: ${v.frames} frames (≤ ${v.allowed} allowed), min gap ${fmt.ms(v.min_gap_ms * 1000)} ms, last shows final: ${v.last_shows_final}`);
+      ctx.log(
+        `  churn ${channel}: ${v.frames} frames (≤ ${v.allowed} allowed), min gap ${fmt.ms(v.min_gap_ms * 1000)} ms, last shows final: ${v.last_shows_final}`,
+      );
     }
     const misses = Object.entries(verdicts)
       .filter(([, v]) => !v.ok)
-      .map(([channel, v]) => `${channel}: ${v.frames} frames for ${v.allowed} windows, last frame ${v.last_shows_final ? 'final' : 'not final'}`);
+      .map(
+        ([channel, v]) =>
+          `${channel}: ${v.frames} frames for ${v.allowed} windows, last frame ${v.last_shows_final ? 'final' : 'not final'}`,
+      );
     return {
       case: `churn ${rate}/s`,
       params: { rate, seconds, public_coalesce_ms: publicWindow, agents_coalesce_ms: agentsWindow, configuration: 'shipped defaults' },
       arcp: { changes_written: report.sent, changes_per_s: achieved, ...verdicts },
       generator_bound: false,
-      target: { goal: '≤ 1 frame per window per channel, last frame final', met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
+      target: {
+        goal: '≤ 1 frame per window per channel, last frame final',
+        met: misses.length === 0,
+        ...(misses.length ? { reason: misses.join('; ') } : {}),
+      },
     };
   } finally {
     await feeder.quit();

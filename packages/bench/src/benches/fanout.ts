@@ -48,7 +48,9 @@ const GOALS: Record<number, { rate: number; p99Ms?: number; ratio?: number }> = 
 
 /** A note when other processes on the box took CPU in some measurement windows. */
 export function contentionNotes(contended: number, windows: number): string[] {
-  return contended ? [`${contended} of ${windows} ladder steps stayed contended by other processes after 2 tries (figures understate)`] : [];
+  return contended
+    ? [`${contended} of ${windows} ladder steps stayed contended by other processes after 2 tries (figures understate)`]
+    : [];
 }
 
 /** /readyz and /metrics must answer within this while the gateway is saturated. */
@@ -60,7 +62,10 @@ export const fanout: Bench = {
   budgetS: 280,
   ratioLabel: 'arcp/ws deliveries/s',
   columns: [
-    { title: 'arcp deliveries/s (peak)', get: (c) => `${fmt.n(pick(c.arcp, 'max_sustained_per_s'))} (${fmt.n(pick(c.arcp, 'peak_per_s'))})` },
+    {
+      title: 'arcp deliveries/s (peak)',
+      get: (c) => `${fmt.n(pick(c.arcp, 'max_sustained_per_s'))} (${fmt.n(pick(c.arcp, 'peak_per_s'))})`,
+    },
     { title: 'arcp e2e p50/p99 ms', get: (c) => `${fmt.ms(pick(c.arcp, 'e2e_p50_us'))} / ${fmt.ms(pick(c.arcp, 'e2e_p99_us'))}` },
     { title: 'arcp frames/s', get: (c) => fmt.n(pick(c.arcp, 'frames_per_s'), 0) },
     { title: 'arcp CPU srv/gen', get: (c) => `${fmt.n(pick(c.arcp, 'server_cpu'), 2)} / ${fmt.n(pick(c.arcp, 'gen_cpu'), 2)}` },
@@ -81,7 +86,14 @@ export const fanout: Bench = {
       // Each of the remaining ladders gets an equal share of the time left, so none is starved.
       const share = (left: number): RunContext => ({ ...ctx, deadline: Date.now() + Math.max(0, ctx.deadline - Date.now()) / left });
       const left = 2 * (cases.length - out.length);
-      const arcp = await runLadder(share(left), { impl: 'arcp', subs, rates: rates('arcp'), windowS, feed, ...(prof ? { profilePath: prof } : {}) });
+      const arcp = await runLadder(share(left), {
+        impl: 'arcp',
+        subs,
+        rates: rates('arcp'),
+        windowS,
+        feed,
+        ...(prof ? { profilePath: prof } : {}),
+      });
       const ws = await runLadder(share(left - 1), { impl: 'ws', subs, rates: rates('ws'), windowS, feed });
       const a = arcp.best?.delivered_per_s ?? 0;
       const w = ws.best?.delivered_per_s ?? 0;
@@ -92,15 +104,24 @@ export const fanout: Bench = {
       if (goal) {
         goalText = `≥ ${fmt.n(goal.rate)}/s${goal.p99Ms ? `, p99 ≤ ${goal.p99Ms} ms` : ''}${goal.ratio ? `, ≥ ${goal.ratio}× ws` : ''}`;
         if (a < goal.rate) misses.push(`${fmt.n(a)}/s < ${fmt.n(goal.rate)}/s`);
-        if (goal.p99Ms && (arcp.best?.e2e_p99_us ?? Infinity) > goal.p99Ms * 1000) misses.push(`e2e p99 ${fmt.ms(arcp.best?.e2e_p99_us)} ms > ${goal.p99Ms} ms`);
+        if (goal.p99Ms && (arcp.best?.e2e_p99_us ?? Infinity) > goal.p99Ms * 1000)
+          misses.push(`e2e p99 ${fmt.ms(arcp.best?.e2e_p99_us)} ms > ${goal.p99Ms} ms`);
         if (goal.ratio && (ratio ?? 0) < goal.ratio) misses.push(`ratio ${fmt.x(ratio)} < ${goal.ratio}×`);
         goalText += `, ops ≤ ${OPS_GOAL_MS} ms under every step`;
         const opsWorst = Number(ladderSummary(arcp).ops_worst_ms);
-        if (!(opsWorst >= 0 && opsWorst <= OPS_GOAL_MS)) misses.push(`ops endpoint answered in ${fmt.n(opsWorst, 0)} ms > ${OPS_GOAL_MS} ms`);
+        if (!(opsWorst >= 0 && opsWorst <= OPS_GOAL_MS))
+          misses.push(`ops endpoint answered in ${fmt.n(opsWorst, 0)} ms > ${OPS_GOAL_MS} ms`);
       }
       out.push({
         case: name,
-        params: { feed, subs, rates: { arcp: rates('arcp'), ws: rates('ws') }, window_s: windowS, frame: 'agents_update with one agent', configuration: LADDER_CONFIGURATION },
+        params: {
+          feed,
+          subs,
+          rates: { arcp: rates('arcp'), ws: rates('ws') },
+          window_s: windowS,
+          frame: 'agents_update with one agent',
+          configuration: LADDER_CONFIGURATION,
+        },
         arcp: ladderSummary(arcp),
         ws: ladderSummary(ws),
         ratio,

@@ -40,7 +40,9 @@ async function measure(ctx: RunContext, impl: Impl, conns: number): Promise<MemR
       const loaded = await gw.probe();
       const slab1 = slabBytes();
       const n = Math.max(1, ready.open);
-      ctx.log(`  ${impl} ${ready.open} idle conns: RSS ${fmt.b(base.rss)} → ${fmt.b(loaded.rss)} (${fmt.b((loaded.rss - base.rss) / n)}/conn), heap ${fmt.b((loaded.heapUsed - base.heapUsed) / n)}/conn, ramp ${fmt.n(ready.rate)}/s`);
+      ctx.log(
+        `  ${impl} ${ready.open} idle conns: RSS ${fmt.b(base.rss)} → ${fmt.b(loaded.rss)} (${fmt.b((loaded.rss - base.rss) / n)}/conn), heap ${fmt.b((loaded.heapUsed - base.heapUsed) / n)}/conn, ramp ${fmt.n(ready.rate)}/s`,
+      );
       return {
         conns: ready.open,
         errors: ready.errors,
@@ -94,7 +96,11 @@ export const idleMemory: Bench = {
         ratio: arcp.rss_per_conn > 0 ? ws.rss_per_conn / arcp.rss_per_conn : null,
         generator_bound: false,
         target: judged
-          ? { goal: '≤ 2.0 KB RSS and ≤ 300 B heap per conn at 19.9k', met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) }
+          ? {
+              goal: '≤ 2.0 KB RSS and ≤ 300 B heap per conn at 19.9k',
+              met: misses.length === 0,
+              ...(misses.length ? { reason: misses.join('; ') } : {}),
+            }
           : { goal: 'judged at 19.9k only', met: null },
         notes: arcp.errors || ws.errors ? [`connect errors: arcp ${arcp.errors}, ws ${ws.errors}`] : [],
       });

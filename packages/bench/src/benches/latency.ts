@@ -49,39 +49,59 @@ async function cycle(reg: Registry, i: number, gapMs: number): Promise<number> {
   return rtt;
 }
 
-async function measure(ctx: RunContext, impl: Impl, subs: number, count: number, gapMs: number, extraEnv: Record<string, string> = {}): Promise<Record<string, unknown>> {
+async function measure(
+  ctx: RunContext,
+  impl: Impl,
+  subs: number,
+  count: number,
+  gapMs: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const prefix = benchPrefix(`lat${impl}${subs}`);
   const secret = randomBytes(32).toString('hex');
   const reg = await startRegistry(ctx.natsUrl, prefix, secret);
   try {
-    return await withGateway({ impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret, ...extraEnv } }, async (gw) => {
-      const gen = startWsload({ port: gw.port, path: '/public/ws', conns: subs, cpu: CLIENT_CPU, waitFrames: 1, marker: E2E_MARKER, maxSeconds: 300 });
-      try {
-        await gen.ready(60_000);
-        await cycle(reg, 9999, gapMs); // warm-up: first registration compiles the registry's paths
-        const meter = new WindowMeter({ server: [gw.proc.pid], gen: [gen.proc.pid], aux: [reg.proc.pid, ctx.natsPid] });
-        await gen.mark();
-        meter.start();
-        const rtts: number[] = [];
-        for (let i = 0; i < count && Date.now() < ctx.deadline; i++) rtts.push(await cycle(reg, i, gapMs));
-        const rep = await gen.report();
-        const cpu = meter.end();
-        rtts.sort((a, b) => a - b);
-        const expected = rtts.length * subs;
-        ctx.log(`  ${impl} N=${subs}: ${rtts.length} registrations, e2e p50/p99/max ${fmt.ms(rep.e2e_us.p50)}/${fmt.ms(rep.e2e_us.p99)}/${fmt.ms(rep.e2e_us.max)} ms over ${rep.e2e_us.n} of ${expected} frames`);
-        return {
-          registrations: rtts.length,
-          frames: rep.e2e_us.n,
-          coverage: expected ? rep.e2e_us.n / expected : 0,
-          e2e_us: rep.e2e_us,
-          server_stamp_us: rep.lat_us,
-          http_register_p50_us: rtts[Math.floor(rtts.length / 2)] ?? -1,
-          cpu,
-        };
-      } finally {
-        await gen.quit();
-      }
-    });
+    return await withGateway(
+      { impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret, ...extraEnv } },
+      async (gw) => {
+        const gen = startWsload({
+          port: gw.port,
+          path: '/public/ws',
+          conns: subs,
+          cpu: CLIENT_CPU,
+          waitFrames: 1,
+          marker: E2E_MARKER,
+          maxSeconds: 300,
+        });
+        try {
+          await gen.ready(60_000);
+          await cycle(reg, 9999, gapMs); // warm-up: first registration compiles the registry's paths
+          const meter = new WindowMeter({ server: [gw.proc.pid], gen: [gen.proc.pid], aux: [reg.proc.pid, ctx.natsPid] });
+          await gen.mark();
+          meter.start();
+          const rtts: number[] = [];
+          for (let i = 0; i < count && Date.now() < ctx.deadline; i++) rtts.push(await cycle(reg, i, gapMs));
+          const rep = await gen.report();
+          const cpu = meter.end();
+          rtts.sort((a, b) => a - b);
+          const expected = rtts.length * subs;
+          ctx.log(
+            `  ${impl} N=${subs}: ${rtts.length} registrations, e2e p50/p99/max ${fmt.ms(rep.e2e_us.p50)}/${fmt.ms(rep.e2e_us.p99)}/${fmt.ms(rep.e2e_us.max)} ms over ${rep.e2e_us.n} of ${expected} frames`,
+          );
+          return {
+            registrations: rtts.length,
+            frames: rep.e2e_us.n,
+            coverage: expected ? rep.e2e_us.n / expected : 0,
+            e2e_us: rep.e2e_us,
+            server_stamp_us: rep.lat_us,
+            http_register_p50_us: rtts[Math.floor(rtts.length / 2)] ?? -1,
+            cpu,
+          };
+        } finally {
+          await gen.quit();
+        }
+      },
+    );
   } finally {
     await reg.stop();
   }
@@ -102,7 +122,13 @@ export const latency: Bench = {
   budgetS: 180,
   ratioLabel: 'ws/arcp p99',
   columns: [
-    { title: 'arcp p50/p99/max ms', get: (c) => (c.case.startsWith('churn') ? '—' : `${fmt.ms(pick(c.arcp, 'e2e_us.p50'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.p99'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.max'))}`) },
+    {
+      title: 'arcp p50/p99/max ms',
+      get: (c) =>
+        c.case.startsWith('churn')
+          ? '—'
+          : `${fmt.ms(pick(c.arcp, 'e2e_us.p50'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.p99'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.max'))}`,
+    },
     {
       title: 'arcp frames seen',
       get: (c) =>
@@ -110,7 +136,11 @@ export const latency: Bench = {
           ? `public ${fmt.n(pick(c.arcp, 'public.frames'))} (≤ ${fmt.n(pick(c.arcp, 'public.allowed'))}), agents ${fmt.n(pick(c.arcp, 'agents.frames'))} (≤ ${fmt.n(pick(c.arcp, 'agents.allowed'))})`
           : `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)`,
     },
-    { title: 'ws p50/p99/max ms', get: (c) => (c.ws ? `${fmt.ms(pick(c.ws, 'e2e_us.p50'))} / ${fmt.ms(pick(c.ws, 'e2e_us.p99'))} / ${fmt.ms(pick(c.ws, 'e2e_us.max'))}` : '—') },
+    {
+      title: 'ws p50/p99/max ms',
+      get: (c) =>
+        c.ws ? `${fmt.ms(pick(c.ws, 'e2e_us.p50'))} / ${fmt.ms(pick(c.ws, 'e2e_us.p99'))} / ${fmt.ms(pick(c.ws, 'e2e_us.max'))}` : '—',
+    },
     { title: 'HTTP register p50 ms', get: (c) => (c.case.startsWith('churn') ? '—' : fmt.ms(pick(c.arcp, 'http_register_p50_us'))) },
   ],
   async run(ctx) {
@@ -141,7 +171,11 @@ export const latency: Bench = {
           ratio: p99 > 0 && wsP99 > 0 ? wsP99 / p99 : null,
           generator_bound: false,
           target: goal
-            ? { goal: `p50 ≤ ${goal.p50} ms, p99 ≤ ${goal.p99} ms`, met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) }
+            ? {
+                goal: `p50 ≤ ${goal.p50} ms, p99 ≤ ${goal.p99} ms`,
+                met: misses.length === 0,
+                ...(misses.length ? { reason: misses.join('; ') } : {}),
+              }
             : { goal: ctx.quick ? 'none (smoke run)' : 'none (comparison line)', met: null },
           notes: contended ? ['other processes took CPU during the window (contended)'] : [],
         });

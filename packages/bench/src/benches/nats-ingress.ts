@@ -29,7 +29,13 @@ interface IngressStep {
   sustained: boolean;
 }
 
-async function ladder(ctx: RunContext, impl: Impl, rates: number[], windowS: number, profilePath?: string): Promise<Record<string, unknown>> {
+async function ladder(
+  ctx: RunContext,
+  impl: Impl,
+  rates: number[],
+  windowS: number,
+  profilePath?: string,
+): Promise<Record<string, unknown>> {
   const prefix = benchPrefix(`ing${impl}`);
   const bucket = `${prefix}_agents`;
   const js = await openJsInfo(ctx.natsUrl);
@@ -88,7 +94,8 @@ async function ladder(ctx: RunContext, impl: Impl, rates: number[], windowS: num
         const best = steps.filter((s) => s.sustained).sort((a, b) => b.absorbed_per_s - a.absorbed_per_s)[0];
         // The feeder + nats-server share the client core: when they could not store what was offered, they were the limit.
         const last = steps[steps.length - 1];
-        const clientBound = last !== undefined && (last.stored_per_s < 0.9 * last.offered_per_s || last.cpu.gen_cpu + last.cpu.aux_cpu >= 0.9);
+        const clientBound =
+          last !== undefined && (last.stored_per_s < 0.9 * last.offered_per_s || last.cpu.gen_cpu + last.cpu.aux_cpu >= 0.9);
         let profile: ProfileSummary | undefined;
         if (profilePath && best) {
           // Profile at the best sustained rate: where the gateway's CPU per event is what it will be in production.
@@ -98,7 +105,12 @@ async function ladder(ctx: RunContext, impl: Impl, rates: number[], windowS: num
         }
         feeder.setRate(0);
         return {
-          ...(profile ? { profile } : {}), ...(best ?? {}), max_absorbed_per_s: best?.absorbed_per_s ?? 0, client_bound: clientBound, steps };
+          ...(profile ? { profile } : {}),
+          ...(best ?? {}),
+          max_absorbed_per_s: best?.absorbed_per_s ?? 0,
+          client_bound: clientBound,
+          steps,
+        };
       } finally {
         await feeder.quit();
       }
@@ -124,12 +136,21 @@ export const natsIngress: Bench = {
   async run(ctx) {
     const rates = ctx.quick ? [200, 500] : [20_000, 40_000, 70_000, 100_000, 200_000];
     const windowS = ctx.quick ? 0.7 : 3;
-    const arcp = await ladder(ctx, 'arcp', rates, windowS, ctx.quick ? undefined : profileFile(ctx.resultsDir, 'nats-ingress', 'heartbeats'));
+    const arcp = await ladder(
+      ctx,
+      'arcp',
+      rates,
+      windowS,
+      ctx.quick ? undefined : profileFile(ctx.resultsDir, 'nats-ingress', 'heartbeats'),
+    );
     const ws = await ladder(ctx, 'ws', rates, windowS);
     const rate = Number(arcp.max_absorbed_per_s);
     const cpu = Number(arcp.server_cpu);
     const misses: string[] = [];
-    if (rate < 200_000) misses.push(`${fmt.n(rate)} events/s sustained < 200k${arcp.client_bound ? ' (feeder + nats-server on the client core were the limit)' : ''}`);
+    if (rate < 200_000)
+      misses.push(
+        `${fmt.n(rate)} events/s sustained < 200k${arcp.client_bound ? ' (feeder + nats-server on the client core were the limit)' : ''}`,
+      );
     if (!(cpu <= 0.3)) misses.push(`CPU ${fmt.n(cpu, 2)} core > 0.3 at ${fmt.n(rate)}/s`);
     const result: CaseResult = {
       case: 'heartbeats, 1,000 agents',
@@ -138,7 +159,9 @@ export const natsIngress: Bench = {
       ws,
       ratio: Number(ws.max_absorbed_per_s) > 0 ? rate / Number(ws.max_absorbed_per_s) : null,
       generator_bound: Boolean(arcp.client_bound),
-      target: ctx.quick ? { goal: 'none (smoke run)', met: null } : { goal: '≥ 200k events/s at ≤ 0.3 core', met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
+      target: ctx.quick
+        ? { goal: 'none (smoke run)', met: null }
+        : { goal: '≥ 200k events/s at ≤ 0.3 core', met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
     };
     return [result];
   },

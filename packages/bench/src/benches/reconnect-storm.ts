@@ -30,19 +30,37 @@ async function mintTokens(secret: string, n: number, file: string): Promise<void
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-async function storms(ctx: RunContext, impl: Impl, channel: ChannelKind, conns: number, reps: number, profilePath?: string): Promise<Record<string, unknown>> {
+async function storms(
+  ctx: RunContext,
+  impl: Impl,
+  channel: ChannelKind,
+  conns: number,
+  reps: number,
+  profilePath?: string,
+): Promise<Record<string, unknown>> {
   const secret = randomBytes(32).toString('hex');
   const tokenFile = join(tmpdir(), `arcp-bench-tokens-${process.pid}-${impl}.txt`);
   if (channel === 'agents') await mintTokens(secret, conns, tokenFile);
   const prefix = benchPrefix(`storm${impl}${channel}`);
   try {
-    return await withGateway({ impl, channel, natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret } }, (gw) => stormsOn(ctx, gw, impl, channel, conns, reps, tokenFile, profilePath));
+    return await withGateway({ impl, channel, natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret } }, (gw) =>
+      stormsOn(ctx, gw, impl, channel, conns, reps, tokenFile, profilePath),
+    );
   } finally {
     rmSync(tokenFile, { force: true });
   }
 }
 
-async function stormsOn(ctx: RunContext, gw: Gateway, impl: Impl, channel: ChannelKind, conns: number, reps: number, tokenFile: string, profilePath?: string): Promise<Record<string, unknown>> {
+async function stormsOn(
+  ctx: RunContext,
+  gw: Gateway,
+  impl: Impl,
+  channel: ChannelKind,
+  conns: number,
+  reps: number,
+  tokenFile: string,
+  profilePath?: string,
+): Promise<Record<string, unknown>> {
   {
     const runs: Storm[] = [];
     for (let r = 0; r < reps && Date.now() < ctx.deadline; r++) {
@@ -61,7 +79,9 @@ async function stormsOn(ctx: RunContext, gw: Gateway, impl: Impl, channel: Chann
       try {
         const ready = await gen.ready(90_000);
         runs.push({ ...ready, cpu: meter.end() });
-        ctx.log(`  ${impl} ${channel} storm ${r + 1}: ${ready.open} open, ${ready.errors} errors, ${fmt.n(ready.rate)} conn/s, ttff p50/p99 ${fmt.ms(ready.ttff_p50_us)}/${fmt.ms(ready.ttff_p99_us)} ms`);
+        ctx.log(
+          `  ${impl} ${channel} storm ${r + 1}: ${ready.open} open, ${ready.errors} errors, ${fmt.n(ready.rate)} conn/s, ttff p50/p99 ${fmt.ms(ready.ttff_p50_us)}/${fmt.ms(ready.ttff_p99_us)} ms`,
+        );
       } finally {
         await gen.reset();
       }
@@ -75,9 +95,24 @@ async function stormsOn(ctx: RunContext, gw: Gateway, impl: Impl, channel: Chann
 }
 
 /** One more storm (not counted) with the server's CPU profiler on. */
-async function profileStorm(gw: Gateway, channel: ChannelKind, conns: number, tokenFile: string, path: string): Promise<ProfileSummary | undefined> {
+async function profileStorm(
+  gw: Gateway,
+  channel: ChannelKind,
+  conns: number,
+  tokenFile: string,
+  path: string,
+): Promise<ProfileSummary | undefined> {
   const extra = channel === 'agents' ? { firstMessagesFile: tokenFile } : {};
-  const gen = startWsload({ port: gw.port, path: `/${channel}/ws`, conns, cpu: CLIENT_CPU, inflight: 256, waitFrames: channel === 'agents' ? 2 : 1, maxSeconds: 120, ...extra });
+  const gen = startWsload({
+    port: gw.port,
+    path: `/${channel}/ws`,
+    conns,
+    cpu: CLIENT_CPU,
+    inflight: 256,
+    waitFrames: channel === 'agents' ? 2 : 1,
+    maxSeconds: 120,
+    ...extra,
+  });
   let profile: ProfileSummary | undefined;
   try {
     // The storm lasts a few seconds: profile across it.
@@ -128,7 +163,13 @@ export const reconnectStorm: Bench = {
         ws,
         ratio: Number(ws.conn_per_s) > 0 ? rate / Number(ws.conn_per_s) : null,
         generator_bound: genCpu >= 0.9,
-        target: ctx.quick ? { goal: 'none (smoke run)', met: null } : { goal: `≥ ${fmt.n(goal)} conn/s, 0 errors`, met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
+        target: ctx.quick
+          ? { goal: 'none (smoke run)', met: null }
+          : {
+              goal: `≥ ${fmt.n(goal)} conn/s, 0 errors`,
+              met: misses.length === 0,
+              ...(misses.length ? { reason: misses.join('; ') } : {}),
+            },
       });
     }
     return out;

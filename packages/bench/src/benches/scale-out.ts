@@ -21,7 +21,13 @@ const cpuEach = (cpu: unknown) => {
   return each?.length ? each.map((c) => c.toFixed(2)).join(' + ') : '–';
 };
 
-async function pair(ctx: RunContext, impl: 'arcp' | 'ws', subs: number, rates: number[], windowS: number): Promise<{ one: LadderResult; two: LadderResult }> {
+async function pair(
+  ctx: RunContext,
+  impl: 'arcp' | 'ws',
+  subs: number,
+  rates: number[],
+  windowS: number,
+): Promise<{ one: LadderResult; two: LadderResult }> {
   const one = await runLadder(ctx, { impl, subs, rates, windowS, instances: 1, maxP99Ms: 1000 });
   const two = await runLadder(ctx, { impl, subs, rates, windowS, instances: 2, maxP99Ms: 1000 });
   return { one, two };
@@ -59,13 +65,27 @@ export const scaleOut: Bench = {
   ratioLabel: 'arcp/ws 2-process deliveries/s',
   columns: [
     { title: 'arcp conns held (2 procs)', get: (c) => fmt.n(pick(c.arcp, 'two.connections')) },
-    { title: 'arcp deliveries/s 1 → 2 procs (peak)', get: (c) => `${fmt.n(pick(c.arcp, 'one.max_sustained_per_s'))} → ${fmt.n(pick(c.arcp, 'two.max_sustained_per_s'))} (${fmt.n(pick(c.arcp, 'one.peak_per_s'))} → ${fmt.n(pick(c.arcp, 'two.peak_per_s'))})` },
+    {
+      title: 'arcp deliveries/s 1 → 2 procs (peak)',
+      get: (c) =>
+        `${fmt.n(pick(c.arcp, 'one.max_sustained_per_s'))} → ${fmt.n(pick(c.arcp, 'two.max_sustained_per_s'))} (${fmt.n(pick(c.arcp, 'one.peak_per_s'))} → ${fmt.n(pick(c.arcp, 'two.peak_per_s'))})`,
+    },
     { title: 'arcp 2/1', get: (c) => fmt.x(pick(c.arcp, 'scale')) },
     { title: 'arcp e2e p99 ms (2 procs)', get: (c) => fmt.ms(pick(c.arcp, 'two.e2e_p99_us')) },
-    { title: 'arcp server CPU per process 1 → 2 procs (cores)', get: (c) => `${cpuEach(pick(c.arcp, 'one.cpu'))} → ${cpuEach(pick(c.arcp, 'two.cpu'))}` },
-    { title: 'arcp deliveries/s per server core 1 → 2 procs', get: (c) => `${fmt.n(pick(c.arcp, 'per_core_one'))} → ${fmt.n(pick(c.arcp, 'per_core_two'))} (${fmt.x(pick(c.arcp, 'per_core_ratio'))})` },
+    {
+      title: 'arcp server CPU per process 1 → 2 procs (cores)',
+      get: (c) => `${cpuEach(pick(c.arcp, 'one.cpu'))} → ${cpuEach(pick(c.arcp, 'two.cpu'))}`,
+    },
+    {
+      title: 'arcp deliveries/s per server core 1 → 2 procs',
+      get: (c) =>
+        `${fmt.n(pick(c.arcp, 'per_core_one'))} → ${fmt.n(pick(c.arcp, 'per_core_two'))} (${fmt.x(pick(c.arcp, 'per_core_ratio'))})`,
+    },
     { title: 'ws conns held (2 procs)', get: (c) => fmt.n(pick(c.ws, 'two.connections')) },
-    { title: 'ws deliveries/s 1 → 2 procs', get: (c) => `${fmt.n(pick(c.ws, 'one.max_sustained_per_s'))} → ${fmt.n(pick(c.ws, 'two.max_sustained_per_s'))}` },
+    {
+      title: 'ws deliveries/s 1 → 2 procs',
+      get: (c) => `${fmt.n(pick(c.ws, 'one.max_sustained_per_s'))} → ${fmt.n(pick(c.ws, 'two.max_sustained_per_s'))}`,
+    },
     { title: 'ws 2/1', get: (c) => fmt.x(pick(c.ws, 'scale')) },
   ],
   async run(ctx) {
@@ -91,11 +111,20 @@ export const scaleOut: Bench = {
     const result: CaseResult = {
       case: `2 × ${subs}`,
       params: { subs_per_process: subs, rates, window_s: windowS, ports: 'one per process', configuration: LADDER_CONFIGURATION },
-      arcp: { one: ladderSummary(arcp.one), two: ladderSummary(arcp.two), scale, per_core_one: perCore(arcp.one), per_core_two: perCore(arcp.two), per_core_ratio: coreRatio },
+      arcp: {
+        one: ladderSummary(arcp.one),
+        two: ladderSummary(arcp.two),
+        scale,
+        per_core_one: perCore(arcp.one),
+        per_core_two: perCore(arcp.two),
+        per_core_ratio: coreRatio,
+      },
       ws: { one: ladderSummary(ws.one), two: ladderSummary(ws.two), scale: ratioOf(ws) },
       ratio: wsTwo > 0 ? (arcp.two.best?.delivered_per_s ?? 0) / wsTwo : null,
       generator_bound: arcp.two.generator_bound || arcp.one.generator_bound,
-      target: ctx.quick ? { goal: 'none (smoke run)', met: null } : { goal, met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
+      target: ctx.quick
+        ? { goal: 'none (smoke run)', met: null }
+        : { goal, met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
       notes: contentionNotes(arcp.one.contended_windows + arcp.two.contended_windows, arcp.one.steps.length + arcp.two.steps.length),
     };
     return [result];

@@ -30,7 +30,17 @@ async function measure(ctx: RunContext, impl: Impl, subs: number, fraction: numb
   const env = { PUBLIC_WS_MAX_BACKPRESSURE_BYTES: String(LIMIT) };
   return withGateway({ impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env }, async (gw) => {
     const feeder = await startFeeder({ natsUrl: ctx.natsUrl, bucket: `${prefix}_agents`, mode: 'change' });
-    const gen = startWsload({ port: gw.port, path: '/public/ws', conns: subs, cpu: CLIENT_CPU, waitFrames: 1, marker: E2E_MARKER, stallFraction: fraction, stallRcvbuf: 4096, maxSeconds: 300 });
+    const gen = startWsload({
+      port: gw.port,
+      path: '/public/ws',
+      conns: subs,
+      cpu: CLIENT_CPU,
+      waitFrames: 1,
+      marker: E2E_MARKER,
+      stallFraction: fraction,
+      stallRcvbuf: 4096,
+      maxSeconds: 300,
+    });
     try {
       await gen.ready(60_000);
       await sleep(ctx.quick ? 200 : 1000);
@@ -90,8 +100,14 @@ export const slowConsumer: Bench = {
   ratioLabel: 'ws/arcp RSS growth',
   columns: [
     { title: 'arcp RSS growth (bound)', get: (c) => `${fmt.b(pick(c.arcp, 'rss_growth'))} (${fmt.b(pick(c.arcp, 'bound'))})` },
-    { title: 'arcp drops / closed / slow', get: (c) => `${fmt.n(pick(c.arcp, 'drops'))} / ${fmt.n(pick(c.arcp, 'closed_by_server'))} / ${fmt.n(pick(c.arcp, 'slow'))}` },
-    { title: 'arcp healthy p99 ms (vs 0%)', get: (c) => `${fmt.ms(pick(c.arcp, 'healthy_e2e_us.p99'))} (${fmt.x(pick(c.arcp, 'p99_vs_0'))})` },
+    {
+      title: 'arcp drops / closed / slow',
+      get: (c) => `${fmt.n(pick(c.arcp, 'drops'))} / ${fmt.n(pick(c.arcp, 'closed_by_server'))} / ${fmt.n(pick(c.arcp, 'slow'))}`,
+    },
+    {
+      title: 'arcp healthy p99 ms (vs 0%)',
+      get: (c) => `${fmt.ms(pick(c.arcp, 'healthy_e2e_us.p99'))} (${fmt.x(pick(c.arcp, 'p99_vs_0'))})`,
+    },
     { title: 'ws RSS growth', get: (c) => fmt.b(pick(c.ws, 'rss_growth')) },
     { title: 'ws drops / closed', get: (c) => `${fmt.n(pick(c.ws, 'drops'))} / ${fmt.n(pick(c.ws, 'closed_by_server'))}` },
     { title: 'ws healthy p99 ms (vs 0%)', get: (c) => `${fmt.ms(pick(c.ws, 'healthy_e2e_us.p99'))} (${fmt.x(pick(c.ws, 'p99_vs_0'))})` },
@@ -113,7 +129,8 @@ export const slowConsumer: Bench = {
       const a = res.arcp!;
       const growth0 = Math.max(0, Number(zero.arcp!.rss_growth));
       const misses: string[] = [];
-      if (Number(a.rss_growth) > Number(a.bound) + growth0 + SLACK) misses.push(`RSS grew ${fmt.b(a.rss_growth)} > bound ${fmt.b(Number(a.bound) + growth0 + SLACK)}`);
+      if (Number(a.rss_growth) > Number(a.bound) + growth0 + SLACK)
+        misses.push(`RSS grew ${fmt.b(a.rss_growth)} > bound ${fmt.b(Number(a.bound) + growth0 + SLACK)}`);
       if (fraction > 0 && Number(a.drops) === 0) misses.push('no drops counted');
       if (fraction > 0 && Number(a.p99_vs_0) > 1.2) misses.push(`healthy p99 ${fmt.x(a.p99_vs_0)} of the 0% run`);
       out.push({
@@ -126,7 +143,11 @@ export const slowConsumer: Bench = {
         target:
           fraction === 0 || ctx.quick
             ? { goal: 'reference run (healthy p99 and RSS growth at 0%)', met: null }
-            : { goal: 'RSS ≤ bound, drops counted, healthy p99 ≤ +20%', met: misses.length === 0, ...(misses.length ? { reason: misses.join('; ') } : {}) },
+            : {
+                goal: 'RSS ≤ bound, drops counted, healthy p99 ≤ +20%',
+                met: misses.length === 0,
+                ...(misses.length ? { reason: misses.join('; ') } : {}),
+              },
         notes: a.cpu && (a.cpu as { contended: boolean }).contended ? ['other processes took CPU during the window (contended)'] : [],
       });
     }

@@ -29,9 +29,11 @@ function percentile(sorted: number[], p: number): number {
 /** Runs `fn` over `items` with `concurrency` workers. */
 async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function seed(kv: KvStore, count: number, tag: string): Promise<{ ids: string[]; ms: number }> {
@@ -48,16 +50,22 @@ async function heartbeats(kv: KvStore, ids: string[], concurrency: number): Prom
   for (const id of ids) revisions.set(id, (await writer.readLiveness(id))!.revision);
   const latencies: number[] = [];
   const deadline = performance.now() + WRITE_WINDOW_MS;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    for (let i = w; performance.now() < deadline; i = (i + concurrency) % ids.length) {
-      const id = ids[i]!;
-      const t = performance.now();
-      revisions.set(id, await writer.setLiveness(id, { status: 'alive', last_seen: isoUtc(Date.now()) }, revisions.get(id)!));
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = w; performance.now() < deadline; i = (i + concurrency) % ids.length) {
+        const id = ids[i]!;
+        const t = performance.now();
+        revisions.set(id, await writer.setLiveness(id, { status: 'alive', last_seen: isoUtc(Date.now()) }, revisions.get(id)!));
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   latencies.sort((a, b) => a - b);
-  return { writes_per_s: Math.round(latencies.length / (WRITE_WINDOW_MS / 1000)), p50_ms: +percentile(latencies, 50).toFixed(2), p99_ms: +percentile(latencies, 99).toFixed(2) };
+  return {
+    writes_per_s: Math.round(latencies.length / (WRITE_WINDOW_MS / 1000)),
+    p50_ms: +percentile(latencies, 50).toFixed(2),
+    p99_ms: +percentile(latencies, 99).toFixed(2),
+  };
 }
 
 async function load(bus: Bus, bucket: string): Promise<Record<string, number>> {
@@ -82,14 +90,20 @@ async function topology(nodes: number, agents: number): Promise<void> {
     const kv = await bus.kv('capacity_hb');
     const { ids } = await seed(kv, 1000, 'hb');
     for (const concurrency of [1, 16, 64]) {
-      process.stdout.write(`${JSON.stringify({ case: 'heartbeat CAS writes', nats: label, agents: ids.length, concurrency, ...(await heartbeats(kv, ids, concurrency)) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ case: 'heartbeat CAS writes', nats: label, agents: ids.length, concurrency, ...(await heartbeats(kv, ids, concurrency)) })}\n`,
+      );
     }
     const dir = await bus.kv('capacity_dir');
     const seeded = await seed(dir, agents, 'dir');
-    const info = await fetch(`${nats.nodes[0]!.monitorUrl}/jsz?streams=true`).then((r) => r.json() as Promise<{ account_details?: Array<{ stream_detail?: Array<{ name: string; state: { bytes: number } }> }> }>);
+    const info = await fetch(`${nats.nodes[0]!.monitorUrl}/jsz?streams=true`).then(
+      (r) => r.json() as Promise<{ account_details?: Array<{ stream_detail?: Array<{ name: string; state: { bytes: number } }> }> }>,
+    );
     const bytes = info.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === 'KV_capacity_dir')?.state.bytes ?? 0;
     const registrations = Math.round(agents / (seeded.ms / 1000));
-    process.stdout.write(`${JSON.stringify({ case: 'directory', nats: label, registrations_per_s_64_parallel: registrations, stream_bytes_per_agent: Math.round(bytes / agents), ...(await load(bus, 'capacity_dir')) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ case: 'directory', nats: label, registrations_per_s_64_parallel: registrations, stream_bytes_per_agent: Math.round(bytes / agents), ...(await load(bus, 'capacity_dir')) })}\n`,
+    );
   } finally {
     await bus.close();
     await nats.stop();

@@ -113,7 +113,9 @@ async function main(): Promise<void> {
         windowSent = 0;
       } else if (cmd === 'REPORT') {
         const secs = (performance.now() - windowStart) / 1000;
-        process.stdout.write(`${JSON.stringify({ sent, window_sent: windowSent, secs, rate: secs > 0 ? windowSent / secs : 0, last_marker: lastMarker })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ sent, window_sent: windowSent, secs, rate: secs > 0 ? windowSent / secs : 0, last_marker: lastMarker })}\n`,
+        );
       } else if (cmd === 'QUIT') {
         void stopAll(0);
       }

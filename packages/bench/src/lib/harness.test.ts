@@ -54,7 +54,14 @@ describe('bench harness helpers', () => {
   });
 
   it('reads perf report lines', () => {
-    const text = ['# Total Lost Samples: 0', '# Samples: 1K of event', '#', '    69.03%  node             ', '     7.76%  [kernel.kallsyms]  [k] do_syscall_64', ''].join('\n');
+    const text = [
+      '# Total Lost Samples: 0',
+      '# Samples: 1K of event',
+      '#',
+      '    69.03%  node             ',
+      '     7.76%  [kernel.kallsyms]  [k] do_syscall_64',
+      '',
+    ].join('\n');
     expect(parsePerfReport(text, 5)).toEqual([
       { name: 'node', pct: 69.03 },
       { name: '[kernel.kallsyms] [k] do_syscall_64', pct: 7.76 },
@@ -66,7 +73,11 @@ describe('bench harness helpers', () => {
     try {
       const file = join(dir, 'p.cpuprofile');
       const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
-      const nodes = [frame(1, '(idle)', ''), frame(2, 'apply', 'file:///r/packages/ws-engine/src/engine.ts'), frame(3, 'parse', 'file:///r/node_modules/.pnpm/zod@4/node_modules/zod/x.cjs')];
+      const nodes = [
+        frame(1, '(idle)', ''),
+        frame(2, 'apply', 'file:///r/packages/ws-engine/src/engine.ts'),
+        frame(3, 'parse', 'file:///r/node_modules/.pnpm/zod@4/node_modules/zod/x.cjs'),
+      ];
       writeFileSync(file, JSON.stringify({ nodes, samples: [1, 2, 2, 2, 3] }));
       const s = summarize(file);
       expect(s.busy_samples).toBe(4);
@@ -85,7 +96,14 @@ describe('bench harness helpers', () => {
   it('renders the latest full run between the markers and keeps the rest of the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-bench-report-'));
     try {
-      const bench: Bench = { name: 'demo', title: 'Demo', budgetS: 1, ratioLabel: 'arcp/ws', columns: [{ title: 'rate', get: (c) => String(c.arcp.rate) }], run: async () => [] };
+      const bench: Bench = {
+        name: 'demo',
+        title: 'Demo',
+        budgetS: 1,
+        ratioLabel: 'arcp/ws',
+        columns: [{ title: 'rate', get: (c) => String(c.arcp.rate) }],
+        run: async () => [],
+      };
       const other: Bench = { ...bench, name: 'other', title: 'Other' };
       const line = (run: string, rate: number, quick = false): ResultLine => ({
         bench: 'demo',
@@ -117,7 +135,14 @@ describe('bench harness helpers', () => {
   });
 
   it('states the configuration of each line when any line names one', () => {
-    const bench: Bench = { name: 'lat', title: 'Latency', budgetS: 1, ratioLabel: 'ws/arcp', columns: [{ title: 'p99', get: (c) => String(c.arcp.p99) }], run: async () => [] };
+    const bench: Bench = {
+      name: 'lat',
+      title: 'Latency',
+      budgetS: 1,
+      ratioLabel: 'ws/arcp',
+      columns: [{ title: 'p99', get: (c) => String(c.arcp.p99) }],
+      run: async () => [],
+    };
     const base = {
       bench: 'lat',
       run_id: 'r1',
@@ -141,11 +166,12 @@ describe('bench harness helpers', () => {
   });
 });
 
-test('gateways under benchmark admit the generators\' sockets: every channel\'s budgets are lifted', () => {
+test("gateways under benchmark admit the generators' sockets: every channel's budgets are lifted", () => {
   // wsload opens up to 19,900 sockets from one loopback address; a budget left at its default
   // (20 per address on /public/ws) would silently measure 20 sockets.
   for (const spec of Object.values(GATEWAY_CHANNELS)) {
     const parsed = channelEnv(spec).parse({ ...gatewayEnv(), JWT_SECRET: 'x'.repeat(32) }) as Record<string, number>;
-    for (const k of ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS']) expect(parsed[`${spec.envPrefix}_WS_${k}`]).toBeGreaterThanOrEqual(40_000);
+    for (const k of ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS'])
+      expect(parsed[`${spec.envPrefix}_WS_${k}`]).toBeGreaterThanOrEqual(40_000);
   }
 });

@@ -84,28 +84,61 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
   const maxP99Us = (o.maxP99Ms ?? 250) * 1000;
   const gws: Gateway[] = [];
   const gens: Wsload[] = [];
-  const feeder = await startFeeder({ natsUrl: ctx.natsUrl, bucket: `${prefix}_agents`, mode: forwardSubject ? 'frames' : 'change', ...(forwardSubject ? { subject: forwardSubject } : {}) });
+  const feeder = await startFeeder({
+    natsUrl: ctx.natsUrl,
+    bucket: `${prefix}_agents`,
+    mode: forwardSubject ? 'frames' : 'change',
+    ...(forwardSubject ? { subject: forwardSubject } : {}),
+  });
   // NaN when a server does not answer its /metrics in time (overloaded): the step is then not sustained.
   const sentOf = async () => {
     try {
-      return (await Promise.all(gws.map(async (g) => promSum(await g.metrics(), 'arcp_gateway_messages_sent_total', { type: 'agents_update' })))).reduce((a, b) => a + b, 0);
+      return (
+        await Promise.all(gws.map(async (g) => promSum(await g.metrics(), 'arcp_gateway_messages_sent_total', { type: 'agents_update' })))
+      ).reduce((a, b) => a + b, 0);
     } catch {
       return NaN;
     }
   };
   try {
     for (let i = 0; i < n; i++) {
-      gws.push(await startGateway({ impl: o.impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, cpu: String(i % 2), env: { ...LADDER_ENV }, ...(forwardSubject ? { forwardSubject } : {}) }));
+      gws.push(
+        await startGateway({
+          impl: o.impl,
+          channel: 'public',
+          natsUrl: ctx.natsUrl,
+          prefix,
+          cpu: String(i % 2),
+          env: { ...LADDER_ENV },
+          ...(forwardSubject ? { forwardSubject } : {}),
+        }),
+      );
     }
     for (let i = 0; i < n; i++) {
-      gens.push(startWsload({ port: gws[i]!.port, path: '/public/ws', conns: o.subs, cpu: String((i + 1) % 2), srcFirst: 1 + 2 * i, waitFrames: 1, marker: E2E_MARKER, maxSeconds: 900 }));
+      gens.push(
+        startWsload({
+          port: gws[i]!.port,
+          path: '/public/ws',
+          conns: o.subs,
+          cpu: String((i + 1) % 2),
+          srcFirst: 1 + 2 * i,
+          waitFrames: 1,
+          marker: E2E_MARKER,
+          maxSeconds: 900,
+        }),
+      );
     }
     const readies = await Promise.all(gens.map((g) => g.ready(120_000)));
     const connections = readies.reduce((a, r) => a + r.open, 0);
     const errors = readies.reduce((a, r) => a + r.errors, 0);
     const rampRate = Math.min(...readies.map((r) => r.rate)) * n;
     ctx.log(`  ${o.impl} ${n}×N=${o.subs}: ${connections} open (${errors} errors)`);
-    const meter = new WindowMeter({ server: gws.map((g) => g.proc.pid), gen: gens.map((g) => g.proc.pid), aux: [feeder.proc.pid, ctx.natsPid], mixed: n > 1 });
+    const meter = new WindowMeter({
+      server: gws.map((g) => g.proc.pid),
+      gen: gens.map((g) => g.proc.pid),
+      aux: [feeder.proc.pid, ctx.natsPid],
+      mixed: n > 1,
+    });
     const total = o.subs * n;
     const measure = async (): Promise<Step> => {
       const sent0 = await sentOf();
@@ -138,7 +171,11 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
         aux_cpu: cpu.aux_cpu,
         cpu,
         ops: opsLatency,
-        sustained: Number.isFinite(sent) && msgs > 0 && msgs >= 0.97 * sent - 2 * total && reps.every((r) => r.e2e_us.p99 >= 0 && r.e2e_us.p99 <= maxP99Us),
+        sustained:
+          Number.isFinite(sent) &&
+          msgs > 0 &&
+          msgs >= 0.97 * sent - 2 * total &&
+          reps.every((r) => r.e2e_us.p99 >= 0 && r.e2e_us.p99 <= maxP99Us),
       };
     };
     const steps: Step[] = [];
@@ -209,7 +246,16 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
     // The generator limits the result when it was saturated at the best step or at the step that ended the ladder.
     const limiting = [best, steps[steps.length - 1]].filter((s): s is Step => s !== undefined);
     const generatorBound = limiting.some((s) => s.gen_cpu / n >= 0.9 || (n === 1 && s.gen_cpu + s.aux_cpu >= 0.95));
-    return { best, steps, generator_bound: generatorBound, contended_windows: steps.filter((s) => s.cpu.contended).length, connections, ramp_rate: rampRate, errors, ...(profile ? { profile } : {}) };
+    return {
+      best,
+      steps,
+      generator_bound: generatorBound,
+      contended_windows: steps.filter((s) => s.cpu.contended).length,
+      connections,
+      ramp_rate: rampRate,
+      errors,
+      ...(profile ? { profile } : {}),
+    };
   } finally {
     feeder.setRate(0);
     await Promise.all(gens.map((g) => g.quit()));
@@ -223,5 +269,17 @@ export function ladderSummary(r: LadderResult): Record<string, unknown> {
   const peak = Math.max(0, ...r.steps.map((s) => s.delivered_per_s));
   // The slowest ops answer in any step, the overloaded ones included.
   const opsWorst = Math.max(-1, ...r.steps.map((s) => Math.max(s.ops.readyz_max_ms, s.ops.metrics_max_ms)));
-  return { ...(r.best ?? {}), ops_worst_ms: opsWorst, ...(r.profile ? { profile: r.profile } : {}), max_sustained_per_s: r.best?.delivered_per_s ?? 0, peak_per_s: peak, connections: r.connections, contended_windows: r.contended_windows, generator_bound: r.generator_bound, ramp_rate: r.ramp_rate, errors: r.errors, steps: r.steps };
+  return {
+    ...(r.best ?? {}),
+    ops_worst_ms: opsWorst,
+    ...(r.profile ? { profile: r.profile } : {}),
+    max_sustained_per_s: r.best?.delivered_per_s ?? 0,
+    peak_per_s: peak,
+    connections: r.connections,
+    contended_windows: r.contended_windows,
+    generator_bound: r.generator_bound,
+    ramp_rate: r.ramp_rate,
+    errors: r.errors,
+    steps: r.steps,
+  };
 }

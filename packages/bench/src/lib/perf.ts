@@ -45,7 +45,11 @@ export async function perfRecord(pid: number, ms: number, textFile: string): Pro
   const data = `${textFile}.data`;
   try {
     const secs = (ms / 1000).toFixed(1);
-    const rec = await run('taskset', ['-c', CLIENT_CPU, 'perf', 'record', '-q', '-e', 'cpu-clock', '-F', '499', '-p', String(pid), '-o', data, '--', 'sleep', secs], ms + 20_000);
+    const rec = await run(
+      'taskset',
+      ['-c', CLIENT_CPU, 'perf', 'record', '-q', '-e', 'cpu-clock', '-F', '499', '-p', String(pid), '-o', data, '--', 'sleep', secs],
+      ms + 20_000,
+    );
     if (rec === undefined) return undefined;
     const common = ['report', '-i', data, '--stdio', '--percent-limit', '0.5'];
     const byDso = await run('perf', [...common, '--sort', 'dso'], 60_000);

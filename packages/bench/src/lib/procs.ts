@@ -84,7 +84,15 @@ export interface SpawnOptions {
 }
 
 export function spawnPinned(name: string, cmd: string, args: string[], opts: SpawnOptions = {}): Proc {
-  return track(spawnManaged(name, cmd, args, { cpu: opts.cpu, env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdin: opts.stdin, onLine: opts.onLine }));
+  return track(
+    spawnManaged(name, cmd, args, {
+      cpu: opts.cpu,
+      env: { ...process.env, ...opts.env },
+      cwd: opts.cwd,
+      stdin: opts.stdin,
+      onLine: opts.onLine,
+    }),
+  );
 }
 
 /** Registers a spawned process so it dies with the run, and gives it the benchmarks' interface. */
@@ -100,7 +108,12 @@ export function track(managed: ManagedProc): Proc {
     managed,
     output: () => managed.output(),
     exited: () => managed.isExited(),
-    waitExit: (timeoutMs) => withTimeout(managed.exited.then(() => true), timeoutMs, managed.name).catch(() => false),
+    waitExit: (timeoutMs) =>
+      withTimeout(
+        managed.exited.then(() => true),
+        timeoutMs,
+        managed.name,
+      ).catch(() => false),
     stop: async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) => void (await managed.stop(signal, graceMs)),
   };
 }

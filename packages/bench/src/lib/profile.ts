@@ -81,7 +81,13 @@ export function summarize(file: string, top = 12): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([name, c]) => ({ name, pct: busy ? (100 * c) / busy : 0 }));
-  return { file, busy_samples: busy, idle_pct: busy + idle ? (100 * idle) / (busy + idle) : 0, top_functions: rank(fns, top), by_module: rank(mods, 8) };
+  return {
+    file,
+    busy_samples: busy,
+    idle_pct: busy + idle ? (100 * idle) / (busy + idle) : 0,
+    top_functions: rank(fns, top),
+    by_module: rank(mods, 8),
+  };
 }
 
 /** Renames a profile over 1 MB to `*.large.cpuprofile` (gitignored); returns the final path. */
@@ -96,7 +102,10 @@ export function keepProfile(file: string): string {
 export function profileFile(resultsDir: string, bench: string, kase: string): string {
   const dir = join(resultsDir, 'profiles');
   mkdirSync(dir, { recursive: true });
-  const base = `${bench}-${kase.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}`;
+  const base = `${bench}-${kase
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()}`;
   rmSync(join(dir, `${base}.large.cpuprofile`), { force: true });
   return join(dir, `${base}.cpuprofile`);
 }
@@ -112,7 +121,10 @@ export function finishProfile(file: string): ProfileSummary | undefined {
 
 /** Profiles a running gateway for `ms` with both the V8 sampler and perf; undefined if neither worked. */
 export async function profileServer(gw: Gateway, ms: number, file: string): Promise<ProfileSummary | undefined> {
-  const [, native] = await Promise.all([gw.profile(ms, file).catch(() => undefined), perfRecord(gw.proc.pid, ms, file.replace(/\.cpuprofile$/, '.perf.txt'))]);
+  const [, native] = await Promise.all([
+    gw.profile(ms, file).catch(() => undefined),
+    perfRecord(gw.proc.pid, ms, file.replace(/\.cpuprofile$/, '.perf.txt')),
+  ]);
   const js = finishProfile(file);
   return js ? { ...js, ...(native ? { native } : {}) } : undefined;
 }

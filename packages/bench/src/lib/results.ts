@@ -55,13 +55,31 @@ export function renderBench(bench: Bench, lines: ResultLine[]): string[] {
   );
   // Which settings a line measured (e.g. the shipped coalescing window, or coalescing off).
   const configured = lines.some((l) => typeof l.params['configuration'] === 'string');
-  const cols = ['case', ...(configured ? ['configuration'] : []), ...bench.columns.map((c) => c.title), bench.ratioLabel, 'generator-bound', 'target', 'met'];
+  const cols = [
+    'case',
+    ...(configured ? ['configuration'] : []),
+    ...bench.columns.map((c) => c.title),
+    bench.ratioLabel,
+    'generator-bound',
+    'target',
+    'met',
+  ];
   out.push(`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`);
   for (const l of lines) {
     const met = l.target.met === null ? 'n/a' : l.target.met ? 'yes' : `**no**: ${l.target.reason ?? ''}`;
     const ratio = typeof l.ratio === 'number' ? `${l.ratio.toFixed(2)}×` : '–';
-    const configuration = configured ? [typeof l.params['configuration'] === 'string' ? (l.params['configuration'] as string) : 'shipped defaults'] : [];
-    const row = [l.case, ...configuration, ...bench.columns.map((c) => c.get(l)), ratio, l.generator_bound ? '**yes**' : 'no', l.target.goal, met];
+    const configuration = configured
+      ? [typeof l.params['configuration'] === 'string' ? (l.params['configuration'] as string) : 'shipped defaults']
+      : [];
+    const row = [
+      l.case,
+      ...configuration,
+      ...bench.columns.map((c) => c.get(l)),
+      ratio,
+      l.generator_bound ? '**yes**' : 'no',
+      l.target.goal,
+      met,
+    ];
     out.push(`| ${row.map(cell).join(' | ')} |`);
   }
   const notes = lines.flatMap((l) => (l.notes ?? []).map((n) => `- ${l.case}: ${n}`));
@@ -102,6 +120,9 @@ export function renderReport(file: string, resultsDir: string, benches: Bench[])
   const current = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
   const start = current.indexOf(BEGIN);
   const stop = current.indexOf(END);
-  const next = start >= 0 && stop > start ? current.slice(0, start) + body.join('\n') + current.slice(stop + END.length) : `${current.trimEnd()}\n\n${body.join('\n')}\n`;
+  const next =
+    start >= 0 && stop > start
+      ? current.slice(0, start) + body.join('\n') + current.slice(stop + END.length)
+      : `${current.trimEnd()}\n\n${body.join('\n')}\n`;
   writeFileSync(file, next);
 }

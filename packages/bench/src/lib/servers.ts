@@ -47,7 +47,9 @@ export function benchPrefix(tag: string): string {
  */
 export const LIFTED_BUDGETS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(
-    Object.values(GATEWAY_CHANNELS).flatMap((c) => ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS'].map((k) => [`${c.envPrefix}_WS_${k}`, '1000000'])),
+    Object.values(GATEWAY_CHANNELS).flatMap((c) =>
+      ['MAX_CONNECTIONS', 'MAX_PENDING', 'MAX_PER_ADDRESS'].map((k) => [`${c.envPrefix}_WS_${k}`, '1000000']),
+    ),
   ),
 );
 
@@ -118,7 +120,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     BASELINE_CHANNEL: opts.channel,
     ...(opts.forwardSubject ? { BENCH_FORWARD_SUBJECT: opts.forwardSubject } : {}),
   };
-  const entry = opts.forwardSubject && opts.impl === 'arcp' ? 'packages/bench/src/variants/public-forward.ts' : ENTRY[opts.impl][opts.channel];
+  const entry =
+    opts.forwardSubject && opts.impl === 'arcp' ? 'packages/bench/src/variants/public-forward.ts' : ENTRY[opts.impl][opts.channel];
   const proc = spawnNodeEntry(`${opts.impl}-${opts.channel}`, entry, {
     cpu: opts.cpu ?? SERVER_CPU,
     env,

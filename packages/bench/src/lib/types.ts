@@ -83,7 +83,11 @@ export const fmt = {
   },
   b(v: unknown): string {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
-    return Math.abs(v) >= 1e6 ? `${(v / 2 ** 20).toFixed(1)} MiB` : Math.abs(v) >= 1e4 ? `${(v / 1024).toFixed(1)} KiB` : `${Math.round(v)} B`;
+    return Math.abs(v) >= 1e6
+      ? `${(v / 2 ** 20).toFixed(1)} MiB`
+      : Math.abs(v) >= 1e4
+        ? `${(v / 1024).toFixed(1)} KiB`
+        : `${Math.round(v)} B`;
   },
 };
 

@@ -63,7 +63,11 @@ export class WindowMeter {
 }
 
 /** Runs `measure` up to `attempts` times while its window is contended; keeps the least contended. */
-export async function leastContended<T extends { cpu: WindowCpu }>(attempts: number, deadline: number, measure: () => Promise<T>): Promise<T> {
+export async function leastContended<T extends { cpu: WindowCpu }>(
+  attempts: number,
+  deadline: number,
+  measure: () => Promise<T>,
+): Promise<T> {
   let best: T | undefined;
   for (let i = 0; i < attempts; i++) {
     const r = await measure();

@@ -91,14 +91,38 @@ export interface Wsload {
 
 export function parseReady(line: string): ReadyLine | undefined {
   if (!line.startsWith('READY ')) return undefined;
-  const kv = Object.fromEntries(line.slice(6).split(' ').map((p) => p.split('=') as [string, string]));
+  const kv = Object.fromEntries(
+    line
+      .slice(6)
+      .split(' ')
+      .map((p) => p.split('=') as [string, string]),
+  );
   const num = (k: string) => Number(kv[k] ?? NaN);
-  return { open: num('open'), errors: num('errors'), ms: num('ms'), rate: num('rate'), ttff_p50_us: num('ttff_p50_us'), ttff_p99_us: num('ttff_p99_us'), ttff_max_us: num('ttff_max_us') };
+  return {
+    open: num('open'),
+    errors: num('errors'),
+    ms: num('ms'),
+    rate: num('rate'),
+    ttff_p50_us: num('ttff_p50_us'),
+    ttff_p99_us: num('ttff_p99_us'),
+    ttff_max_us: num('ttff_max_us'),
+  };
 }
 
 export function startWsload(opts: WsloadOptions): Wsload {
   const bin = ensureWsload();
-  const args = ['-p', String(opts.port), '-P', opts.path, '-c', String(opts.conns), '-k', String(opts.inflight ?? 256), '-t', String(opts.maxSeconds ?? 300)];
+  const args = [
+    '-p',
+    String(opts.port),
+    '-P',
+    opts.path,
+    '-c',
+    String(opts.conns),
+    '-k',
+    String(opts.inflight ?? 256),
+    '-t',
+    String(opts.maxSeconds ?? 300),
+  ];
   if (opts.srcFirst !== undefined) args.push('-s', String(opts.srcFirst));
   if (opts.perSrc !== undefined) args.push('-n', String(opts.perSrc));
   if (opts.rampOnly) args.push('-R');

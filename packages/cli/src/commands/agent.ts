@@ -47,7 +47,14 @@ function registrationBody(args: Parsed, cwd: string): Record<string, unknown> {
     agent_type: type,
     ...(str(args, 'name') ? { name: str(args, 'name') } : {}),
     ...(str(args, 'endpoint') ? { endpoint: str(args, 'endpoint') } : {}),
-    ...(caps ? { capabilities: caps.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    ...(caps
+      ? {
+          capabilities: caps
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }
 

@@ -3,7 +3,17 @@
  * close codes and re-authenticates on resume like any client. Frames go to stdout (pretty, or
  * one JSON document per line with --json); connection states go to stderr.
  */
-import { AgentsChannel, ArcpHttp, DashboardChannel, PublicChannel, type AgentsFrame, type ChannelClient, type DashboardFrame, type PublicFrame, type TokenSource } from '@arcp/client';
+import {
+  AgentsChannel,
+  ArcpHttp,
+  DashboardChannel,
+  PublicChannel,
+  type AgentsFrame,
+  type ChannelClient,
+  type DashboardFrame,
+  type PublicFrame,
+  type TokenSource,
+} from '@arcp/client';
 import WebSocket from 'ws';
 import { baseUrl, COMMON_HELP, str, URL_HELP, URL_OPTION, type Command, type Parsed } from '../args';
 import { formatFrame, formatState } from '../format';
@@ -62,7 +72,14 @@ Options:
       --no-reconnect  stop at the first close
 ${URL_HELP}
 ${COMMON_HELP}`,
-  options: { ...URL_OPTION, json: { type: 'boolean' }, count: { type: 'string' }, token: { type: 'string' }, user: { type: 'string' }, 'no-reconnect': { type: 'boolean' } },
+  options: {
+    ...URL_OPTION,
+    json: { type: 'boolean' },
+    count: { type: 'string' },
+    token: { type: 'string' },
+    user: { type: 'string' },
+    'no-reconnect': { type: 'boolean' },
+  },
   positionals: [1, 1],
   async run(args, io: CliIO, env) {
     const name = args.positionals[0] as ChannelName;

@@ -49,14 +49,25 @@ Options:
       --ttl SECONDS   lifetime (default JWT_EXPIRE_MINUTES for agents, SESSION_TIMEOUT for admins)
       --json          print {token, claims, expires_in} as JSON
 ${COMMON_HELP}`,
-  options: { agent: { type: 'string' }, admin: { type: 'boolean' }, user: { type: 'string' }, ttl: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    agent: { type: 'string' },
+    admin: { type: 'boolean' },
+    user: { type: 'string' },
+    ttl: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(args, io, env) {
     const agent = str(args, 'agent');
     if ((agent === undefined) === !args.values.admin) throw new UsageError('token mint: give exactly one of --agent ID or --admin');
     if (agent === '') throw new UsageError('token mint: --agent needs an agent id');
     const tokens = service(env, ttlOf(args));
-    const issued = agent !== undefined ? await tokens.issueAgent(agent) : await tokens.issueAdmin(str(args, 'user') || env.ADMIN_USERNAME || 'ARCP');
-    io.stdout.write(args.values.json ? `${JSON.stringify({ token: issued.token, claims: issued.claims, expires_in: issued.expiresIn })}\n` : `${issued.token}\n`);
+    const issued =
+      agent !== undefined ? await tokens.issueAgent(agent) : await tokens.issueAdmin(str(args, 'user') || env.ADMIN_USERNAME || 'ARCP');
+    io.stdout.write(
+      args.values.json
+        ? `${JSON.stringify({ token: issued.token, claims: issued.claims, expires_in: issued.expiresIn })}\n`
+        : `${issued.token}\n`,
+    );
     return 0;
   },
 };
@@ -65,7 +76,9 @@ function decode(token: string): { header: Record<string, unknown>; claims: Recor
   const parts = token.split('.');
   if (parts.length !== 3) throw new CliError('not a JWT (expected three dot-separated parts)');
   try {
-    const [header, claims] = parts.slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
+    const [header, claims] = parts
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
     return { header: header!, claims: claims! };
   } catch {
     throw new CliError('not a JWT (header or claims are not base64url JSON)');
@@ -88,7 +101,7 @@ async function verdict(token: string, env: Env): Promise<Verdict> {
 
 export const tokenCheck: Command = {
   name: 'token check',
-  summary: 'show a token\'s claims and expiry, and verify its signature with JWT_SECRET',
+  summary: "show a token's claims and expiry, and verify its signature with JWT_SECRET",
   help: `Usage: arcp token check JWT [--json]
 
 Prints the claims, when the token expires, and whether JWT_SECRET (environment or .env) verifies
@@ -108,16 +121,29 @@ ${COMMON_HELP}`,
     const v = await verdict(token, env);
     const ok = !expired && v.signature !== 'invalid' && (v.problem === undefined || v.problem === 'expired');
     if (args.values.json) {
-      io.stdout.write(`${JSON.stringify({ header, claims, expires_at: exp?.toISOString() ?? null, expired, signature: v.signature, kind: v.kind ?? null, problem: v.problem ?? null })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ header, claims, expires_at: exp?.toISOString() ?? null, expired, signature: v.signature, kind: v.kind ?? null, problem: v.problem ?? null })}\n`,
+      );
       return ok ? 0 : 1;
     }
     const p = painter(io.stdout, io.env);
     const lines = Object.entries(claims).map(([k, value]) => `  ${k.padEnd(16)} ${JSON.stringify(value)}`);
     const left = exp ? Math.round((exp.getTime() - Date.now()) / 1000) : undefined;
-    const expiry = exp === undefined ? p.yellow('no exp claim') : expired ? p.red(`expired ${exp.toISOString()}`) : p.green(`valid until ${exp.toISOString()} (${left} s left)`);
-    const sig = v.signature === 'valid' ? p.green('valid (JWT_SECRET)') : v.signature === 'invalid' ? p.red('INVALID for this JWT_SECRET') : p.yellow(`not checked${v.problem ? ` (${v.problem})` : ' (no JWT_SECRET)'}`);
-    io.stdout.write(`${p.bold('header')}  ${JSON.stringify(header)}\n${p.bold('claims')}\n${lines.join('\n')}\n${p.bold('expiry')}  ${expiry}\n${p.bold('signature')} ${sig}${v.kind ? ` — ${v.kind} token` : ''}\n`);
+    const expiry =
+      exp === undefined
+        ? p.yellow('no exp claim')
+        : expired
+          ? p.red(`expired ${exp.toISOString()}`)
+          : p.green(`valid until ${exp.toISOString()} (${left} s left)`);
+    const sig =
+      v.signature === 'valid'
+        ? p.green('valid (JWT_SECRET)')
+        : v.signature === 'invalid'
+          ? p.red('INVALID for this JWT_SECRET')
+          : p.yellow(`not checked${v.problem ? ` (${v.problem})` : ' (no JWT_SECRET)'}`);
+    io.stdout.write(
+      `${p.bold('header')}  ${JSON.stringify(header)}\n${p.bold('claims')}\n${lines.join('\n')}\n${p.bold('expiry')}  ${expiry}\n${p.bold('signature')} ${sig}${v.kind ? ` — ${v.kind} token` : ''}\n`,
+    );
     return ok ? 0 : 1;
   },
 };
-

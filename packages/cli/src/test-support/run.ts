@@ -8,7 +8,10 @@ export interface Ran {
   err: string;
 }
 
-export async function arcp(argv: string[], opts: { env?: Record<string, string>; cwd?: string; tty?: boolean; interrupted?: Promise<void> } = {}): Promise<Ran> {
+export async function arcp(
+  argv: string[],
+  opts: { env?: Record<string, string>; cwd?: string; tty?: boolean; interrupted?: Promise<void> } = {},
+): Promise<Ran> {
   let out = '';
   let err = '';
   const io: CliIO = {

@@ -32,7 +32,9 @@ async function seed(): Promise<void> {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < AGENTS; i = next++) {
-      await writer.register(storedAgent(`agent-${String(i).padStart(4, '0')}`, { agent_type: TYPES[i % TYPES.length]!, name: `Agent ${i}` }));
+      await writer.register(
+        storedAgent(`agent-${String(i).padStart(4, '0')}`, { agent_type: TYPES[i % TYPES.length]!, name: `Agent ${i}` }),
+      );
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
@@ -63,7 +65,11 @@ describeWithNats('dashboard page with 5,000 agents', () => {
         await signIn(page, topo.http, topo.env.ADMIN_USERNAME!, topo.env.ADMIN_PASSWORD!);
         await waitForConnection(page, 'live', 20_000);
         await page.getByRole('link', { name: 'Agents' }).click();
-        await page.waitForFunction((n) => document.querySelector('[data-testid="agents-count"]')?.textContent === `${n} of ${n} agents`, AGENTS.toLocaleString('en'), { timeout: 30_000 });
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid="agents-count"]')?.textContent === `${n} of ${n} agents`,
+          AGENTS.toLocaleString('en'),
+          { timeout: 30_000 },
+        );
         const rows = await page.locator('[data-agent-id]').count();
         expect(rows).toBeGreaterThan(10);
         expect(rows).toBeLessThanOrEqual(40);
@@ -80,7 +86,8 @@ describeWithNats('dashboard page with 5,000 agents', () => {
 
       it('narrows the list by search, type and status', async () => {
         const { page } = w;
-        const counted = (text: string) => page.waitForFunction((t) => document.querySelector('[data-testid="agents-count"]')?.textContent === t, text, { timeout: 10_000 });
+        const counted = (text: string) =>
+          page.waitForFunction((t) => document.querySelector('[data-testid="agents-count"]')?.textContent === t, text, { timeout: 10_000 });
         await page.getByLabel('Search agents').fill('agent-4321');
         await counted('1 of 5,000 agents');
         await page.getByLabel('Search agents').fill('');
@@ -98,7 +105,11 @@ describeWithNats('dashboard page with 5,000 agents', () => {
         // A change on the directory makes the gateway send the whole list again.
         const writer = createDirectoryWriter(await bus.kv(subjects(topo.env.ARCP_BUS_PREFIX!).agentsBucket));
         await writer.register(storedAgent('agent-5000', { agent_type: 'testing', name: 'Agent 5000' }));
-        await page.waitForFunction(() => document.querySelector('[data-testid="agents-count"]')?.textContent === '5,001 of 5,001 agents', undefined, { timeout: 20_000 });
+        await page.waitForFunction(
+          () => document.querySelector('[data-testid="agents-count"]')?.textContent === '5,001 of 5,001 agents',
+          undefined,
+          { timeout: 20_000 },
+        );
         // Long tasks are measured for the record; the structural checks above are the assertions.
         const longTasks = await page.evaluate(
           () =>

@@ -14,7 +14,16 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildDashboard } from '../build/bundle';
 import { CONTENT_SECURITY_POLICY } from '../server/routes';
-import { describeWithChromium, DOCS_IMG, launchChromium, openPage, signIn, storedToken, waitForConnection, type Watched } from './test-support/browser';
+import {
+  describeWithChromium,
+  DOCS_IMG,
+  launchChromium,
+  openPage,
+  signIn,
+  storedToken,
+  waitForConnection,
+  type Watched,
+} from './test-support/browser';
 
 let topo: Topology;
 let browser: Browser;
@@ -22,7 +31,8 @@ let w: Watched | undefined;
 const afterCleanup: Array<() => void> = [];
 
 const admin = () => ({ username: topo.env.ADMIN_USERNAME!, password: topo.env.ADMIN_PASSWORD! });
-const sameOrigin = (url: string) => url.startsWith(`${topo.http}/`) || url.startsWith(topo.http.replace(/^http/, 'ws') + '/') || url.startsWith('data:');
+const sameOrigin = (url: string) =>
+  url.startsWith(`${topo.http}/`) || url.startsWith(topo.http.replace(/^http/, 'ws') + '/') || url.startsWith('data:');
 
 async function signedIn(): Promise<Watched> {
   w = await openPage(browser);
@@ -35,7 +45,12 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
   beforeAll(async () => {
     // The page under test is the one the sources build now, not an older build.
     await buildDashboard();
-    topo = await startStandaloneProduct(() => ({ AGENT_HEARTBEAT_TIMEOUT: '2', DASHBOARD_WS_INTERVAL: '1', DASHBOARD_WS_MAX_CONNECTIONS: '5', DASHBOARD_WS_MAX_PER_ADDRESS: '8' }));
+    topo = await startStandaloneProduct(() => ({
+      AGENT_HEARTBEAT_TIMEOUT: '2',
+      DASHBOARD_WS_INTERVAL: '1',
+      DASHBOARD_WS_MAX_CONNECTIONS: '5',
+      DASHBOARD_WS_MAX_PER_ADDRESS: '8',
+    }));
     browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
@@ -75,7 +90,9 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
   it('signs in and goes live; every request stays on its origin and nothing breaks the policy', async () => {
     const { page, requests, errors, sockets } = await signedIn();
     expect(await page.getByTestId('stat-health').textContent()).toMatch(/Health(healthy|degraded)/);
-    await page.waitForFunction(() => /Monitoring updated/.test(document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Monitoring updated/.test(document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? ''),
+    );
     // Charts are drawn (uPlot canvases), the badge shows the age of the last frame.
     expect(await page.locator('[data-testid^="chart-"] canvas').count()).toBe(5);
     expect(await page.getByTestId('connection').textContent()).toMatch(/^Live · last frame \d+\.\d s ago$/);
@@ -97,7 +114,14 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     await row.waitFor({ timeout: 2000 });
     const shownAfterMs = Date.now() - registered;
     expect(shownAfterMs).toBeLessThanOrEqual(2000);
-    expect(await row.locator('[role="cell"]').allTextContents()).toEqual(['dash-agent-1', 'Agent dash-agent-1', 'monitoring', 'alive', expect.stringMatching(/^\d+ s ago$/), 'processing, analysis']);
+    expect(await row.locator('[role="cell"]').allTextContents()).toEqual([
+      'dash-agent-1',
+      'Agent dash-agent-1',
+      'monitoring',
+      'alive',
+      expect.stringMatching(/^\d+ s ago$/),
+      'processing, analysis',
+    ]);
     // Heartbeats keep it alive past the 2 s timeout...
     for (let i = 0; i < 6; i++) {
       expect((await call(topo.http, 'POST', `/agents/dash-agent-1/heartbeat`, { token: agent.accessToken })).status).toBe(200);
@@ -118,7 +142,9 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
   it('Pause stops the monitoring updates and Resume restarts them, showing the acknowledgements', async () => {
     const { page } = await signedIn();
     const updated = page.getByTestId('monitoring-updated');
-    await page.waitForFunction(() => /Monitoring updated/.test(document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Monitoring updated/.test(document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? ''),
+    );
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.waitForSelector('[data-testid="command-status"][data-command="pause"][data-status="ok"]');
     expect(await page.getByTestId('command-status').textContent()).toMatch(/^Paused: .*\(paused\)/);
@@ -130,10 +156,14 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('live');
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.waitForSelector('[data-testid="command-status"][data-command="resume"][data-status="ok"]');
-    await page.waitForFunction((before) => {
-      const text = document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? '';
-      return !text.startsWith('Paused') && text !== before;
-    }, frozen, { timeout: 3000 });
+    await page.waitForFunction(
+      (before) => {
+        const text = document.querySelector('[data-testid="monitoring-updated"]')?.textContent ?? '';
+        return !text.startsWith('Paused') && text !== before;
+      },
+      frozen,
+      { timeout: 3000 },
+    );
     // Refresh is acknowledged too.
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.waitForSelector('[data-testid="command-status"][data-command="refresh"][data-status="ok"]');
@@ -162,13 +192,21 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     const { page, sockets } = await signedIn();
     const states: string[] = [];
     const poll = setInterval(() => {
-      void page.getByTestId('connection').getAttribute('data-state').then((s) => s && states[states.length - 1] !== s && states.push(s), () => undefined);
+      void page
+        .getByTestId('connection')
+        .getAttribute('data-state')
+        .then(
+          (s) => s && states[states.length - 1] !== s && states.push(s),
+          () => undefined,
+        );
     }, 50);
     try {
       await topo.restartGateway('dashboard', 0);
       await waitForConnection(page, 'live', 20_000);
       const before = await page.getByTestId('monitoring-updated').textContent();
-      await page.waitForFunction((b) => document.querySelector('[data-testid="monitoring-updated"]')?.textContent !== b, before, { timeout: 5000 });
+      await page.waitForFunction((b) => document.querySelector('[data-testid="monitoring-updated"]')?.textContent !== b, before, {
+        timeout: 5000,
+      });
     } finally {
       clearInterval(poll);
     }
@@ -184,7 +222,9 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     const token = (await storedToken(page))!;
     expect((await call(topo.http, 'GET', '/tokens/validate', { token })).status).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page.getByTestId('login-notice').textContent({ timeout: 5000 })).resolves.toBe('Signed out. The session token is revoked.');
+    await expect(page.getByTestId('login-notice').textContent({ timeout: 5000 })).resolves.toBe(
+      'Signed out. The session token is revoked.',
+    );
     expect(await storedToken(page)).toBeNull();
     expect((await call(topo.http, 'GET', '/tokens/validate', { token })).status).toBe(401);
     // A reload stays signed out.
@@ -196,10 +236,14 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     // A session that lasts 3 s, issued with the product's own secret (as the registry would with a short SESSION_TIMEOUT).
     const tokens = createTokenService({ secret: topo.env.JWT_SECRET!, agentTtlS: 60, adminTtlS: 3, tempTtlS: 60 });
     const { token } = await tokens.issueAdmin(admin().username);
-    w = await openPage(browser, { script: `sessionStorage.setItem('arcp.dashboard.session', ${JSON.stringify(JSON.stringify({ token, username: admin().username }))})` });
+    w = await openPage(browser, {
+      script: `sessionStorage.setItem('arcp.dashboard.session', ${JSON.stringify(JSON.stringify({ token, username: admin().username }))})`,
+    });
     await w.page.goto(`${topo.http}/dashboard`);
     await waitForConnection(w.page, 'live');
-    await expect(w.page.getByTestId('login-notice').textContent({ timeout: 6000 })).resolves.toMatch(/^Your session expired at \d\d:\d\d:\d\d\. Sign in again\.$/);
+    await expect(w.page.getByTestId('login-notice').textContent({ timeout: 6000 })).resolves.toMatch(
+      /^Your session expired at \d\d:\d\d:\d\d\. Sign in again\.$/,
+    );
     expect(await w.page.getByLabel('Password').isVisible()).toBe(true);
     const opened = w.sockets.length;
     await new Promise((r) => setTimeout(r, 3000));
@@ -217,15 +261,24 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     const demo: Array<{ agentId: string; accessToken: string }> = [];
     for (const [i, type] of (['security', 'monitoring', 'automation', 'networking'] as const).entries()) {
       const a = await registerAgent(topo.http, `demo-${type}-${i + 1}`, topo.agentKeys[10 + i]!, type);
-      await call(topo.http, 'POST', `/agents/${a.agentId}/metrics`, { token: a.accessToken, body: { total_requests: 120 * (i + 1), avg_response_time: 0.08 + i * 0.05, error_rate: 0.02 * i, success_rate: 1 - 0.02 * i } });
+      await call(topo.http, 'POST', `/agents/${a.agentId}/metrics`, {
+        token: a.accessToken,
+        body: { total_requests: 120 * (i + 1), avg_response_time: 0.08 + i * 0.05, error_rate: 0.02 * i, success_rate: 1 - 0.02 * i },
+      });
       demo.push(a);
     }
     // Three of them keep beating, so the picture shows a live fleet with one agent gone quiet.
-    const beat = setInterval(() => demo.slice(0, 3).forEach((a) => void call(topo.http, 'POST', `/agents/${a.agentId}/heartbeat`, { token: a.accessToken })), 500);
+    const beat = setInterval(
+      () => demo.slice(0, 3).forEach((a) => void call(topo.http, 'POST', `/agents/${a.agentId}/heartbeat`, { token: a.accessToken })),
+      500,
+    );
     afterCleanup.push(() => clearInterval(beat));
     const { page } = await signedIn();
     // The demo agents are counted, and a few samples are drawn.
-    await waitFor(async () => Number(/\/ (\d+)/.exec((await page.getByTestId('stat-agents').textContent()) ?? '')?.[1] ?? 0) >= 4, { timeoutMs: 5000, what: 'the demo agents' });
+    await waitFor(async () => Number(/\/ (\d+)/.exec((await page.getByTestId('stat-agents').textContent()) ?? '')?.[1] ?? 0) >= 4, {
+      timeoutMs: 5000,
+      what: 'the demo agents',
+    });
     await new Promise((r) => setTimeout(r, 4000));
     mkdirSync(DOCS_IMG, { recursive: true });
     await page.screenshot({ path: join(DOCS_IMG, 'dashboard-overview.png'), fullPage: true });

@@ -71,7 +71,8 @@ export function loadDashboardPage(dir: string = WEB_DIR): DashboardPage {
   const index = pageFile(indexPath);
   // Every asset the page names must be there, or the browser would get a 404 after a 200.
   for (const m of index.body.toString('utf8').matchAll(/\/dashboard\/assets\/([^"'\s>]+)/g)) {
-    if (!assets.has(m[1]!)) throw new DashboardNotBuiltError(`the dashboard page names assets/${m[1]} but ${assetsDir} lacks it: run \`pnpm build:dashboard\``);
+    if (!assets.has(m[1]!))
+      throw new DashboardNotBuiltError(`the dashboard page names assets/${m[1]} but ${assetsDir} lacks it: run \`pnpm build:dashboard\``);
   }
   return { index, assets };
 }

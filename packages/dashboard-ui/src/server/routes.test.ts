@@ -13,7 +13,10 @@ import { acceptsGzip, ASSET_CACHE, CONTENT_SECURITY_POLICY, dashboardRoutes, HTM
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(4000))});`;
 let dir: string;
 
-function writeBuild(root: string, html = '<script type="module" src="/dashboard/assets/app-ABC.js"></script><link rel="stylesheet" href="/dashboard/assets/app-DEF.css">'): void {
+function writeBuild(
+  root: string,
+  html = '<script type="module" src="/dashboard/assets/app-ABC.js"></script><link rel="stylesheet" href="/dashboard/assets/app-DEF.css">',
+): void {
   mkdirSync(join(root, 'assets'), { recursive: true });
   writeFileSync(join(root, 'index.html'), html);
   writeFileSync(join(root, 'assets', 'app-ABC.js'), SCRIPT);
@@ -57,8 +60,16 @@ describe('dashboard routes', () => {
   });
 
   it('has a policy that allows only the page itself and its own origin', () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
-    expect(directives).toMatchObject({ 'default-src': "'none'", 'script-src': "'self'", 'style-src': "'self'", 'connect-src': "'self'", 'frame-ancestors': "'none'" });
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
+    expect(directives).toMatchObject({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'connect-src': "'self'",
+      'frame-ancestors': "'none'",
+    });
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
   });
 
@@ -67,10 +78,17 @@ describe('dashboard routes', () => {
     const asset = route(dashboardRoutes(loadDashboardPage(dir)), '/dashboard/assets/:file');
     const plain = await call(asset, req('/dashboard/assets/app-ABC.js', {}, { file: 'app-ABC.js' }));
     expect(plain.status).toBe(200);
-    expect(plain.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': ASSET_CACHE, vary: 'accept-encoding' });
+    expect(plain.headers).toMatchObject({
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': ASSET_CACHE,
+      vary: 'accept-encoding',
+    });
     expect(plain.headers?.['content-encoding']).toBeUndefined();
     expect(String(plain.body)).toBe(SCRIPT);
-    const zipped = await call(asset, req('/dashboard/assets/app-ABC.js', { 'accept-encoding': 'gzip, deflate, br' }, { file: 'app-ABC.js' }));
+    const zipped = await call(
+      asset,
+      req('/dashboard/assets/app-ABC.js', { 'accept-encoding': 'gzip, deflate, br' }, { file: 'app-ABC.js' }),
+    );
     expect(zipped.headers?.['content-encoding']).toBe('gzip');
     expect(gunzipSync(zipped.body as Buffer).toString()).toBe(SCRIPT);
     // A small file is not worth compressing.

@@ -77,7 +77,11 @@ function problem(slug: ProblemSlug, detail: string, path: string): HttpResponse 
 export function dashboardRoutes(page: DashboardPage | Error): RouteDef[] {
   const html = (req: HttpRequest): HttpResponse => {
     if (page instanceof Error) return problem('service-unavailable', page.message, req.path);
-    return serve(req, page.index, { 'cache-control': HTML_CACHE, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-frame-options': 'DENY' });
+    return serve(req, page.index, {
+      'cache-control': HTML_CACHE,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-frame-options': 'DENY',
+    });
   };
   const asset = (req: HttpRequest): HttpResponse => {
     if (page instanceof Error) return problem('service-unavailable', page.message, req.path);

@@ -196,7 +196,9 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     await writer.register(agent('ag-cas'));
     const live = await writer.readLiveness('ag-cas');
     await writer.setLiveness('ag-cas', { status: 'alive', last_seen: isoUtc(clock + 1) }, live!.revision);
-    await expect(writer.setLiveness('ag-cas', { status: 'dead', last_seen: isoUtc(clock + 2) }, live!.revision)).rejects.toBeInstanceOf(KvConflictError);
+    await expect(writer.setLiveness('ag-cas', { status: 'dead', last_seen: isoUtc(clock + 2) }, live!.revision)).rejects.toBeInstanceOf(
+      KvConflictError,
+    );
     await expect(writer.register(agent('ag-cas'))).rejects.toBeInstanceOf(KvConflictError);
     const read = await writer.read('ag-cas');
     await expect(writer.remove('ag-cas', read!.revisions.registration - 1)).rejects.toBeInstanceOf(KvConflictError);

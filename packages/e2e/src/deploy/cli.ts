@@ -79,13 +79,21 @@ async function upOnFreePorts(spec: StackSpec, dir: string, onStack: (s: ComposeS
 
 function runJest(stack: ComposeStack, report: string, measurements: string, onChild: (c: ChildProcess) => void): Promise<number | null> {
   const args = ['--selectProjects', 'deploy', '--runInBand', '--verbose', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
-  const child = spawn(join(ROOT, 'node_modules/.bin/jest'), args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...stack.toEnv(), [MEASURE_ENV]: measurements } });
+  const child = spawn(join(ROOT, 'node_modules/.bin/jest'), args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...stack.toEnv(), [MEASURE_ENV]: measurements },
+  });
   onChild(child);
   return new Promise((resolve) => child.on('close', (code) => resolve(code)));
 }
 
 interface JestReport {
-  testResults: Array<{ assertionResults: Array<{ fullName: string; status: string; duration?: number | null }>; message: string; status: string }>;
+  testResults: Array<{
+    assertionResults: Array<{ fullName: string; status: string; duration?: number | null }>;
+    message: string;
+    status: string;
+  }>;
 }
 
 async function main(): Promise<number> {
@@ -124,15 +132,35 @@ async function main(): Promise<number> {
   }
 
   try {
-    const engine = await log.run('engine', () => ensureEngine(), (e) => `${e.setupMs === null ? 'answered' : `set up in ${secs(e.setupMs)}`}; compose: ${e.compose.join(' ')}`);
+    const engine = await log.run(
+      'engine',
+      () => ensureEngine(),
+      (e) => `${e.setupMs === null ? 'answered' : `set up in ${secs(e.setupMs)}`}; compose: ${e.compose.join(' ')}`,
+    );
     const builder = new ImageBuilder({ prefix: PREFIX, tag: TAG, verbose: process.env.ARCP_DEPLOY_VERBOSE === '1' });
-    await log.run('build shared stages (dependency install, workspace compile)', () => builder.workspace(), (r) => (r.cached ? 'all cached' : undefined));
+    await log.run(
+      'build shared stages (dependency install, workspace compile)',
+      () => builder.workspace(),
+      (r) => (r.cached ? 'all cached' : undefined),
+    );
     for (const { service, arg } of buildableServices()) {
-      await log.run(`build image ${service}`, () => builder.service(service, arg), (r) => `${r.image}${r.cached ? ', all cached' : ''}`);
+      await log.run(
+        `build image ${service}`,
+        () => builder.service(service, arg),
+        (r) => `${r.image}${r.cached ? ', all cached' : ''}`,
+      );
     }
-    await log.run('remove images the builds replaced', () => builder.removeReplaced(), (n) => `${n} removed`);
+    await log.run(
+      'remove images the builds replaced',
+      () => builder.removeReplaced(),
+      (n) => `${n} removed`,
+    );
     const spec = await stackSpec(engine.compose, dir);
-    await log.run(`compose up: ${SERVICES.join(', ')}`, () => upOnFreePorts(spec, dir, (s) => (stack = s)), (s) => `project ${s.spec.project}, edge :${s.spec.edgePort}, prometheus :${s.spec.prometheusPort}`);
+    await log.run(
+      `compose up: ${SERVICES.join(', ')}`,
+      () => upOnFreePorts(spec, dir, (s) => (stack = s)),
+      (s) => `project ${s.spec.project}, edge :${s.spec.edgePort}, prometheus :${s.spec.prometheusPort}`,
+    );
     const counts = Object.fromEntries(SERVICES.map((s) => [s, 1]));
     await log.run('every healthcheck passing', () => stack!.waitHealthy(counts, { timeoutMs: 180_000 }));
     await log.run('deployment suite through the edge (jest project deploy)', async () => {
@@ -149,16 +177,23 @@ async function main(): Promise<number> {
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8')) as JestReport;
     for (const file of r.testResults) {
-      if (file.status === 'failed' && file.assertionResults.length === 0) log.record({ name: 'test file failed to run', ok: false, ms: 0, note: file.message.split('\n')[0] }, true);
+      if (file.status === 'failed' && file.assertionResults.length === 0)
+        log.record({ name: 'test file failed to run', ok: false, ms: 0, note: file.message.split('\n')[0] }, true);
       for (const t of file.assertionResults) {
         // Skipped only on request (jest arguments such as -t); under CI a full run skips nothing.
         const filtered = process.argv.length > 2 && process.env.CI !== 'true';
-        if (t.status === 'pending' || t.status === 'todo') log.record({ name: `test: ${t.fullName}`, ok: false, ms: 0, note: 'skipped', skipped: filtered }, true);
+        if (t.status === 'pending' || t.status === 'todo')
+          log.record({ name: `test: ${t.fullName}`, ok: false, ms: 0, note: 'skipped', skipped: filtered }, true);
         else log.record({ name: `test: ${t.fullName}`, ok: t.status === 'passed', ms: t.duration ?? 0 }, true);
       }
     }
   }
-  const measured = existsSync(measurements) ? readFileSync(measurements, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; value: string }) : [];
+  const measured = existsSync(measurements)
+    ? readFileSync(measurements, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { name: string; value: string })
+    : [];
   process.stdout.write(`${log.summary(measured, Date.now() - startedAll)}\n`);
   return log.failed ? 1 : 0;
 }

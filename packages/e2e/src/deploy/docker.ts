@@ -66,7 +66,8 @@ export function findCompose(env: NodeJS.ProcessEnv = process.env): string[] | nu
   const answers = (argv: string[]) => spawnSync(argv[0]!, [...argv.slice(1), 'version'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
   if (env.ARCP_COMPOSE) {
     const argv = env.ARCP_COMPOSE.trim().split(/\s+/);
-    if (!argv[0] || !answers(argv)) throw new Error(`ARCP_COMPOSE="${env.ARCP_COMPOSE}" does not answer \`version\` (use "docker compose" or "docker-compose")`);
+    if (!argv[0] || !answers(argv))
+      throw new Error(`ARCP_COMPOSE="${env.ARCP_COMPOSE}" does not answer \`version\` (use "docker compose" or "docker-compose")`);
     return argv;
   }
   for (const argv of [['docker', 'compose'], ['docker-compose']]) if (answers(argv)) return argv;

@@ -60,7 +60,14 @@ export class ImageBuilder {
     const env = { ...process.env, DOCKER_BUILDKIT: process.env.DOCKER_BUILDKIT ?? '0' };
     const started = Date.now();
     // Host network: builds reach the npm registry however the engine's bridge is set up.
-    const r = await must(`docker build ${ref}`, runCmd('docker', ['build', '--network', 'host', '--force-rm', ...args, '-t', ref, '.'], { cwd: ROOT, env, stream: this.opts.verbose }));
+    const r = await must(
+      `docker build ${ref}`,
+      runCmd('docker', ['build', '--network', 'host', '--force-rm', ...args, '-t', ref, '.'], {
+        cwd: ROOT,
+        env,
+        stream: this.opts.verbose,
+      }),
+    );
     return { ms: Date.now() - started, cached: allCached(r.output) };
   }
 
@@ -73,7 +80,12 @@ export class ImageBuilder {
 
   /** One service image (its deploy stage is tagged too, as cache). */
   async service(service: string, arg: string): Promise<ImageBuild> {
-    const stage = await this.build(`${this.opts.prefix}/build-cache:deploy-${arg}`, ['--target', 'deploy', '--build-arg', `SERVICE=${arg}`]);
+    const stage = await this.build(`${this.opts.prefix}/build-cache:deploy-${arg}`, [
+      '--target',
+      'deploy',
+      '--build-arg',
+      `SERVICE=${arg}`,
+    ]);
     const image = `${this.opts.prefix}/${service}:${this.opts.tag}`;
     const final = await this.build(image, ['--build-arg', `SERVICE=${arg}`, '--build-arg', `VERSION=${this.opts.tag}`]);
     return { service, image, ms: stage.ms + final.ms, cached: stage.cached && final.cached };

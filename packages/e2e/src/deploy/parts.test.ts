@@ -12,11 +12,14 @@ import { allCached, buildableServices } from './images';
 import { ComposeStack, sampleOf, type StackSpec } from './stack';
 import { StepLog } from './steps';
 
-const step = (n: number, instr: string, cached: boolean) => `Step ${n}/9 : ${instr}\n${cached ? ' ---> Using cache\n' : ' ---> Running in 1234\n'} ---> abcd\n`;
+const step = (n: number, instr: string, cached: boolean) =>
+  `Step ${n}/9 : ${instr}\n${cached ? ' ---> Using cache\n' : ' ---> Running in 1234\n'} ---> abcd\n`;
 
 describe('allCached', () => {
   it('is true when every RUN and COPY came from the cache', () => {
-    expect(allCached(step(1, 'FROM node', false) + step(2, 'COPY . .', true) + step(3, 'RUN tsc', true) + step(4, 'LABEL a=b', false))).toBe(true);
+    expect(
+      allCached(step(1, 'FROM node', false) + step(2, 'COPY . .', true) + step(3, 'RUN tsc', true) + step(4, 'LABEL a=b', false)),
+    ).toBe(true);
   });
 
   it('is false when one step ran', () => {
@@ -30,7 +33,12 @@ describe('allCached', () => {
 });
 
 describe('sampleOf', () => {
-  const text = ['# HELP x', 'arcp_gateway_connections{channel="public"} 3', 'arcp_gateway_connections{channel="public",extra="1"} 9', 'plain_total 4.5 1700000000'].join('\n');
+  const text = [
+    '# HELP x',
+    'arcp_gateway_connections{channel="public"} 3',
+    'arcp_gateway_connections{channel="public",extra="1"} 9',
+    'plain_total 4.5 1700000000',
+  ].join('\n');
 
   it('reads the sample of exactly that series', () => {
     expect(sampleOf(text, 'arcp_gateway_connections{channel="public"}')).toBe(3);
@@ -90,14 +98,21 @@ describe('setupTool', () => {
 
 describe('buildableServices', () => {
   it('lists the five app services of docker-compose.yml', () => {
-    expect(buildableServices().map((s) => s.service).sort()).toEqual(['gateway-agents', 'gateway-dashboard', 'gateway-public', 'metrics', 'registry']);
+    expect(
+      buildableServices()
+        .map((s) => s.service)
+        .sort(),
+    ).toEqual(['gateway-agents', 'gateway-dashboard', 'gateway-public', 'metrics', 'registry']);
   });
 
   it('skips services that are pulled or built without a SERVICE argument', () => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-parts-'));
     try {
       const file = join(dir, 'docker-compose.yml');
-      writeFileSync(file, 'services:\n  a:\n    image: nats\n  b:\n    build: { context: . }\n  c:\n    build: { context: ., args: { SERVICE: registry } }\n');
+      writeFileSync(
+        file,
+        'services:\n  a:\n    image: nats\n  b:\n    build: { context: . }\n  c:\n    build: { context: ., args: { SERVICE: registry } }\n',
+      );
       expect(buildableServices(file)).toEqual([{ service: 'c', arg: 'registry' }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -109,7 +124,11 @@ describe('StepLog', () => {
   it('logs each step with its result and keeps the failure', async () => {
     const lines: string[] = [];
     const log = new StepLog((l) => lines.push(l));
-    await log.run('one', async () => 1, (v) => `got ${v}`);
+    await log.run(
+      'one',
+      async () => 1,
+      (v) => `got ${v}`,
+    );
     await expect(log.run('two', async () => Promise.reject(new Error('broke\nmore')))).rejects.toThrow('broke');
     log.record({ name: 'three', ok: false, ms: 0, skipped: true }, true);
     expect(lines.filter((l) => l.startsWith('=== one:'))[0]).toMatch(/^=== one: ok in \d+\.\ds \(got 1\)$/);

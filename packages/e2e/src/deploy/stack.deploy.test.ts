@@ -17,7 +17,8 @@ import { describeWithStack, recordMeasurement, stackTopology } from './topology'
 /** What "recovers" must stay under, from the fault to everything answering again. */
 const RECOVERY_BOUND_MS = 30_000;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const isUpdateWith = (id: string) => (f: { json: unknown }) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(id);
+const isUpdateWith = (id: string) => (f: { json: unknown }) =>
+  (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).includes(id);
 
 describeWithStack('docker compose stack, through its edge', (stack) => {
   const topo = stackTopology(stack);
@@ -64,7 +65,11 @@ describeWithStack('docker compose stack, through its edge', (stack) => {
           const res = await fetch(`${stack.prometheusUrl}/api/v1/targets?state=active`);
           const body = (await res.json()) as { data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> } };
           const mine = body.data.activeTargets.filter((t) => t.labels.job === 'gateway-public');
-          return mine.length === 3 && mine.every((t) => t.health === 'up') && JSON.stringify(mine.map((t) => t.labels.instance).sort()) === JSON.stringify(instances);
+          return (
+            mine.length === 3 &&
+            mine.every((t) => t.health === 'up') &&
+            JSON.stringify(mine.map((t) => t.labels.instance).sort()) === JSON.stringify(instances)
+          );
         },
         { timeoutMs: 75_000, intervalMs: 1000, what: 'three gateway-public targets up in Prometheus' },
       );
@@ -87,14 +92,21 @@ describeWithStack('docker compose stack, through its edge', (stack) => {
       );
       // Every socket landed on one of the three, and each of them got some.
       expect(after.reduce((a, n, i) => a + n - before[i]!, 0)).toBe(sockets);
-      recordMeasurement('sockets through the edge until all three replicas served one', `${sockets} (per replica: ${after.map((n, i) => n - before[i]!).join(' / ')})`);
+      recordMeasurement(
+        'sockets through the edge until all three replicas served one',
+        `${sockets} (per replica: ${after.map((n, i) => n - before[i]!).join(' / ')})`,
+      );
     }, 90_000);
   });
 
   describe('failures', () => {
     const fleet: RegisteredAgent[] = [];
     let beating: NodeJS.Timeout | undefined;
-    const heartbeat = (a: RegisteredAgent) => call(topo.http, 'POST', `/agents/${a.agentId}/heartbeat`, { token: a.accessToken }).then((r) => r.status, () => 0);
+    const heartbeat = (a: RegisteredAgent) =>
+      call(topo.http, 'POST', `/agents/${a.agentId}/heartbeat`, { token: a.accessToken }).then(
+        (r) => r.status,
+        () => 0,
+      );
     /** Every fleet agent still known (its heartbeat answers 200) and listed by the registry. */
     const fleetIntact = async () => {
       if ((await Promise.all(fleet.map(heartbeat))).some((s) => s !== 200)) return false;
@@ -142,7 +154,10 @@ describeWithStack('docker compose stack, through its edge', (stack) => {
       const recovered = Date.now() - upAgain;
       expect((await ctx.register('after-kill')).accessToken).toBeTruthy();
       await stack.waitHealthy({ registry: 1 }, { timeoutMs: RECOVERY_BOUND_MS });
-      recordMeasurement('registry docker kill, `up` → every agent answering through the edge', `${secs(recovered)} (bound ${secs(RECOVERY_BOUND_MS)})`);
+      recordMeasurement(
+        'registry docker kill, `up` → every agent answering through the edge',
+        `${secs(recovered)} (bound ${secs(RECOVERY_BOUND_MS)})`,
+      );
       expect(recovered).toBeLessThan(RECOVERY_BOUND_MS);
     }, 60_000);
 
@@ -151,27 +166,53 @@ describeWithStack('docker compose stack, through its edge', (stack) => {
       await watcher.nextType('welcome');
       await stack.stop('nats');
       // The registry stores before it answers: without NATS a registration must fail, not pass.
-      const down = await ctx.register('down').then(() => 'accepted', (err: Error) => err.message.replace(/\s*\{.*$/s, ''));
+      const down = await ctx.register('down').then(
+        () => 'accepted',
+        (err: Error) => err.message.replace(/\s*\{.*$/s, ''),
+      );
       recordMeasurement('a registration while NATS is stopped', down);
       expect(down).not.toBe('accepted');
       await stack.start('nats');
       const restarted = Date.now();
-      const fresh = await waitFor(() => ctx.register('after-nats').catch(() => null), { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 250, what: 'a registration through the edge' });
+      const fresh = await waitFor(() => ctx.register('after-nats').catch(() => null), {
+        timeoutMs: RECOVERY_BOUND_MS,
+        intervalMs: 250,
+        what: 'a registration through the edge',
+      });
       const registered = Date.now() - restarted;
       // The socket opened before the outage sees the new agent: gateway → NATS → registry again.
       const socket = watcher.closed ? await ctx.open('public') : watcher;
-      await socket.next(isUpdateWith(fresh.agentId), { timeoutMs: RECOVERY_BOUND_MS, what: 'agents_update with the agent registered after the restart' }).catch(async (err: Error) => {
-        socket.send({ type: 'get_discovery', page: 1, page_size: 100 });
-        const seen = await socket.nextType('discovery_data', { from: socket.frames.length }).then((d) => idsOf(d).includes(fresh.agentId), (e: Error) => e.message);
-        const stored = await call(topo.http, 'GET', `/agents/${fresh.agentId}`, { token: fresh.accessToken });
-        throw new Error(`${err.message}\nregistry has it: ${stored.status}; this replica's discovery lists it: ${seen}\n${await diagnose('gateway-public', socket.frames.slice(-3).map((f) => f.text))}`);
-      });
+      await socket
+        .next(isUpdateWith(fresh.agentId), {
+          timeoutMs: RECOVERY_BOUND_MS,
+          what: 'agents_update with the agent registered after the restart',
+        })
+        .catch(async (err: Error) => {
+          socket.send({ type: 'get_discovery', page: 1, page_size: 100 });
+          const seen = await socket.nextType('discovery_data', { from: socket.frames.length }).then(
+            (d) => idsOf(d).includes(fresh.agentId),
+            (e: Error) => e.message,
+          );
+          const stored = await call(topo.http, 'GET', `/agents/${fresh.agentId}`, { token: fresh.accessToken });
+          throw new Error(
+            `${err.message}\nregistry has it: ${stored.status}; this replica's discovery lists it: ${seen}\n${await diagnose(
+              'gateway-public',
+              socket.frames.slice(-3).map((f) => f.text),
+            )}`,
+          );
+        });
       const flowing = Date.now() - restarted;
       await waitFor(fleetIntact, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 250, what: 'every agent answering again' });
-      await stack.waitHealthy({ nats: 1, registry: 1, metrics: 1, 'gateway-public': 3, 'gateway-agents': 1, 'gateway-dashboard': 1 }, { timeoutMs: 60_000 });
+      await stack.waitHealthy(
+        { nats: 1, registry: 1, metrics: 1, 'gateway-public': 3, 'gateway-agents': 1, 'gateway-dashboard': 1 },
+        { timeoutMs: 60_000 },
+      );
       const healthy = Date.now() - restarted;
       recordMeasurement('NATS start → registration accepted', secs(registered));
-      recordMeasurement('NATS start → agents_update on a socket opened before the outage', `${secs(flowing)}${socket === watcher ? '' : ' (the old socket was closed; a new one)'}`);
+      recordMeasurement(
+        'NATS start → agents_update on a socket opened before the outage',
+        `${secs(flowing)}${socket === watcher ? '' : ' (the old socket was closed; a new one)'}`,
+      );
       recordMeasurement('NATS start → every container healthy', secs(healthy));
       expect(socket).toBe(watcher);
       expect(flowing).toBeLessThan(RECOVERY_BOUND_MS);

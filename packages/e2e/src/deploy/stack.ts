@@ -63,8 +63,14 @@ export class ComposeStack {
       throw new Error(`${ComposeStack.ENV} is not JSON`);
     }
     const ok =
-      Array.isArray(spec.compose) && spec.compose.length > 0 && typeof spec.project === 'string' && Array.isArray(spec.files) &&
-      Number.isInteger(spec.edgePort) && Number.isInteger(spec.prometheusPort) && typeof spec.vars === 'object' && typeof spec.serviceEnv?.AGENT_KEYS === 'string';
+      Array.isArray(spec.compose) &&
+      spec.compose.length > 0 &&
+      typeof spec.project === 'string' &&
+      Array.isArray(spec.files) &&
+      Number.isInteger(spec.edgePort) &&
+      Number.isInteger(spec.prometheusPort) &&
+      typeof spec.vars === 'object' &&
+      typeof spec.serviceEnv?.AGENT_KEYS === 'string';
     if (!ok) throw new Error(`${ComposeStack.ENV} does not describe a stack (compose, project, files, vars, ports, serviceEnv)`);
     return new ComposeStack(spec as StackSpec);
   }
@@ -84,7 +90,11 @@ export class ComposeStack {
   compose(args: readonly string[], opts: CmdOptions = {}): Promise<CmdResult> {
     const [cmd, ...pre] = this.spec.compose;
     const files = this.spec.files.flatMap((f) => ['-f', f]);
-    return runCmd(cmd!, [...pre, '-p', this.spec.project, ...files, ...args], { cwd: ROOT, ...opts, env: { ...process.env, ...this.spec.vars } });
+    return runCmd(cmd!, [...pre, '-p', this.spec.project, ...files, ...args], {
+      cwd: ROOT,
+      ...opts,
+      env: { ...process.env, ...this.spec.vars },
+    });
   }
 
   /** Starts `services` from the images already built (never builds, never pulls). */
@@ -94,7 +104,10 @@ export class ComposeStack {
 
   /** `--scale service=n` without touching the other services. */
   async scale(service: string, n: number): Promise<void> {
-    await must(`scale ${service}=${n}`, this.compose(['up', '-d', '--no-build', '--no-deps', '--no-recreate', '--scale', `${service}=${n}`, service]));
+    await must(
+      `scale ${service}=${n}`,
+      this.compose(['up', '-d', '--no-build', '--no-deps', '--no-recreate', '--scale', `${service}=${n}`, service]),
+    );
   }
 
   async stop(service: string): Promise<void> {
@@ -186,7 +199,8 @@ export class ComposeStack {
 
   /** One replica's own /metrics, read on its ops port from inside its container. */
   async metricsOf(containerId: string): Promise<string> {
-    const script = "fetch('http://127.0.0.1:9464/metrics').then(r=>r.text()).then(t=>process.stdout.write(t),e=>{console.error(e.message);process.exit(1)})";
+    const script =
+      "fetch('http://127.0.0.1:9464/metrics').then(r=>r.text()).then(t=>process.stdout.write(t),e=>{console.error(e.message);process.exit(1)})";
     return (await must('docker exec (metrics)', docker(['exec', containerId, 'node', '-e', script]))).stdout;
   }
 }
@@ -194,5 +208,12 @@ export class ComposeStack {
 /** A sample of one Prometheus text-format series (first match), or null when absent. */
 export function sampleOf(metricsText: string, series: string): number | null {
   const line = metricsText.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1).trim().split(/\s+/)[0]) : null;
+  return line
+    ? Number(
+        line
+          .slice(series.length + 1)
+          .trim()
+          .split(/\s+/)[0],
+      )
+    : null;
 }

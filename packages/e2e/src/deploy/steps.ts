@@ -43,7 +43,10 @@ export class StepLog {
 
   summary(measured: ReadonlyArray<{ name: string; value: string }>, totalMs: number): string {
     const lines = ['', `test:deploy summary (${secs(totalMs)} in all)`];
-    for (const r of this.results) lines.push(`  ${r.skipped ? 'skip  ' : r.ok ? 'ok    ' : 'FAILED'} ${secs(r.ms).padStart(7)}  ${r.name}${r.note ? ` (${r.note})` : ''}`);
+    for (const r of this.results)
+      lines.push(
+        `  ${r.skipped ? 'skip  ' : r.ok ? 'ok    ' : 'FAILED'} ${secs(r.ms).padStart(7)}  ${r.name}${r.note ? ` (${r.note})` : ''}`,
+      );
     if (measured.length) {
       lines.push('', 'measured:');
       for (const m of measured) lines.push(`  ${m.name}: ${m.value}`);

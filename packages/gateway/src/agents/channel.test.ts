@@ -2,8 +2,18 @@ import { AuthError, type VerifiedToken } from '@arcp/auth';
 import { createFakeConnection } from '@arcp/ws-engine/testing';
 import { createAgentsChannel } from './channel';
 
-const limits = { maxConnections: 10, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
-const principal = { kind: 'agent', claims: { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [], iat: 1, exp: 2, jti: 'j' }, validUntilMs: 7000 } as unknown as VerifiedToken;
+const limits = {
+  maxConnections: 10,
+  maxPayloadBytes: 4096,
+  idleTimeoutS: 0,
+  maxBackpressureBytes: 65536,
+  messageRate: { burst: 10, perSecond: 10 },
+};
+const principal = {
+  kind: 'agent',
+  claims: { sub: 'a1', agent_id: 'a1', role: 'agent', scopes: [], iat: 1, exp: 2, jti: 'j' },
+  validUntilMs: 7000,
+} as unknown as VerifiedToken;
 
 const events: string[] = [];
 function setup(verify: (t: string) => Promise<VerifiedToken>) {

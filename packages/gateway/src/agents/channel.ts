@@ -37,7 +37,12 @@ export interface AgentsChannelDeps {
 
 function failure(kind: AgentAuthFailure): AuthResult {
   const frame = authErrorFrame(kind);
-  return { ok: false, code: AGENT_AUTH_CLOSE_CODE, reason: AgentAuthFailures[kind].reason, ...(frame ? { frame: JSON.stringify(frame) } : {}) };
+  return {
+    ok: false,
+    code: AGENT_AUTH_CLOSE_CODE,
+    reason: AgentAuthFailures[kind].reason,
+    ...(frame ? { frame: JSON.stringify(frame) } : {}),
+  };
 }
 
 /** Token check outcome → the reference's message: role problems are "Insufficient permissions". */

@@ -26,17 +26,29 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
   const now = deps.now ?? Date.now;
   const directory = gatewayDirectory(deps);
   const list = directoryCache(directory, () => encodeFrame(directory.all().map((a) => toWsAgent(a, a.status))), now);
-  const gatePromise = createCredentialGate({ bus: deps.bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'agents'), logger: deps.logger, now });
+  const gatePromise = createCredentialGate({
+    bus: deps.bus,
+    prefix: config.ARCP_BUS_PREFIX,
+    tokens: requireTokens(deps, 'agents'),
+    logger: deps.logger,
+    now,
+  });
   const metrics = socketMetrics(deps.registry);
   const channel = createAgentsChannel({
     limits: deps.limits,
     // A temp registration token is not accepted here (README, protocol notes).
-    verify: async (token, conn) => (await gatePromise).verify(token, ['agent', 'admin'], { ip: conn.remoteAddress, endpoint: CHANNELS.agents.path }),
+    verify: async (token, conn) =>
+      (await gatePromise).verify(token, ['agent', 'admin'], { ip: conn.remoteAddress, endpoint: CHANNELS.agents.path }),
     sync: () => directory.sync(),
     currentList: () => list.get(),
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'agents', reason }),
   });
-  const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus: deps.bus, trustProxy: deps.trustProxy });
+  const handle = mountEndpoint(deps.app, channel, {
+    logger: deps.logger,
+    registry: deps.registry,
+    bus: deps.bus,
+    trustProxy: deps.trustProxy,
+  });
   let published = -1;
   const listUpdates = createCoalescer({
     windowMs: config.AGENT_WS_COALESCE_MS,

@@ -38,10 +38,23 @@ const frames: AgentsFrame[] = [];
 beforeEach(async () => {
   bus = createMemoryBus();
   const app = createUwsApp();
-  const schema = z.object(Object.assign({ ARCP_BUS_PREFIX: z.string().default(PREFIX), TRUST_PROXY: z.boolean().default(false) }, ...Object.values(GATEWAY_CHANNELS).map((s) => channelEnv(s).shape)));
+  const schema = z.object(
+    Object.assign(
+      { ARCP_BUS_PREFIX: z.string().default(PREFIX), TRUST_PROXY: z.boolean().default(false) },
+      ...Object.values(GATEWAY_CHANNELS).map((s) => channelEnv(s).shape),
+    ),
+  );
   // An hour between periodic frames: every agents frame seen below was sent because of a change.
-  const config = loadConfig(schema, { JWT_SECRET: SECRET, DASHBOARD_WS_INTERVAL: '3600', DASHBOARD_WS_COALESCE_MS: '2000', DASHBOARD_COMMAND_TIMEOUT_MS: '200' });
-  gateways = mountGateways({ app, bus, config: config as never, logger: createRecordingLogger(), registry: new Registry(), tokens }, { dashboard: GATEWAY_CHANNELS.dashboard });
+  const config = loadConfig(schema, {
+    JWT_SECRET: SECRET,
+    DASHBOARD_WS_INTERVAL: '3600',
+    DASHBOARD_WS_COALESCE_MS: '2000',
+    DASHBOARD_COMMAND_TIMEOUT_MS: '200',
+  });
+  gateways = mountGateways(
+    { app, bus, config: config as never, logger: createRecordingLogger(), registry: new Registry(), tokens },
+    { dashboard: GATEWAY_CHANNELS.dashboard },
+  );
   for (const g of gateways) await g.start();
   const listening = await listen(app, '127.0.0.1', 0);
   close = () => listening.close();
@@ -82,13 +95,16 @@ it('sends a registration to open dashboards at once, and a burst of them as one 
   expect(frames.length - before).toBe(1);
 });
 
-it('sends a removal too (here inside the registration\'s window: at its end)', async () => {
+it("sends a removal too (here inside the registration's window: at its end)", async () => {
   const writer = createDirectoryWriter(await bus.kv(subjects(PREFIX).agentsBucket));
   await writer.register(storedAgent('gone-1'));
   await waitFor(() => ids(frames.at(-1)).includes('gone-1'), { what: 'the registration' });
   const stored = (await writer.read('gone-1'))!;
   await writer.remove('gone-1', stored.revisions.registration);
-  await waitFor(() => frames.length === 3 && !ids(frames.at(-1)).includes('gone-1'), { timeoutMs: 4000, what: 'an agents frame without gone-1' });
+  await waitFor(() => frames.length === 3 && !ids(frames.at(-1)).includes('gone-1'), {
+    timeoutMs: 4000,
+    what: 'an agents frame without gone-1',
+  });
 });
 
 it('answers agents_request from its own copy, reflecting a write acknowledged just before', async () => {

@@ -3,8 +3,19 @@ import { createFakeConnection } from '@arcp/ws-engine/testing';
 import { DashboardCommandSchema } from '@arcp/protocol';
 import { createDashboardChannel } from './channel';
 
-const limits = { maxConnections: 5, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
-const token = (kind: 'admin' | 'agent') => ({ kind, claims: { sub: 'root', agent_id: 'user_root', role: kind, scopes: [], iat: 1, exp: 2, jti: 'j' }, validUntilMs: 7000 }) as unknown as VerifiedToken;
+const limits = {
+  maxConnections: 5,
+  maxPayloadBytes: 4096,
+  idleTimeoutS: 0,
+  maxBackpressureBytes: 65536,
+  messageRate: { burst: 10, perSecond: 10 },
+};
+const token = (kind: 'admin' | 'agent') =>
+  ({
+    kind,
+    claims: { sub: 'root', agent_id: 'user_root', role: kind, scopes: [], iat: 1, exp: 2, jti: 'j' },
+    validUntilMs: 7000,
+  }) as unknown as VerifiedToken;
 const frame = (type: string, data: unknown = {}) => ({ type, timestamp: '2026-01-01T00:00:00.000000Z', data });
 
 const AGENTS = Buffer.from(JSON.stringify(frame('agents', { agents: [], total_count: 0 })));
@@ -28,14 +39,24 @@ function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?
         await opts.snapshotGate;
         return [frame('monitoring'), frame('health'), frame('logs')];
       }
-      if (command === 'refresh_request') return [frame('monitoring'), frame('health'), frame('logs'), frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' })];
+      if (command === 'refresh_request')
+        return [
+          frame('monitoring'),
+          frame('health'),
+          frame('logs'),
+          frame('refresh_ack', { status: 'completed', message: 'Fresh data sent' }),
+        ];
       return [];
     },
     agentsFrame: async () => {
       if (opts.agentsFail) throw new Error('directory stopped');
       return AGENTS;
     },
-    fallbackBurst: (reason, agents) => [Buffer.from(JSON.stringify(frame('monitoring', { stale: true }))), ...(agents ? [agents] : []), Buffer.from(JSON.stringify(frame('alert', { reason })))],
+    fallbackBurst: (reason, agents) => [
+      Buffer.from(JSON.stringify(frame('monitoring', { stale: true }))),
+      ...(agents ? [agents] : []),
+      Buffer.from(JSON.stringify(frame('alert', { reason }))),
+    ],
     log: (level, message) => logs.push(`${level} ${message}`),
     badFrame: (r) => bad.push(r),
   });
@@ -121,19 +142,27 @@ describe('dashboard commands', () => {
     const before = relayed.length;
     await channel.onMessage(conn, '{"type":"agents_request"}');
     expect(relayed).toHaveLength(before);
-    expect(conn.json()).toEqual([JSON.parse(AGENTS.toString()), expect.objectContaining({ type: 'agents_ack', data: { status: 'completed', message: 'Agents data sent' } })]);
+    expect(conn.json()).toEqual([
+      JSON.parse(AGENTS.toString()),
+      expect.objectContaining({ type: 'agents_ack', data: { status: 'completed', message: 'Agents data sent' } }),
+    ]);
   });
 
   it('relays dashboard_log with its validated data', async () => {
     const { channel, conn, relayed } = await opened();
-    await channel.onMessage(conn, JSON.stringify({ type: 'dashboard_log', data: { level: 'success', message: ' hi ', timestamp: '2025-01-07T10:30:00Z' } }));
+    await channel.onMessage(
+      conn,
+      JSON.stringify({ type: 'dashboard_log', data: { level: 'success', message: ' hi ', timestamp: '2025-01-07T10:30:00Z' } }),
+    );
     expect(relayed.at(-1)).toEqual({ command: 'dashboard_log', data: { level: 'SUCS', message: 'hi', timestamp: '2025-01-07T10:30:00Z' } });
   });
 
   it('answers an error ack when the metrics service is unreachable', async () => {
     const { channel, conn } = await opened({ relayFails: true });
     await channel.onMessage(conn, '{"type":"clear_logs"}');
-    expect(conn.json()).toEqual([expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } })]);
+    expect(conn.json()).toEqual([
+      expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } }),
+    ]);
   });
 
   it('ignores unknown types; answers invalid command data, non-object JSON and non-JSON with error frames; counts all', async () => {
@@ -156,10 +185,26 @@ describe('dashboard commands', () => {
   const EVERY_COMMAND: Array<[string, object, object]> = [
     ['pause_monitoring', { type: 'pause_monitoring' }, { type: 'pause_ack', data: { status: 'paused' } }],
     ['resume_monitoring', { type: 'resume_monitoring' }, { type: 'resume_ack', data: { status: 'resumed' } }],
-    ['refresh_request', { type: 'refresh_request' }, { type: 'refresh_ack', data: { status: 'error', message: 'Refresh failed: no responders' } }],
-    ['agents_request', { type: 'agents_request' }, { type: 'agents_ack', data: { status: 'error', message: 'Failed to send agents data: directory stopped' } }],
-    ['clear_logs', { type: 'clear_logs' }, { type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } }],
-    ['clear_alerts', { type: 'clear_alerts' }, { type: 'clear_alerts_ack', data: { status: 'error', message: 'Failed to clear alerts: no responders' } }],
+    [
+      'refresh_request',
+      { type: 'refresh_request' },
+      { type: 'refresh_ack', data: { status: 'error', message: 'Refresh failed: no responders' } },
+    ],
+    [
+      'agents_request',
+      { type: 'agents_request' },
+      { type: 'agents_ack', data: { status: 'error', message: 'Failed to send agents data: directory stopped' } },
+    ],
+    [
+      'clear_logs',
+      { type: 'clear_logs' },
+      { type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } },
+    ],
+    [
+      'clear_alerts',
+      { type: 'clear_alerts' },
+      { type: 'clear_alerts_ack', data: { status: 'error', message: 'Failed to clear alerts: no responders' } },
+    ],
     ['dashboard_log', LOG, { type: 'error', message: 'dashboard_log failed: no responders' }],
     ['dashboard_alert', ALERT, { type: 'error', message: 'dashboard_alert failed: no responders' }],
   ];

@@ -5,7 +5,14 @@
  */
 import { AuthError, type TokenClaims, type VerifiedToken } from '@arcp/auth';
 import type { AuthResult, Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
-import { DashboardAuthFailures, Topics, errorFrame, parseDashboardAuth, parseDashboardCommand, type DashboardAuthFailure } from '@arcp/protocol';
+import {
+  DashboardAuthFailures,
+  Topics,
+  errorFrame,
+  parseDashboardAuth,
+  parseDashboardCommand,
+  type DashboardAuthFailure,
+} from '@arcp/protocol';
 import { runCommand, sendWithAgents, type CommandDeps } from './commands';
 
 export interface DashboardChannelDeps extends CommandDeps {
@@ -65,7 +72,8 @@ export function createDashboardChannel(deps: DashboardChannelDeps): EndpointDefi
         // The metrics service could not answer: the socket stays open (the reference closed it
         // 4000), gets the last frames this gateway saw, current agents and an alert saying the
         // rest is not fresh, and the periodic frames once the service is back.
-        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err), await agents)) conn.send(Buffer.from(bytes), false, 'fallback');
+        for (const bytes of deps.fallbackBurst(err instanceof Error ? err.message : String(err), await agents))
+          conn.send(Buffer.from(bytes), false, 'fallback');
       }
       // Broadcasts only after the burst, so the first frames are always the reference's
       // monitoring, health, agents, logs even when the snapshot is slow; what was broadcast while

@@ -30,7 +30,8 @@ type AckType = 'refresh_ack' | 'agents_ack' | 'clear_logs_ack' | 'clear_alerts_a
 type Handler<C extends DashboardCommand> = (conn: Connection, cmd: C, deps: CommandDeps) => void | Promise<void>;
 type Handlers = { [T in DashboardCommand['type']]: Handler<Extract<DashboardCommand, { type: T }>> };
 
-const typeOf = (frame: unknown): string => (typeof frame === 'object' && frame !== null ? String((frame as { type?: unknown }).type ?? 'unknown') : 'unknown');
+const typeOf = (frame: unknown): string =>
+  typeof frame === 'object' && frame !== null ? String((frame as { type?: unknown }).type ?? 'unknown') : 'unknown';
 
 export function sendFrames(conn: Connection, frames: readonly unknown[]): void {
   for (const frame of frames) conn.send(JSON.stringify(frame), false, typeOf(frame));
@@ -84,7 +85,10 @@ const HANDLERS: Handlers = {
     // Fresh monitoring and health first, then the ack (reference order).
     try {
       const frames = await deps.relay('snapshot');
-      sendFrames(conn, frames.filter((f) => ['monitoring', 'health'].includes((f as { type?: string }).type ?? '')));
+      sendFrames(
+        conn,
+        frames.filter((f) => ['monitoring', 'health'].includes((f as { type?: string }).type ?? '')),
+      );
     } catch (err) {
       conn.send(JSON.stringify(errorFrame(`Fresh monitoring data unavailable: ${reason(err)}`)), false, 'error');
     }

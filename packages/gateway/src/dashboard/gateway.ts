@@ -50,17 +50,29 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   const now = deps.now ?? Date.now;
   const names = subjects(config.ARCP_BUS_PREFIX);
   const directory = gatewayDirectory(deps);
-  const agentsCache = directoryCache(directory, () => encodeFrame(dashboardFrame('agents', dashboardAgentsData(directory.all()), isoUtc(now()))), now);
+  const agentsCache = directoryCache(
+    directory,
+    () => encodeFrame(dashboardFrame('agents', dashboardAgentsData(directory.all()), isoUtc(now()))),
+    now,
+  );
   /** The current agents frame, reflecting every write acknowledged before the call. */
   const agentsFrame = async (): Promise<Uint8Array> => {
     await directory.sync();
     return agentsCache.get();
   };
-  const gatePromise = createCredentialGate({ bus, prefix: config.ARCP_BUS_PREFIX, tokens: requireTokens(deps, 'dashboard'), logger: deps.logger, now: deps.now });
+  const gatePromise = createCredentialGate({
+    bus,
+    prefix: config.ARCP_BUS_PREFIX,
+    tokens: requireTokens(deps, 'dashboard'),
+    logger: deps.logger,
+    now: deps.now,
+  });
   const metrics = socketMetrics(deps.registry);
   const audit = createAuditLog(deps.logger);
   const relay = async (command: string, data?: unknown): Promise<unknown[]> => {
-    const reply = await bus.request(names.dashboardCommands, encodeJson({ command, data }), { timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS });
+    const reply = await bus.request(names.dashboardCommands, encodeJson({ command, data }), {
+      timeoutMs: config.DASHBOARD_COMMAND_TIMEOUT_MS,
+    });
     const decoded = decodeJson(DashboardCommandReplySchema, reply.data);
     if (!decoded.ok) throw new Error(`bad reply from the metrics service: ${decoded.error}`);
     // The metrics service answered but could not do it (a store unavailable, invalid data).
@@ -77,7 +89,9 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     // Every kind of ours verifies first, so a valid agent or temp token is told `forbidden` (as
     // in the reference) rather than `invalid token`.
     verify: async (token, conn) => {
-      const verified = await (await gatePromise).verify(token, ['admin', 'agent', 'temp'], { ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
+      const verified = await (
+        await gatePromise
+      ).verify(token, ['admin', 'agent', 'temp'], { ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
       if (verified.kind === 'admin') return verified;
       audit.record('token_rejected', { reason: 'wrong_role', client_ip: conn.remoteAddress, endpoint: CHANNELS.dashboard.path });
       throw new AuthError('wrong_role', `a ${verified.kind} token cannot open the dashboard`);

@@ -51,15 +51,22 @@ test('a new dashboard gets the last frames in burst order with the current agent
   watch.seen('logs', frame('logs'));
   watch.seen('agents', frame('agents'));
   watch.seen('monitoring', frame('monitoring'));
-  const types = (frames: Uint8Array[]) => frames.map((b) => (JSON.parse(Buffer.from(b).toString()) as { type: string; data?: unknown }).type);
+  const types = (frames: Uint8Array[]) =>
+    frames.map((b) => (JSON.parse(Buffer.from(b).toString()) as { type: string; data?: unknown }).type);
   const current = Buffer.from(JSON.stringify({ type: 'agents', timestamp: 'now', data: { current: true } }));
   const burst = watch.fallbackBurst('request timed out', current);
   expect(types(burst)).toEqual(['monitoring', 'agents', 'logs', 'alert']);
   expect(burst[1]).toBe(current);
-  expect(JSON.parse(Buffer.from(burst[3]!).toString()).data.alerts[0]).toMatchObject({ type: 'dashboard_snapshot_unavailable', severity: 'warning' });
+  expect(JSON.parse(Buffer.from(burst[3]!).toString()).data.alerts[0]).toMatchObject({
+    type: 'dashboard_snapshot_unavailable',
+    severity: 'warning',
+  });
   tick((MISSED_INTERVALS + 1) * INTERVAL);
   const dark = watch.fallbackBurst('no responders', current);
-  expect(JSON.parse(Buffer.from(dark.at(-1)!).toString()).data.alerts[0]).toMatchObject({ type: 'dashboard_data_unavailable', severity: 'critical' });
+  expect(JSON.parse(Buffer.from(dark.at(-1)!).toString()).data.alerts[0]).toMatchObject({
+    type: 'dashboard_data_unavailable',
+    severity: 'critical',
+  });
 });
 
 test('a gateway that never saw a frame says since when it has been waiting', () => {

@@ -50,8 +50,16 @@ export function createProducerWatch(opts: ProducerWatchOptions): ProducerWatch {
   let timer: NodeJS.Timeout | undefined;
 
   const outage = (at: number): Buffer => {
-    const since = everSeen ? `since ${isoUtc(lastFreshAt)}; the figures shown are from then` : `since this gateway started at ${isoUtc(lastFreshAt)}`;
-    return alert('dashboard_data_unavailable', 'Dashboard data unavailable', `The metrics service has sent no dashboard data ${since}.`, 'critical', at);
+    const since = everSeen
+      ? `since ${isoUtc(lastFreshAt)}; the figures shown are from then`
+      : `since this gateway started at ${isoUtc(lastFreshAt)}`;
+    return alert(
+      'dashboard_data_unavailable',
+      'Dashboard data unavailable',
+      `The metrics service has sent no dashboard data ${since}.`,
+      'critical',
+      at,
+    );
   };
 
   const check = () => {

@@ -4,7 +4,13 @@ import { createPublicChannel } from './channel';
 import { createPublicView } from './view';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
-const limits = { maxConnections: 10, maxPayloadBytes: 4096, idleTimeoutS: 0, maxBackpressureBytes: 65536, messageRate: { burst: 10, perSecond: 10 } };
+const limits = {
+  maxConnections: 10,
+  maxPayloadBytes: 4096,
+  idleTimeoutS: 0,
+  maxBackpressureBytes: 65536,
+  messageRate: { burst: 10, perSecond: 10 },
+};
 
 function agent(id: string, type: string, status: 'alive' | 'dead', lastSeenAgoS = 1): StoredAgent {
   const last = new Date(NOW - lastSeenAgoS * 1000).toISOString().replace('Z', '000Z');
@@ -57,17 +63,35 @@ describe('public channel handlers', () => {
   });
 
   it('answers get_discovery from the view with the reference pagination', async () => {
-    const agents = [agent('ag1', 'testing', 'alive'), agent('ag2', 'security', 'alive'), agent('ag3', 'testing', 'dead'), agent('ag4', 'testing', 'alive', 120)];
+    const agents = [
+      agent('ag1', 'testing', 'alive'),
+      agent('ag2', 'security', 'alive'),
+      agent('ag3', 'testing', 'dead'),
+      agent('ag4', 'testing', 'alive', 120),
+    ];
     const { channel, conn, syncs } = setup(agents);
     await channel.onMessage(conn, JSON.stringify({ type: 'get_discovery', page: 1, page_size: 1, agent_type: 'testing' }));
     // The page is built after the read-your-writes barrier.
     expect(syncs()).toBe(1);
-    const frame = conn.json()[1] as { type: string; timestamp: number; data: { agents: Array<{ agent_id: string }>; pagination: unknown; filters: unknown } };
+    const frame = conn.json()[1] as {
+      type: string;
+      timestamp: number;
+      data: { agents: Array<{ agent_id: string }>; pagination: unknown; filters: unknown };
+    };
     expect(frame.type).toBe('discovery_data');
     expect(frame.timestamp).toBe(NOW / 1000);
     // ag3 is stored dead, ag4 timed out: only ag1 is alive and of type testing.
     expect(frame.data.agents.map((a) => a.agent_id)).toEqual(['ag1']);
-    expect(frame.data.pagination).toEqual({ current_page: 1, page_size: 1, total_agents: 1, total_pages: 1, has_next: false, has_previous: false, next_page: null, previous_page: null });
+    expect(frame.data.pagination).toEqual({
+      current_page: 1,
+      page_size: 1,
+      total_agents: 1,
+      total_pages: 1,
+      has_next: false,
+      has_previous: false,
+      next_page: null,
+      previous_page: null,
+    });
     expect(frame.data.filters).toEqual({ agent_type: 'testing' });
   });
 

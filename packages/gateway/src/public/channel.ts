@@ -3,16 +3,7 @@
  * round trip), error frames for bad input. Plain functions over the neutral Connection.
  */
 import type { Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
-import {
-  PublicErrors,
-  Topics,
-  WELCOME_FRAME,
-  discoveryFrame,
-  encodeFrame,
-  errorFrame,
-  paginate,
-  parsePublicInbound,
-} from '@arcp/protocol';
+import { PublicErrors, Topics, WELCOME_FRAME, discoveryFrame, encodeFrame, errorFrame, paginate, parsePublicInbound } from '@arcp/protocol';
 import type { PublicView } from './view';
 
 const WELCOME_BYTES = encodeFrame(WELCOME_FRAME).toString();

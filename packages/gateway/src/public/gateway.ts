@@ -31,7 +31,12 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
     now,
     badFrame: (reason) => metrics.badFrames.inc({ channel: 'public', reason }),
   });
-  const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus: deps.bus, trustProxy: deps.trustProxy });
+  const handle = mountEndpoint(deps.app, channel, {
+    logger: deps.logger,
+    registry: deps.registry,
+    bus: deps.bus,
+    trustProxy: deps.trustProxy,
+  });
   let statsTimer: NodeJS.Timeout | undefined;
   let started = false;
   let published = -1;
@@ -60,7 +65,10 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
       directory.onChange(() => agentsUpdates.signal());
       await directory.start();
       published = directory.version;
-      statsTimer = setInterval(() => void broadcastStats().catch((err: unknown) => deps.logger.error({ err }, 'stats_update broadcast failed')), config.PUBLIC_WS_INTERVAL * 1000);
+      statsTimer = setInterval(
+        () => void broadcastStats().catch((err: unknown) => deps.logger.error({ err }, 'stats_update broadcast failed')),
+        config.PUBLIC_WS_INTERVAL * 1000,
+      );
       statsTimer.unref();
       started = true;
     },

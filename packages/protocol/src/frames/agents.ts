@@ -26,7 +26,10 @@ export const AgentAuthFailures = Object.freeze({
 export type AgentAuthFailure = keyof typeof AgentAuthFailures;
 export const AGENT_AUTH_CLOSE_CODE = CloseCodes.POLICY_VIOLATION;
 
-export const AuthRequiredFrameSchema = z.strictObject({ type: z.literal('auth_required'), message: z.literal(AUTH_REQUIRED_FRAME.message) });
+export const AuthRequiredFrameSchema = z.strictObject({
+  type: z.literal('auth_required'),
+  message: z.literal(AUTH_REQUIRED_FRAME.message),
+});
 export const AuthSuccessFrameSchema = z.strictObject({ type: z.literal('auth_success'), message: z.literal(AUTH_SUCCESS_FRAME.message) });
 export const AuthErrorFrameSchema = z.strictObject({
   type: z.literal('auth_error'),
@@ -36,7 +39,11 @@ export type AuthRequiredFrame = z.output<typeof AuthRequiredFrameSchema>;
 export type AuthSuccessFrame = z.output<typeof AuthSuccessFrameSchema>;
 export type AuthErrorFrame = z.output<typeof AuthErrorFrameSchema>;
 
-export const AgentsControlFrameSchema = z.discriminatedUnion('type', [AuthRequiredFrameSchema, AuthSuccessFrameSchema, AuthErrorFrameSchema]);
+export const AgentsControlFrameSchema = z.discriminatedUnion('type', [
+  AuthRequiredFrameSchema,
+  AuthSuccessFrameSchema,
+  AuthErrorFrameSchema,
+]);
 
 /** The bare JSON array of all agents (alive and dead) sent after auth and on every change. */
 export const AgentListSchema = z.array(WsAgentWireSchema);
@@ -56,7 +63,8 @@ export function authErrorFrame(failure: AgentAuthFailure): AuthErrorFrame | unde
   return message === null ? undefined : { type: 'auth_error', message };
 }
 
-export type AgentAuthParse = { ok: true; token: string } | { ok: false; failure: 'invalid_json' | 'token_required' | 'invalid_token' | 'auth_failed' };
+export type AgentAuthParse =
+  { ok: true; token: string } | { ok: false; failure: 'invalid_json' | 'token_required' | 'invalid_token' | 'auth_failed' };
 
 /**
  * Reads the first client message of `/agents/ws` (raw text). The order mirrors the reference:

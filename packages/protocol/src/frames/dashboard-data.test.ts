@@ -32,8 +32,16 @@ describe('HealthDataSchema', () => {
 
   it.each([
     ['a missing deployment', { public: deployment(1, 1), agents: deployment(1, 1) }, 'components.gateways.dashboard'],
-    ['negative connections', { public: deployment(1, -1), agents: deployment(1, 1), dashboard: deployment(1, 1) }, 'components.gateways.public.connections'],
-    ['fractional replicas', { public: deployment(1.5, 1), agents: deployment(1, 1), dashboard: deployment(1, 1) }, 'components.gateways.public.replicas'],
+    [
+      'negative connections',
+      { public: deployment(1, -1), agents: deployment(1, 1), dashboard: deployment(1, 1) },
+      'components.gateways.public.connections',
+    ],
+    [
+      'fractional replicas',
+      { public: deployment(1.5, 1), agents: deployment(1, 1), dashboard: deployment(1, 1) },
+      'components.gateways.public.replicas',
+    ],
     ['an unknown deployment', { ...ours.components.gateways, admin: deployment(1, 1) }, 'components.gateways'],
   ])('rejects gateways with %s', (_name, gateways, path) => {
     const r = HealthDataSchema.safeParse(withGateways(gateways));

@@ -1,7 +1,13 @@
 import { CloseCodes } from '../codes';
 import { formatIssues } from '../validation';
 import { AlertDataSchema, hydrateAlert } from './dashboard-data';
-import { DashboardAuthFailures, DashboardLogRequestSchema, DashboardOutboundFrameSchema, parseDashboardAuth, parseDashboardCommand } from './dashboard';
+import {
+  DashboardAuthFailures,
+  DashboardLogRequestSchema,
+  DashboardOutboundFrameSchema,
+  parseDashboardAuth,
+  parseDashboardCommand,
+} from './dashboard';
 
 const TS = '2025-01-07T10:30:00.000000Z';
 
@@ -27,12 +33,18 @@ describe('parseDashboardAuth', () => {
 });
 
 describe('parseDashboardCommand', () => {
-  it.each(['ping', 'pause_monitoring', 'resume_monitoring', 'refresh_request', 'agents_request', 'clear_logs', 'clear_alerts'])('accepts %s', (type) => {
-    expect(parseDashboardCommand({ type, extra: true })).toMatchObject({ ok: true, command: { type } });
-  });
+  it.each(['ping', 'pause_monitoring', 'resume_monitoring', 'refresh_request', 'agents_request', 'clear_logs', 'clear_alerts'])(
+    'accepts %s',
+    (type) => {
+      expect(parseDashboardCommand({ type, extra: true })).toMatchObject({ ok: true, command: { type } });
+    },
+  );
 
   it('normalises a dashboard_log request', () => {
-    const r = parseDashboardCommand({ type: 'dashboard_log', data: { level: ' warning ', message: '  hi  ', timestamp: '2025-01-07T10:30:00' } });
+    const r = parseDashboardCommand({
+      type: 'dashboard_log',
+      data: { level: ' warning ', message: '  hi  ', timestamp: '2025-01-07T10:30:00' },
+    });
     expect(r).toMatchObject({ ok: true, command: { data: { level: 'WARN', message: 'hi', timestamp: '2025-01-07T10:30:00' } } });
   });
 
@@ -62,7 +74,10 @@ describe('parseDashboardCommand', () => {
 
   it('refuses an alert that carries an `alerts` member which is not a list of alerts (found by the fuzz test)', () => {
     for (const alerts of [['1&~~iw-'], 'x', [{ severity: 'info' }], {}]) {
-      expect(parseDashboardCommand({ type: 'dashboard_alert', data: { alerts, message: 'looks like one alert' } })).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(parseDashboardCommand({ type: 'dashboard_alert', data: { alerts, message: 'looks like one alert' } })).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+      });
     }
   });
 

@@ -6,7 +6,14 @@ import * as z from 'zod';
 import { CloseCodes } from '../codes';
 import { IsoDateTime, formatIssues, isPlainObject, pyStr, pyTruthy, ZonedIsoDateTime } from '../validation';
 import { PongFrameSchema } from './common';
-import { AgentsDataSchema, AlertDataSchema, DashboardAlertDataSchema, HealthDataSchema, LogsDataSchema, MonitoringDataSchema } from './dashboard-data';
+import {
+  AgentsDataSchema,
+  AlertDataSchema,
+  DashboardAlertDataSchema,
+  HealthDataSchema,
+  LogsDataSchema,
+  MonitoringDataSchema,
+} from './dashboard-data';
 
 function envelope<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.strictObject({ type: z.literal(type), timestamp: ZonedIsoDateTime, data });
@@ -159,8 +166,7 @@ export type DashboardInbound = z.output<typeof DashboardInboundSchema>;
 const COMMAND_TYPES = new Set<unknown>(DashboardCommandSchema.options.map((o) => o.shape.type.value));
 
 export type DashboardCommandResult =
-  | { ok: true; command: DashboardCommand }
-  | { ok: false; reason: 'not_object' | 'unknown_type' | 'invalid'; type: string; error: string };
+  { ok: true; command: DashboardCommand } | { ok: false; reason: 'not_object' | 'unknown_type' | 'invalid'; type: string; error: string };
 
 /**
  * Classifies one decoded JSON message after auth. The reference ignores unknown types and

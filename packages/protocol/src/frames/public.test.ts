@@ -41,7 +41,12 @@ describe('parsePublicInbound', () => {
   });
 
   it('reports unknown types with Python rendering of the value', () => {
-    expect(parsePublicInbound({ type: 'subscribe' })).toEqual({ ok: false, reason: 'unknown_type', type: 'subscribe', message: 'Unknown message type: subscribe' });
+    expect(parsePublicInbound({ type: 'subscribe' })).toEqual({
+      ok: false,
+      reason: 'unknown_type',
+      type: 'subscribe',
+      message: 'Unknown message type: subscribe',
+    });
     expect(parsePublicInbound({})).toMatchObject({ message: 'Unknown message type: None' });
     expect(parsePublicInbound({ type: null })).toMatchObject({ message: 'Unknown message type: None' });
     expect(unknownTypeMessage(true)).toBe('Unknown message type: True');
@@ -53,7 +58,11 @@ describe('parsePublicInbound', () => {
 });
 
 describe('public outbound schemas', () => {
-  const stats = { type: 'stats_update', timestamp: 1.5, data: { total_agents: 3, alive_agents: 2, dead_agents: 1, agent_types_count: 1, available_types: ['a'], system_status: 'operational' } };
+  const stats = {
+    type: 'stats_update',
+    timestamp: 1.5,
+    data: { total_agents: 3, alive_agents: 2, dead_agents: 1, agent_types_count: 1, available_types: ['a'], system_status: 'operational' },
+  };
 
   it('accept a well-formed stats_update', () => {
     expect(StatsUpdateFrameSchema.safeParse(stats).success).toBe(true);
@@ -73,7 +82,15 @@ describe('public outbound schemas', () => {
   });
 
   it('reject a discovery agent with a non-Python datetime', () => {
-    const agent = { agent_id: 'a', name: 'n', agent_type: 't', endpoint: 'http://x', capabilities: [], status: 'alive', last_seen: '2025-09-07T21:28:48Z' };
+    const agent = {
+      agent_id: 'a',
+      name: 'n',
+      agent_type: 't',
+      endpoint: 'http://x',
+      capabilities: [],
+      status: 'alive',
+      last_seen: '2025-09-07T21:28:48Z',
+    };
     const frame = {
       type: 'agents_update',
       timestamp: 1,

@@ -152,7 +152,8 @@ export const GetDiscoverySchema = z
     const page = pyIntOr(m.page, 1);
     const size = pyIntOr(m.page_size, DEFAULT_PAGE_SIZE);
     if (page === undefined) ctx.addIssue({ code: 'custom', path: ['page'], message: `Expected an integer, received ${pyStr(m.page)}` });
-    if (size === undefined) ctx.addIssue({ code: 'custom', path: ['page_size'], message: `Expected an integer, received ${pyStr(m.page_size)}` });
+    if (size === undefined)
+      ctx.addIssue({ code: 'custom', path: ['page_size'], message: `Expected an integer, received ${pyStr(m.page_size)}` });
     if (page === undefined || size === undefined) return z.NEVER;
     return {
       type: m.type,

@@ -13,7 +13,11 @@ export abstract class BusError extends Error {
 export class BusTimeoutError extends BusError {
   override readonly name = 'BusTimeoutError';
   readonly code = 'BUS_TIMEOUT';
-  constructor(readonly subject: string, readonly timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(`request on ${subject} timed out after ${timeoutMs} ms`, options);
   }
 }
@@ -22,7 +26,10 @@ export class BusTimeoutError extends BusError {
 export class BusNoResponderError extends BusError {
   override readonly name = 'BusNoResponderError';
   readonly code = 'BUS_NO_RESPONDERS';
-  constructor(readonly subject: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly subject: string,
+    options?: { cause?: unknown },
+  ) {
     super(`no responders on ${subject}`, options);
   }
 }
@@ -31,7 +38,11 @@ export class BusNoResponderError extends BusError {
 export class KvConflictError extends BusError {
   override readonly name = 'KvConflictError';
   readonly code = 'KV_CONFLICT';
-  constructor(readonly bucket: string, readonly key: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
     super(`kv conflict on ${bucket}/${key}`, options);
   }
 }
@@ -65,7 +76,13 @@ export class BusUnavailableError extends BusError {
 export class BusReplicasError extends BusError {
   override readonly name = 'BusReplicasError';
   readonly code = 'BUS_REPLICAS';
-  constructor(readonly kind: 'bucket' | 'stream', readonly store: string, readonly replicas: number, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: 'bucket' | 'stream',
+    readonly store: string,
+    readonly replicas: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(
       `cannot create ${kind} ${store} with ${replicas} replicas: ${reason} (NATS_REPLICAS must not exceed the JetStream servers available; a single server keeps 1)`,
       options,

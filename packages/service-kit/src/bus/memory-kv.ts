@@ -38,7 +38,11 @@ export class MemoryKv implements KvStore {
   private readonly ttlMs: number;
   private readonly sweeper: NodeJS.Timeout | undefined;
 
-  constructor(readonly bucket: string, opts: KvBucketOptions, private readonly ctx: MemoryKvContext) {
+  constructor(
+    readonly bucket: string,
+    opts: KvBucketOptions,
+    private readonly ctx: MemoryKvContext,
+  ) {
     this.ttlMs = opts.ttlMs ?? 0;
     if (this.ttlMs > 0) {
       this.sweeper = setInterval(() => this.sweep(), Math.max(this.ttlMs, 1000));

@@ -18,7 +18,11 @@ export class MemoryStream implements StreamStore {
   private messages: StoredMessage[] = [];
   private seq = 0;
 
-  constructor(readonly name: string, private opts: StreamOptions, private readonly ctx: MemoryStreamContext) {}
+  constructor(
+    readonly name: string,
+    private opts: StreamOptions,
+    private readonly ctx: MemoryStreamContext,
+  ) {}
 
   /** A second `stream()` call with new options updates the limits, as a stream update would. */
   reconfigure(opts: StreamOptions): void {

@@ -100,7 +100,12 @@ class NatsBus implements Bus {
   /** KV watches resume from their last revision when the connection comes back. */
   private readonly reconnectListeners = new Set<() => void>();
 
-  constructor(private readonly nc: NatsConnection, jsm: JetStreamManager, private readonly opts: NatsBusOptions, replicas: number) {
+  constructor(
+    private readonly nc: NatsConnection,
+    jsm: JetStreamManager,
+    private readonly opts: NatsBusOptions,
+    replicas: number,
+  ) {
     this.js = nc.jetstream();
     this.report = handlerErrorReporter(opts);
     this.stores = {
@@ -111,7 +116,8 @@ class NatsBus implements Bus {
       report: this.report,
       writeRetryMs: opts.writeRetryMs ?? WRITE_RETRY_MS,
       watchHeartbeatMs: opts.watchHeartbeatMs ?? WATCH_HEARTBEAT_MS,
-      availability: () => (this.state === 'connected' ? 'online' : this.state === 'reconnecting' && nc.info?.cluster ? 'failover' : 'offline'),
+      availability: () =>
+        this.state === 'connected' ? 'online' : this.state === 'reconnecting' && nc.info?.cluster ? 'failover' : 'offline',
       onReconnect: (listener) => {
         this.reconnectListeners.add(listener);
         return () => void this.reconnectListeners.delete(listener);

@@ -7,7 +7,14 @@
  * creation with more replicas than servers fails with BusReplicasError.
  */
 import { connect, type NatsConnection, type StreamInfo } from 'nats';
-import { describeWithNats, describeWithNatsServer, natsUrl, startNatsCluster, type NatsClusterNode, type RunningNatsCluster } from '@arcp/testkit';
+import {
+  describeWithNats,
+  describeWithNatsServer,
+  natsUrl,
+  startNatsCluster,
+  type NatsClusterNode,
+  type RunningNatsCluster,
+} from '@arcp/testkit';
 import { type Bus, type KvStore } from './bus';
 import { BusReplicasError } from './errors';
 import { createLogger } from '../logger';
@@ -19,7 +26,11 @@ const prefix = `skcl_${runToken()}`;
 /** Log lines of one bus, parsed. */
 function capturedLogger(): { lines: Array<{ level: number; msg: string }>; logger: ReturnType<typeof createLogger> } {
   const lines: Array<{ level: number; msg: string }> = [];
-  const logger = createLogger({ service: 'bus-test', level: 'info', destination: { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) } });
+  const logger = createLogger({
+    service: 'bus-test',
+    level: 'info',
+    destination: { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) },
+  });
   return { lines, logger };
 }
 
@@ -53,7 +64,8 @@ describeWithNatsServer('NATS engine on a three-node JetStream cluster', () => {
         for (const n of cluster.nodes.filter((x) => x.isRunning())) {
           const jsz = (await (await fetch(`${n.monitorUrl}/jsz?consumers=true`)).json()) as Jsz;
           const streams = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).filter((s) => s.name === stream) ?? [];
-          for (const c of streams.flatMap((s) => s.consumer_detail ?? [])) if (c.push_bound && c.cluster?.leader) hosts.push(c.cluster.leader);
+          for (const c of streams.flatMap((s) => s.consumer_detail ?? []))
+            if (c.push_bound && c.cluster?.leader) hosts.push(c.cluster.leader);
         }
         return hosts.length === 1;
       },
@@ -64,7 +76,9 @@ describeWithNatsServer('NATS engine on a three-node JetStream cluster', () => {
 
   /** The node leading the cluster's JetStream metadata (where consumers are created). */
   async function metaLeader(): Promise<string | undefined> {
-    const jsz = (await (await fetch(`${cluster.nodes.find((n) => n.isRunning())!.monitorUrl}/jsz`)).json()) as { meta_cluster?: { leader?: string } };
+    const jsz = (await (await fetch(`${cluster.nodes.find((n) => n.isRunning())!.monitorUrl}/jsz`)).json()) as {
+      meta_cluster?: { leader?: string };
+    };
     return jsz.meta_cluster?.leader;
   }
 

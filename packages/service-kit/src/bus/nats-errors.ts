@@ -47,7 +47,11 @@ export function mapRequestError(err: unknown, subject: string, timeoutMs: number
 export function isLostCreateRace(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = err instanceof NatsError ? err.api_error?.err_code : undefined;
-  return code === JS_STREAM_NAME_IN_USE || code === JS_SUBJECTS_OVERLAP || /already in use|subjects overlap with an existing stream/i.test(err.message);
+  return (
+    code === JS_STREAM_NAME_IN_USE ||
+    code === JS_SUBJECTS_OVERLAP ||
+    /already in use|subjects overlap with an existing stream/i.test(err.message)
+  );
 }
 
 export function isWrongLastSequence(err: unknown): boolean {

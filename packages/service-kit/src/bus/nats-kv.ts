@@ -64,7 +64,11 @@ export async function openNatsKv(ctx: NatsStoreContext, bucket: string, opts: Kv
 }
 
 class NatsKv implements KvStore {
-  constructor(readonly bucket: string, private readonly kv: KV, private readonly ctx: NatsStoreContext) {}
+  constructor(
+    readonly bucket: string,
+    private readonly kv: KV,
+    private readonly ctx: NatsStoreContext,
+  ) {}
 
   async get(key: string): Promise<KvEntry | null> {
     const e = await this.run(key, () => this.kv.get(key));
@@ -112,7 +116,14 @@ class NatsKv implements KvStore {
 
   watch(opts: KvWatchOptions, onEntry: (entry: KvEntry) => void): Promise<KvWatch> {
     const { watchJs: js, report, watchHeartbeatMs, onReconnect, policy } = this.ctx;
-    const context = { js, bucket: this.bucket, heartbeatMs: watchHeartbeatMs, report, onReconnect, ...(policy.logger ? { logger: policy.logger } : {}) };
+    const context = {
+      js,
+      bucket: this.bucket,
+      heartbeatMs: watchHeartbeatMs,
+      report,
+      onReconnect,
+      ...(policy.logger ? { logger: policy.logger } : {}),
+    };
     return this.run(opts.key ?? '>', () => watchNatsKv(context, opts, onEntry));
   }
 
@@ -126,7 +137,8 @@ class NatsKv implements KvStore {
     const subject = `$KV.${this.bucket}.${key}`;
     const expect = opts.expect === undefined ? {} : { lastSubjectSequence: opts.expect };
     try {
-      const attempt = (timeout: number) => this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) });
+      const attempt = (timeout: number) =>
+        this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) });
       const ack = await retryWrite(attempt, this.ctx.writeRetryMs, this.ctx.availability);
       return ack.seq;
     } catch (err) {

@@ -45,7 +45,10 @@ export async function ensureReplicas(jsm: JetStreamManager, stream: string, poli
   const log = { stream, replicas: have, wanted: policy.replicas };
   if (!policy.clustered) {
     // A single server accepts the update and reports the new count, but keeps one copy.
-    policy.logger?.error(log, `cannot raise the replicas of ${stream} from ${have} to ${policy.replicas}: the NATS server is not part of a cluster; it keeps ${have} (lower NATS_REPLICAS, or run a JetStream cluster)`);
+    policy.logger?.error(
+      log,
+      `cannot raise the replicas of ${stream} from ${have} to ${policy.replicas}: the NATS server is not part of a cluster; it keeps ${have} (lower NATS_REPLICAS, or run a JetStream cluster)`,
+    );
     return;
   }
   try {

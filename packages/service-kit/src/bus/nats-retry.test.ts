@@ -5,7 +5,10 @@ import { retrySetup, retryWrite } from './nats-retry';
 
 const timeout = () => new NatsError('TIMEOUT', ErrorCode.Timeout);
 const noResponders = () => new NatsError('503', ErrorCode.NoResponders);
-const conflict = () => Object.assign(new NatsError('wrong last sequence', ErrorCode.JetStreamInvalidAck), { api_error: { code: 400, err_code: 10071, description: 'wrong last sequence' } });
+const conflict = () =>
+  Object.assign(new NatsError('wrong last sequence', ErrorCode.JetStreamInvalidAck), {
+    api_error: { code: 400, err_code: 10071, description: 'wrong last sequence' },
+  });
 
 /** An operation that fails with the given errors, in turn, then answers `ok`. */
 function failing(...errors: Array<() => Error>) {

@@ -20,7 +20,10 @@ export class NatsUnreachableError extends Error {
     readonly waitedS: number,
     options?: { cause?: unknown },
   ) {
-    super(`cannot reach NATS at NATS_URL=${servers.join(',')} after ${waitedS} s (NATS_CONNECT_TIMEOUT_S): ${describe(options?.cause)}`, options);
+    super(
+      `cannot reach NATS at NATS_URL=${servers.join(',')} after ${waitedS} s (NATS_CONNECT_TIMEOUT_S): ${describe(options?.cause)}`,
+      options,
+    );
   }
 }
 
@@ -52,7 +55,10 @@ export async function connectNatsAtStartup(bus: NatsBusOptions, opts: NatsStartu
       const left = opts.timeoutMs - (Date.now() - started);
       if (left <= 0) throw new NatsUnreachableError(servers, Math.round(opts.timeoutMs / 100) / 10, { cause: err });
       const wait = Math.min(delay, left);
-      opts.logger.warn({ nats_url: servers.join(','), attempt, retry_in_ms: wait, gives_up_in_s: Math.ceil(left / 1000), err: describe(err) }, 'waiting for NATS');
+      opts.logger.warn(
+        { nats_url: servers.join(','), attempt, retry_in_ms: wait, gives_up_in_s: Math.ceil(left / 1000), err: describe(err) },
+        'waiting for NATS',
+      );
       await new Promise((resolve) => setTimeout(resolve, wait));
       delay = Math.min(delay * 2, opts.maxDelayMs ?? 5000);
     }

@@ -5,14 +5,7 @@
  * leader election like KV writes. Reads fetch messages by sequence, which stays exact across
  * purges and trims.
  */
-import {
-  DiscardPolicy,
-  type JetStreamClient,
-  type JetStreamManager,
-  RetentionPolicy,
-  StorageType,
-  type StoredMsg,
-} from 'nats';
+import { DiscardPolicy, type JetStreamClient, type JetStreamManager, RetentionPolicy, StorageType, type StoredMsg } from 'nats';
 import { type StoredMessage, type StreamOptions, type StreamStore } from './bus';
 import { BusClosedError } from './errors';
 import { type Availability, whenAvailable } from './nats-availability';
@@ -63,7 +56,11 @@ class NatsStream implements StreamStore {
     const captured = this.subjects.some((pattern) => subjectMatches(pattern, subject));
     try {
       const msgID = writeId();
-      const ack = await retryWrite((timeout) => this.js.publish(subject, data, { msgID, timeout }), captured ? this.writeRetryMs : 0, this.availability);
+      const ack = await retryWrite(
+        (timeout) => this.js.publish(subject, data, { msgID, timeout }),
+        captured ? this.writeRetryMs : 0,
+        this.availability,
+      );
       return ack.seq;
     } catch (err) {
       throw mapRequestError(err, subject, this.writeRetryMs);

@@ -32,7 +32,12 @@ export const httpMetrics = perRegistry((registry: Registry): HttpMetrics => {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const requests = new Counter({ name: 'arcp_http_requests_total', help: 'HTTP requests by route template and status', labelNames: LABELS, registers: [registry] });
+  const requests = new Counter({
+    name: 'arcp_http_requests_total',
+    help: 'HTTP requests by route template and status',
+    labelNames: LABELS,
+    registers: [registry],
+  });
   return {
     duration,
     requests,

@@ -52,7 +52,10 @@ export function connect(url: string, opts: { localAddress?: string } = {}): Prom
 }
 
 /** Opens an upgrade expected to be refused; resolves with the HTTP status and headers. */
-export function refusedUpgrade(url: string, opts: { localAddress?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+export function refusedUpgrade(
+  url: string,
+  opts: { localAddress?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, opts);
     ws.once('open', () => reject(new Error('upgrade was accepted')));

@@ -15,7 +15,11 @@ function monitoring(fields: Partial<MonitoringData> = {}, util: Partial<Monitori
   };
 }
 
-function health(agents: Partial<HealthData['components']['agents']> = {}, fields: Partial<HealthData> = {}, storage: Partial<HealthData['components']['storage']> = {}): HealthData {
+function health(
+  agents: Partial<HealthData['components']['agents']> = {},
+  fields: Partial<HealthData> = {},
+  storage: Partial<HealthData['components']['storage']> = {},
+): HealthData {
   const gw = { replicas: 1, connections: 0 };
   return {
     status: 'healthy',
@@ -60,8 +64,16 @@ describe('alert rules', () => {
   });
 
   it.each([
-    [{ total: 0, active: 0, status: 'no_agents' as const, connectivity_ratio: 0 }, 'agent_connectivity:warning', 'No agents registered in the system'],
-    [{ total: 3, active: 0, status: 'critical' as const, connectivity_ratio: 0 }, 'agent_connectivity:critical', 'All agents are offline: 0 of 3 agents active'],
+    [
+      { total: 0, active: 0, status: 'no_agents' as const, connectivity_ratio: 0 },
+      'agent_connectivity:warning',
+      'No agents registered in the system',
+    ],
+    [
+      { total: 3, active: 0, status: 'critical' as const, connectivity_ratio: 0 },
+      'agent_connectivity:critical',
+      'All agents are offline: 0 of 3 agents active',
+    ],
     [{ total: 12, active: 3, status: 'critical' as const, connectivity_ratio: 0.25 }, 'agent_connectivity:critical', undefined],
     [{ total: 5, active: 2, status: 'degraded' as const, connectivity_ratio: 0.4 }, 'agent_connectivity:warning', undefined],
     [{ total: 4, active: 2, status: 'degraded' as const, connectivity_ratio: 0.5 }, 'agent_connectivity:info', undefined],

@@ -17,7 +17,11 @@ function level(value: number, levels: readonly Level[]): Level | undefined {
 
 function performance(m: MonitoringData): LiveAlert[] {
   const ms = Math.round(m.avg_response_time * 1000);
-  const hit = level(ms, [[2000, 'critical'], [1500, 'warning'], [1000, 'info']]);
+  const hit = level(ms, [
+    [2000, 'critical'],
+    [1500, 'warning'],
+    [1000, 'info'],
+  ]);
   if (!hit) return [];
   const text: Record<AlertSeverity, string> = {
     critical: `Critical response time: ${ms}ms (threshold: 2000ms)`,
@@ -30,16 +34,23 @@ function performance(m: MonitoringData): LiveAlert[] {
 function errorRate(m: MonitoringData): LiveAlert[] {
   // A handful of requests says nothing about a rate.
   if (m.total_requests <= 10) return [];
-  const hit = level(m.error_rate, [[0.2, 'critical'], [0.15, 'warning'], [0.1, 'info'], [0.05, 'info']]);
+  const hit = level(m.error_rate, [
+    [0.2, 'critical'],
+    [0.15, 'warning'],
+    [0.1, 'info'],
+    [0.05, 'info'],
+  ]);
   if (!hit) return [];
   const pct = (m.error_rate * 100).toFixed(1);
   const label = hit[1] === 'critical' ? 'Critical error rate' : hit[1] === 'warning' ? 'High error rate' : 'Elevated error rate';
-  return [{
-    severity: hit[1],
-    type: 'error_rate',
-    message: `${label}: ${pct}% (threshold: ${hit[0] * 100}%)`,
-    details: { error_rate: m.error_rate, threshold: hit[0], total_requests: m.total_requests },
-  }];
+  return [
+    {
+      severity: hit[1],
+      type: 'error_rate',
+      message: `${label}: ${pct}% (threshold: ${hit[0] * 100}%)`,
+      details: { error_rate: m.error_rate, threshold: hit[0], total_requests: m.total_requests },
+    },
+  ];
 }
 
 function connectivity(h: HealthData): LiveAlert[] {
@@ -75,18 +86,27 @@ function storage(h: HealthData): LiveAlert[] {
 
 function systemHealth(h: HealthData): LiveAlert[] {
   if (h.status !== 'unhealthy') return [];
-  return [{ severity: 'critical', type: 'system_health', message: `System health critical: ${h.reason}`, details: { status: h.status, reason: h.reason } }];
+  return [
+    {
+      severity: 'critical',
+      type: 'system_health',
+      message: `System health critical: ${h.reason}`,
+      details: { status: h.status, reason: h.reason },
+    },
+  ];
 }
 
 function resource(type: string, label: string, value: number, levels: readonly Level[]): LiveAlert[] {
   const hit = level(value, levels);
   if (!hit) return [];
-  return [{
-    severity: hit[1],
-    type,
-    message: `High ${label} usage: ${value.toFixed(1)}% (threshold: ${hit[0]}%)`,
-    details: { usage_percent: value, threshold_percent: hit[0] },
-  }];
+  return [
+    {
+      severity: hit[1],
+      type,
+      message: `High ${label} usage: ${value.toFixed(1)}% (threshold: ${hit[0]}%)`,
+      details: { usage_percent: value, threshold_percent: hit[0] },
+    },
+  ];
 }
 
 /** Every rule that fires for these figures, before de-duplication. */
@@ -98,9 +118,24 @@ export function evaluateAlertRules(m: MonitoringData, h: HealthData): LiveAlert[
     ...connectivity(h),
     ...storage(h),
     ...systemHealth(h),
-    ...resource('resource_cpu', 'CPU', r.cpu, [[90, 'critical'], [80, 'warning'], [70, 'info']]),
-    ...resource('resource_memory', 'memory', r.memory, [[95, 'critical'], [85, 'warning'], [75, 'info']]),
-    ...resource('resource_storage', 'storage', r.storage, [[95, 'critical'], [85, 'warning'], [80, 'info']]),
-    ...resource('resource_network', 'network', r.network, [[80, 'warning'], [60, 'info']]),
+    ...resource('resource_cpu', 'CPU', r.cpu, [
+      [90, 'critical'],
+      [80, 'warning'],
+      [70, 'info'],
+    ]),
+    ...resource('resource_memory', 'memory', r.memory, [
+      [95, 'critical'],
+      [85, 'warning'],
+      [75, 'info'],
+    ]),
+    ...resource('resource_storage', 'storage', r.storage, [
+      [95, 'critical'],
+      [85, 'warning'],
+      [80, 'info'],
+    ]),
+    ...resource('resource_network', 'network', r.network, [
+      [80, 'warning'],
+      [60, 'info'],
+    ]),
   ];
 }

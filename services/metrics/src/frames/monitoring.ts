@@ -40,18 +40,20 @@ export function resourceUtilization(cluster: ClusterSummary, connectionCapacity:
   };
 }
 
-export function buildMonitoring(
-  agents: readonly AgentSnapshot[],
-  cluster: ClusterSummary,
-  connectionCapacity: number,
-): MonitoringData {
+export function buildMonitoring(agents: readonly AgentSnapshot[], cluster: ClusterSummary, connectionCapacity: number): MonitoringData {
   const metrics = agents.map((a) => a.metrics);
   const mean = (pick: (m: AgentMetrics) => number): number =>
     metrics.length === 0 ? 0 : metrics.reduce((sum, m) => sum + pick(m), 0) / metrics.length;
   return {
     total_requests: metrics.reduce((sum, m) => sum + m.total_requests, 0),
-    avg_response_time: round(mean((m) => m.avg_response_time), 2),
-    error_rate: round(mean((m) => m.error_rate), 3),
+    avg_response_time: round(
+      mean((m) => m.avg_response_time),
+      2,
+    ),
+    error_rate: round(
+      mean((m) => m.error_rate),
+      3,
+    ),
     agent_metrics: metrics,
     agent_count: agents.length,
     resource_utilization: resourceUtilization(cluster, connectionCapacity),

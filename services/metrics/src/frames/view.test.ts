@@ -66,7 +66,10 @@ describe('frames built from a scripted cluster', () => {
 
   it('an empty cluster gives zeros', () => {
     const telemetry = new TelemetryAggregator(15_000, () => T0);
-    const v = readClusterView({ agents: () => [], telemetry, bus: createMemoryBus(), heartbeatTimeoutMs: TIMEOUT_MS, connectionCapacity: 10 }, T0);
+    const v = readClusterView(
+      { agents: () => [], telemetry, bus: createMemoryBus(), heartbeatTimeoutMs: TIMEOUT_MS, connectionCapacity: 10 },
+      T0,
+    );
     expect(v.monitoring).toEqual({
       total_requests: 0,
       avg_response_time: 0,

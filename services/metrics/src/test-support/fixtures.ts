@@ -65,7 +65,10 @@ export async function putAgent(bus: Bus, bucket: string, agent: StoredAgent): Pr
 }
 
 /** Collects decoded JSON published on `subject`. */
-export function collect<T = { type: string; timestamp: string; data: Record<string, unknown> }>(bus: Bus, subject: string): { items: T[]; stop(): void } {
+export function collect<T = { type: string; timestamp: string; data: Record<string, unknown> }>(
+  bus: Bus,
+  subject: string,
+): { items: T[]; stop(): void } {
   const items: T[] = [];
   const sub = bus.subscribe(subject, (m) => items.push(JSON.parse(new TextDecoder().decode(m.data)) as T));
   return { items, stop: () => sub.unsubscribe() };

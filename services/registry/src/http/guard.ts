@@ -33,7 +33,8 @@ export async function verifyAny(ctx: RegistryContext, token: string | null): Pro
 /** Counts and audits a presented token this route refuses. */
 export function tokenRejected(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason): void {
   ctx.metrics.authFailures.inc({ reason });
-  if (reason !== 'missing') ctx.audit.record('token_rejected', { reason, client_ip: req.ip, endpoint: req.path, request_id: req.requestId });
+  if (reason !== 'missing')
+    ctx.audit.record('token_rejected', { reason, client_ip: req.ip, endpoint: req.path, request_id: req.requestId });
 }
 
 function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReason, detail: string): HttpFailure {

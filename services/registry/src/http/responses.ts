@@ -42,7 +42,9 @@ export class HttpFailure extends Error {
 }
 
 /** Marks an answer served from this replica's local copy while the bus reconnects (RFC 9111 Warning 110). */
-export const STALE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ warning: '110 - "Response is stale: the message bus is unavailable"' });
+export const STALE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  warning: '110 - "Response is stale: the message bus is unavailable"',
+});
 
 /** A JSON answer of a read route: marked stale while the bus reconnects. */
 export function readAnswer(ctx: { bus: { status(): string } }, body: unknown): HttpResponse {

@@ -2,7 +2,15 @@
  * Turns registry handlers into `RouteDef`s that never throw: prepared failures become their
  * response, bus/storage failures a 503, anything else a logged 500 problem.
  */
-import { BusError, BusUnavailableError, type HttpHandler, type HttpMethod, type HttpRequest, type HttpResponse, type RouteDef } from '@arcp/service-kit';
+import {
+  BusError,
+  BusUnavailableError,
+  type HttpHandler,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type RouteDef,
+} from '@arcp/service-kit';
 import { type RegistryContext } from '../context';
 import { fail, HttpFailure } from './responses';
 
@@ -16,7 +24,13 @@ export function guarded(ctx: RegistryContext, handler: RegistryHandler): HttpHan
       if (err instanceof HttpFailure) return err.response;
       if (err instanceof BusUnavailableError) {
         // Answered at once: the engine does not wait out a timeout while the bus reconnects.
-        return fail(req, 'service-unavailable', 'The message bus is unavailable while it reconnects; try again shortly', {}, { 'retry-after': '2' });
+        return fail(
+          req,
+          'service-unavailable',
+          'The message bus is unavailable while it reconnects; try again shortly',
+          {},
+          { 'retry-after': '2' },
+        );
       }
       if (err instanceof BusError) {
         ctx.logger.warn({ err, path: req.path }, 'storage unavailable');

@@ -16,7 +16,13 @@ export async function assertNotThrottled(ctx: RegistryContext, req: HttpRequest,
     ? `Too many failed login attempts: locked out, retry after ${verdict.retryAfterS} seconds`
     : `Too many login attempts, wait ${verdict.retryAfterS} seconds`;
   throw new HttpFailure(
-    fail(req, 'rate-limit-exceeded', detail, { attempt_type: 'login', retry_after: verdict.retryAfterS }, { 'retry-after': String(verdict.retryAfterS) }),
+    fail(
+      req,
+      'rate-limit-exceeded',
+      detail,
+      { attempt_type: 'login', retry_after: verdict.retryAfterS },
+      { 'retry-after': String(verdict.retryAfterS) },
+    ),
   );
 }
 
@@ -33,7 +39,12 @@ export interface FailedAttempt {
 /** Counts one failed credential check; logs (and audits) a lockout when this failure started one. */
 export async function recordFailure(ctx: RegistryContext, req: HttpRequest, attempt: FailedAttempt): Promise<void> {
   ctx.metrics.authFailures.inc({ reason: attempt.reason });
-  const who = { client_ip: req.ip, endpoint: req.path, request_id: req.requestId, ...(attempt.agentId !== undefined ? { agent_id: attempt.agentId } : {}) };
+  const who = {
+    client_ip: req.ip,
+    endpoint: req.path,
+    request_id: req.requestId,
+    ...(attempt.agentId !== undefined ? { agent_id: attempt.agentId } : {}),
+  };
   ctx.audit.record('login_failed', { reason: attempt.reason, ...who });
   const lockedForS = await (await ctx.stores()).lockout.failure(attempt.scope, req.ip);
   ctx.events.log('WARN', 'security', attempt.message, { event_type: attempt.reason, client_ip: req.ip, endpoint: req.path });

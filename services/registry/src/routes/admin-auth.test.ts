@@ -43,7 +43,9 @@ describe('admin login', () => {
     expect(early.headers?.['retry-after']).toBe('2');
     expect(early.json).toMatchObject({ attempt_type: 'login', retry_after: 2 });
     // Another client is not affected.
-    expect((await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD }, ip: '10.7.7.7' })).status).toBe(200);
+    expect((await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD }, ip: '10.7.7.7' })).status).toBe(
+      200,
+    );
     h.clock.advance(3_000);
     expect((await badLogin()).status).toBe(401);
     h.clock.advance(5_000);
@@ -52,7 +54,9 @@ describe('admin login', () => {
     expect(locked.status).toBe(429);
     expect(locked.headers?.['retry-after']).toBe('300');
     h.clock.advance(300_000);
-    expect((await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD }, ip: '10.1.1.1' })).status).toBe(200);
+    expect((await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD }, ip: '10.1.1.1' })).status).toBe(
+      200,
+    );
     await settle();
     expect(h.published.some((p) => p.body['event_type'] === 'lockout' && p.body['source'] === 'security')).toBe(true);
   });
@@ -104,7 +108,9 @@ describe('token endpoints', () => {
     expect(res.json).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
     const v = await h.call('GET', '/tokens/validate', { token: res.json['access_token'] as string });
     expect(v.json).toMatchObject({ agent_id: 'rf-1', payload: { role: 'agent' } });
-    const temp = await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: 'rf-2', agent_type: 'security', agent_key: 'test-agent-key-456' } });
+    const temp = await h.call('POST', '/auth/agent/request_temp_token', {
+      body: { agent_id: 'rf-2', agent_type: 'security', agent_key: 'test-agent-key-456' },
+    });
     const refused = await h.call('POST', '/tokens/refresh', { token: temp.json['temp_token'] as string });
     expect(refused.status).toBe(401);
     expect(refused.json['detail']).toBe('Token refresh failed: temporary registration tokens cannot be refreshed');

@@ -22,7 +22,12 @@ export async function login(req: HttpRequest, ctx: RegistryContext): Promise<Htt
   await assertNotThrottled(ctx, req, 'admin_login');
   const body = parseBody(req, LoginRequestSchema, ctx.config.MAX_JSON_SIZE);
   if (body.agent_id && body.agent_type) {
-    await recordFailure(ctx, req, { scope: 'admin_login', reason: 'agent_login', message: `Direct agent login refused for ${body.agent_id}`, agentId: body.agent_id });
+    await recordFailure(ctx, req, {
+      scope: 'admin_login',
+      reason: 'agent_login',
+      message: `Direct agent login refused for ${body.agent_id}`,
+      agentId: body.agent_id,
+    });
     return fail(req, 'authentication-failed', UNAUTHORIZED.agentLogin);
   }
   if (!body.username || !body.password) {

@@ -39,7 +39,10 @@ export async function requestTempToken(req: HttpRequest, ctx: RegistryContext): 
     agentType: body.agent_type,
     agentKeyHash: sha256Hex(body.agent_key),
   });
-  ctx.logger.info({ agent_id: body.agent_id, agent_type: body.agent_type, client_ip: req.ip, request_id: req.requestId }, 'temporary registration token issued');
+  ctx.logger.info(
+    { agent_id: body.agent_id, agent_type: body.agent_type, client_ip: req.ip, request_id: req.requestId },
+    'temporary registration token issued',
+  );
   ctx.events.log('INFO', 'auth', `Agent authenticated successfully: ${body.agent_id} (${body.agent_type})`, {
     event_type: 'agent_login_success',
     agent_id: body.agent_id,

@@ -9,16 +9,24 @@ afterEach(async () => {
 });
 
 async function tempToken(agentId: string, key = AGENT_KEY): Promise<string> {
-  const res = await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: 'Security', agent_key: key } });
+  const res = await h.call('POST', '/auth/agent/request_temp_token', {
+    body: { agent_id: agentId, agent_type: 'Security', agent_key: key },
+  });
   expect(res.status).toBe(200);
   return res.json['temp_token'] as string;
 }
 
 describe('agent flow', () => {
   it('temp token → register → heartbeat → metrics → unregister', async () => {
-    const temp = await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: 'scan-1', agent_type: 'security', agent_key: AGENT_KEY } });
+    const temp = await h.call('POST', '/auth/agent/request_temp_token', {
+      body: { agent_id: 'scan-1', agent_type: 'security', agent_key: AGENT_KEY },
+    });
     expect(temp.status).toBe(200);
-    expect(temp.json).toMatchObject({ token_type: 'bearer', expires_in: 900, message: 'Temporary token issued. Use this token to complete agent registration.' });
+    expect(temp.json).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 900,
+      message: 'Temporary token issued. Use this token to complete agent registration.',
+    });
 
     const reg = await h.call('POST', '/agents/register', { token: temp.json['temp_token'] as string, body: registration('scan-1') });
     expect(reg.status).toBe(200);
@@ -41,7 +49,11 @@ describe('agent flow', () => {
 
     const del = await h.call('DELETE', '/agents/scan-1', { token });
     expect(del.status).toBe(200);
-    expect(del.json).toMatchObject({ status: 'success', message: 'Agent scan-1 unregistered successfully', unregistered_by: 'agent (self)' });
+    expect(del.json).toMatchObject({
+      status: 'success',
+      message: 'Agent scan-1 unregistered successfully',
+      unregistered_by: 'agent (self)',
+    });
     expect((await h.call('GET', '/agents/scan-1', { token: await registerAgent(h, 'other-1', OTHER_KEY) })).status).toBe(404);
 
     await settle();
@@ -118,7 +130,10 @@ describe('agent flow', () => {
 
   it('rejects invalid registrations with a readable 422', async () => {
     const temp = await tempToken('bad-1');
-    const res = await h.call('POST', '/agents/register', { token: temp, body: registration('bad-1', { agent_type: 'weather', version: 'v1' }) });
+    const res = await h.call('POST', '/agents/register', {
+      token: temp,
+      body: registration('bad-1', { agent_type: 'weather', version: 'v1' }),
+    });
     expect(res.status).toBe(422);
     expect(res.json['detail']).toMatch(/^Input validation failed: .*agent_type: agent_type must be one of/);
     expect(res.json['detail']).toMatch(/version/);
@@ -143,7 +158,9 @@ describe('agent flow', () => {
 
   it('answers 503, not 500, when no agent keys are configured', async () => {
     const off = await startHarness({ AGENT_KEYS: '' });
-    const res = await off.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: 'a1', agent_type: 'security', agent_key: AGENT_KEY } });
+    const res = await off.call('POST', '/auth/agent/request_temp_token', {
+      body: { agent_id: 'a1', agent_type: 'security', agent_key: AGENT_KEY },
+    });
     expect(res.status).toBe(503);
     expect(res.json['detail']).toBe('agent registration is not configured');
     await off.registry.stop();

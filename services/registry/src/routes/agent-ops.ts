@@ -59,7 +59,10 @@ export async function unregister(req: HttpRequest, ctx: RegistryContext): Promis
     if (current === null) throw notFound(req, agentId);
     if (await unregisterAgent(ctx, stores, current, 'request')) {
       const by = caller.kind === 'admin' ? `admin (${caller.claims.sub})` : 'agent (self)';
-      ctx.logger.info({ agent_id: agentId, by: caller.kind, client_ip: req.ip, request_id: req.requestId }, 'agent unregistered on request');
+      ctx.logger.info(
+        { agent_id: agentId, by: caller.kind, client_ip: req.ip, request_id: req.requestId },
+        'agent unregistered on request',
+      );
       return json({ status: 'success', message: `Agent ${agentId} unregistered successfully`, unregistered_by: by });
     }
   }
@@ -83,6 +86,7 @@ export async function getMetrics(req: HttpRequest, ctx: RegistryContext): Promis
   const agentId = req.params['agent_id'] ?? '';
   await authenticate(ctx, req, 'agent', AGENT_CALLERS);
   const agent = await findAgent(ctx, agentId);
-  if (agent === undefined) throw new HttpFailure(fail(req, 'agent-not-found', `No metrics found for agent ${agentId}`, { agent_id: agentId }));
+  if (agent === undefined)
+    throw new HttpFailure(fail(req, 'agent-not-found', `No metrics found for agent ${agentId}`, { agent_id: agentId }));
   return readAnswer(ctx, agent.metrics);
 }

@@ -28,7 +28,11 @@ async function checked(method: HttpRoute['method'], path: string, concrete: stri
   const route = routeFor(method, path);
   const res = await h.call(method, concrete, opts);
   const allowed = [route.success.status, ...Object.keys(route.problems).map(Number), ...Object.keys(COMMON_PROBLEMS).map(Number)];
-  expect({ route: key(method, path), status: res.status, allowed: allowed.includes(res.status) }).toEqual({ route: key(method, path), status: res.status, allowed: true });
+  expect({ route: key(method, path), status: res.status, allowed: allowed.includes(res.status) }).toEqual({
+    route: key(method, path),
+    status: res.status,
+    allowed: true,
+  });
   if (res.status === route.success.status && route.success.schema) {
     const parsed = route.success.schema.safeParse(res.body);
     expect({ route: key(method, path), issues: parsed.error?.issues ?? [] }).toEqual({ route: key(method, path), issues: [] });
@@ -49,7 +53,10 @@ describe('HTTP_API catalog', () => {
       body: { agent_id: 'cat-1', agent_type: 'security', agent_key: AGENT_KEY },
     });
     const tempToken = temp.json['temp_token'] as string;
-    const reg = await checked('POST', '/agents/register', '/agents/register', { token: tempToken, body: registration('cat-1', { max_tokens: 4000 }) });
+    const reg = await checked('POST', '/agents/register', '/agents/register', {
+      token: tempToken,
+      body: registration('cat-1', { max_tokens: 4000 }),
+    });
     const token = reg.json['access_token'] as string;
     await checked('POST', '/agents/:agent_id/heartbeat', '/agents/cat-1/heartbeat', { token });
     await checked('POST', '/agents/:agent_id/metrics', '/agents/cat-1/metrics', { token, body: { success_rate: 0.5 } });
@@ -66,20 +73,25 @@ describe('HTTP_API catalog', () => {
     await checked('POST', '/tokens/refresh', '/tokens/refresh', { token });
     await checked('GET', '/health', '/health');
     await checked('GET', '/', '/');
-    const admin = (await checked('POST', '/auth/login', '/auth/login', { body: { username: 'ARCP', password: 'correct horse battery staple' } })).json['access_token'] as string;
+    const admin = (
+      await checked('POST', '/auth/login', '/auth/login', { body: { username: 'ARCP', password: 'correct horse battery staple' } })
+    ).json['access_token'] as string;
     await checked('POST', '/auth/logout', '/auth/logout', { token: admin });
     await checked('DELETE', '/agents/:agent_id', '/agents/cat-1', { token });
   });
 
   it('answers no failure status the catalog does not list, whatever the credential', async () => {
-    const agent = (await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: 'cat-2', agent_type: 'security', agent_key: OTHER_KEY } })).json;
+    const agent = (
+      await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: 'cat-2', agent_type: 'security', agent_key: OTHER_KEY } })
+    ).json;
     const temp = agent['temp_token'] as string;
     const access = (await h.call('POST', '/agents/register', { token: temp, body: registration('cat-2') })).json['access_token'] as string;
     const tokens = [undefined, 'not-a-token', temp, access, await adminToken(h)];
     for (const route of HTTP_API) {
       const path = route.path.replace(/:([a-z_]+)/g, (_m, p: string) => (p === 'agent_id' ? 'nobody' : 'x'));
       for (const token of tokens) {
-        for (const body of [undefined, {}, { agent_id: 'cat-2', query: 'x' }]) await checked(route.method, route.path, path, { token, body, ip: '10.9.9.9' });
+        for (const body of [undefined, {}, { agent_id: 'cat-2', query: 'x' }])
+          await checked(route.method, route.path, path, { token, body, ip: '10.9.9.9' });
       }
     }
   });

@@ -19,7 +19,10 @@ describe('JSON endpoints require a JSON media type', () => {
     ['multipart', 'multipart/form-data; boundary=x'],
     ['no content type', undefined],
   ])('answers 415 problem+json for %s, before looking at the credentials', async (_name, type) => {
-    const res = await h.call('POST', '/auth/login', { raw: JSON.stringify(login), headers: type === undefined ? { 'content-type': '' } : { 'content-type': type } });
+    const res = await h.call('POST', '/auth/login', {
+      raw: JSON.stringify(login),
+      headers: type === undefined ? { 'content-type': '' } : { 'content-type': type },
+    });
     expect(res.status).toBe(415);
     expect(res.headers?.['content-type']).toBe('application/problem+json');
     expect(res.json).toMatchObject({ status: 415, type: expect.stringMatching(/unsupported-media-type$/), instance: '/auth/login' });
@@ -31,18 +34,30 @@ describe('JSON endpoints require a JSON media type', () => {
     const admin = await adminToken(h);
     await registerAgent(h, 'hard-1');
     const jsonRoutes = HTTP_API.filter((r) => r.body !== undefined);
-    expect(jsonRoutes.map((r) => r.path)).toEqual(expect.arrayContaining(['/auth/login', '/agents/register', '/public/search', '/agents/:agent_id/metrics']));
+    expect(jsonRoutes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/auth/login', '/agents/register', '/public/search', '/agents/:agent_id/metrics']),
+    );
     for (const route of jsonRoutes) {
       const path = route.path.replace(':agent_id', 'hard-1');
-      const res = await h.call(route.method as 'POST', path, { raw: '{}', token: admin, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+      const res = await h.call(route.method as 'POST', path, {
+        raw: '{}',
+        token: admin,
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      });
       expect([path, res.status]).toEqual([path, 415]);
     }
   });
 
   it('accepts application/json with parameters and structured +json types', async () => {
-    const plain = await h.call('POST', '/auth/login', { raw: JSON.stringify(login), headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    const plain = await h.call('POST', '/auth/login', {
+      raw: JSON.stringify(login),
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+    });
     expect(plain.status).toBe(200);
-    const structured = await h.call('POST', '/public/search', { raw: JSON.stringify({ query: 'scan' }), headers: { 'content-type': 'application/vnd.arcp+json' } });
+    const structured = await h.call('POST', '/public/search', {
+      raw: JSON.stringify({ query: 'scan' }),
+      headers: { 'content-type': 'application/vnd.arcp+json' },
+    });
     expect(structured.status).toBe(200);
   });
 });

@@ -10,7 +10,11 @@ afterEach(async () => {
 
 async function seed(): Promise<void> {
   await registerAgent(h, 'pub-1', 'key-aaaaaaaaaa', { capabilities: ['vulnerability-scan', 'reporting'] });
-  await registerAgent(h, 'pub-2', 'key-bbbbbbbbbb', { agent_type: 'monitoring', capabilities: ['metrics', 'reporting'], context_brief: 'Watches CPU and memory of servers' });
+  await registerAgent(h, 'pub-2', 'key-bbbbbbbbbb', {
+    agent_type: 'monitoring',
+    capabilities: ['metrics', 'reporting'],
+    context_brief: 'Watches CPU and memory of servers',
+  });
   h.clock.advance(30_000);
   await registerAgent(h, 'pub-3', 'key-cccccccccc', { agent_type: 'testing', capabilities: ['fuzzing'] });
   h.clock.advance(31_000); // pub-1 and pub-2 are now dead
@@ -56,9 +60,7 @@ describe('public endpoints', () => {
     h.clock.advance(-31_000);
     const res = await h.call('POST', '/public/search', { body: { query: 'memory of servers' } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([
-      expect.objectContaining({ id: 'pub-2', url: 'https://agents.example.com/pub-2', similarity: 0.8 }),
-    ]);
+    expect(res.body).toEqual([expect.objectContaining({ id: 'pub-2', url: 'https://agents.example.com/pub-2', similarity: 0.8 })]);
     const filtered = await h.call('POST', '/public/search', { body: { query: 'scans reporting', agent_type: 'security', weighted: true } });
     expect((filtered.body as Array<{ id: string; metrics: unknown }>)[0]).toMatchObject({ id: 'pub-1', metrics: expect.any(Object) });
     expect((await h.call('POST', '/public/search', { body: { query: 'memory', min_similarity: 0.9 } })).body).toEqual([]);

@@ -24,7 +24,10 @@ export async function discover(req: HttpRequest, ctx: RegistryContext): Promise<
     .filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive')
     .filter((a) => type === null || a.agent_type === type)
     .filter((a) => caps.every((c) => a.capabilities.includes(c)));
-  return readAnswer(ctx, alive.slice(offset, offset + limit).map((a) => toHttpAgent(a, 'alive', { includeMetrics: true })));
+  return readAnswer(
+    ctx,
+    alive.slice(offset, offset + limit).map((a) => toHttpAgent(a, 'alive', { includeMetrics: true })),
+  );
 }
 
 export async function publicAgent(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {

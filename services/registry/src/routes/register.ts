@@ -35,12 +35,23 @@ export function registerHandler(ctx: RegistryContext) {
     const stores = await ctx.stores();
     // The duplicate check comes before the key binding so a refused attempt binds nothing.
     const existing = await stores.writer.read(registration.agent_id);
-    if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive') throw duplicate(ctx, req, registration.agent_id);
+    if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive')
+      throw duplicate(ctx, req, registration.agent_id);
     if (token.kind === 'temp') await bindKey(ctx, req, stores, token, registration.agent_id);
     const agent = await store(ctx, req, stores, registration, existing);
     const access = await ctx.tokens.issueAgent(agent.agent_id);
     ctx.metrics.registrations.inc({ result: 'ok' });
-    ctx.logger.info({ agent_id: agent.agent_id, agent_type: agent.agent_type, client_ip: req.ip, request_id: req.requestId, by: token.kind, again: existing !== null }, 'agent registered');
+    ctx.logger.info(
+      {
+        agent_id: agent.agent_id,
+        agent_type: agent.agent_type,
+        client_ip: req.ip,
+        request_id: req.requestId,
+        by: token.kind,
+        again: existing !== null,
+      },
+      'agent registered',
+    );
     ctx.events.directory('registered', agent);
     ctx.events.log('INFO', 'agents', `Agent registered: ${agent.agent_id} (${agent.agent_type})`, {
       event_type: 'agent_registered',

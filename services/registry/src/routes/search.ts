@@ -13,9 +13,7 @@ const TEXT_MATCH_SIMILARITY = 0.8;
 
 function searchableText(agent: StoredAgent): string {
   const metadata = Object.values(agent.metadata).filter((v): v is string => typeof v === 'string');
-  return [agent.name, agent.context_brief, agent.agent_type, ...agent.capabilities, ...agent.features, ...metadata]
-    .join(' ')
-    .toLowerCase();
+  return [agent.name, agent.context_brief, agent.agent_type, ...agent.capabilities, ...agent.features, ...metadata].join(' ').toLowerCase();
 }
 
 export function textMatches(agent: StoredAgent, words: readonly string[]): boolean {
@@ -28,7 +26,10 @@ export function textMatches(agent: StoredAgent, words: readonly string[]): boole
 export async function search(req: HttpRequest, ctx: RegistryContext): Promise<HttpResponse> {
   const body = parseBody(req, SearchRequestSchema, ctx.config.MAX_JSON_SIZE);
   if (TEXT_MATCH_SIMILARITY < body.min_similarity) return json([]);
-  const words = body.query.toLowerCase().split(/\s+/).filter((w) => w.length > 2);
+  const words = body.query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w.length > 2);
   const now = ctx.now();
   const hits = (await listAgents(ctx))
     .filter((a) => effectiveStatus(a, now, ctx.timeoutMs) === 'alive')

@@ -78,7 +78,12 @@ export class LoginLockout {
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.get(key);
       const live = entry !== null && entry.operation === 'PUT';
-      const prev = (live ? decodeJsonOr(StateSchema, entry.value) : null) ?? { failures: 0, lockouts: 0, last_failure_ms: 0, locked_until_ms: 0 };
+      const prev = (live ? decodeJsonOr(StateSchema, entry.value) : null) ?? {
+        failures: 0,
+        lockouts: 0,
+        last_failure_ms: 0,
+        locked_until_ms: 0,
+      };
       const next = step(prev);
       try {
         if (live) await this.kv.update(key, encodeJson(next), entry.revision);

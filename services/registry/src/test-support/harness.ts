@@ -3,7 +3,15 @@
  * routed to its RouteDefs, and a recorder of everything it publishes.
  */
 import { subjects } from '@arcp/protocol';
-import { createLogger, createMemoryBus, loadConfig, type Bus, type HttpMethod, type HttpRequest, type HttpResponse } from '@arcp/service-kit';
+import {
+  createLogger,
+  createMemoryBus,
+  loadConfig,
+  type Bus,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+} from '@arcp/service-kit';
 import { Registry } from 'prom-client';
 import { Writable } from 'node:stream';
 import { RegistryEnv, type RegistryConfig } from '../config';
@@ -63,7 +71,8 @@ export interface CallOptions {
 function collectingLogger(lines: Array<Record<string, unknown>>) {
   const sink = new Writable({
     write(chunk: Buffer, _e, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -96,8 +105,18 @@ export function request(method: HttpMethod, pathWithQuery: string, opts: CallOpt
   const hasBody = opts.raw !== undefined || opts.body !== undefined;
   const headers: Record<string, string> = { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(opts.headers ?? {}) };
   if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
-  const body = opts.raw !== undefined ? Buffer.from(opts.raw) : opts.body !== undefined ? Buffer.from(JSON.stringify(opts.body)) : Buffer.alloc(0);
-  return { method, path: url.pathname, params: {}, query: url.searchParams, headers, ip: opts.ip ?? '10.0.0.1', requestId: `req-${url.pathname}`, body };
+  const body =
+    opts.raw !== undefined ? Buffer.from(opts.raw) : opts.body !== undefined ? Buffer.from(JSON.stringify(opts.body)) : Buffer.alloc(0);
+  return {
+    method,
+    path: url.pathname,
+    params: {},
+    query: url.searchParams,
+    headers,
+    ip: opts.ip ?? '10.0.0.1',
+    requestId: `req-${url.pathname}`,
+    body,
+  };
 }
 
 /** Routes like uWS: literal segments first, then `:param` segments. */
@@ -144,7 +163,9 @@ export function registration(agentId: string, over: Record<string, unknown> = {}
 
 /** Temp token → register; returns the agent's access token. */
 export async function registerAgent(h: Harness, agentId: string, key = AGENT_KEY, over: Record<string, unknown> = {}): Promise<string> {
-  const temp = await h.call('POST', '/auth/agent/request_temp_token', { body: { agent_id: agentId, agent_type: 'security', agent_key: key } });
+  const temp = await h.call('POST', '/auth/agent/request_temp_token', {
+    body: { agent_id: agentId, agent_type: 'security', agent_key: key },
+  });
   if (temp.status !== 200) throw new Error(`temp token: ${temp.status} ${JSON.stringify(temp.json)}`);
   const reg = await h.call('POST', '/agents/register', { token: temp.json['temp_token'] as string, body: registration(agentId, over) });
   if (reg.status !== 200) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);

@@ -32,7 +32,10 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 
 export function selectAgents(agents: readonly Agent[], q: AgentQuery): Agent[] {
   const needle = q.text.trim().toLowerCase();
-  const out = agents.filter((a) => (q.type === '' || a.agent_type === q.type) && (q.status === 'all' || a.status === q.status) && (needle === '' || matches(a, needle)));
+  const out = agents.filter(
+    (a) =>
+      (q.type === '' || a.agent_type === q.type) && (q.status === 'all' || a.status === q.status) && (needle === '' || matches(a, needle)),
+  );
   const dir = q.descending ? -1 : 1;
   const key = q.sort;
   out.sort((a, b) => {

@@ -25,9 +25,23 @@ function titleOf(type: string): string {
 export function toAlertItems(data: AlertData, frameAt: string): AlertItem[] {
   return data.alerts.map((a) => {
     if ('id' in a) {
-      return { key: a.id ?? `${a.type}|${a.severity}|${a.message}|${a.timestamp}`, severity: a.severity, title: a.title, message: a.message, type: a.type, at: a.timestamp };
+      return {
+        key: a.id ?? `${a.type}|${a.severity}|${a.message}|${a.timestamp}`,
+        severity: a.severity,
+        title: a.title,
+        message: a.message,
+        type: a.type,
+        at: a.timestamp,
+      };
     }
-    return { key: `${a.type}|${a.severity}|${a.message}|${frameAt}`, severity: a.severity, title: titleOf(a.type), message: a.message, type: a.type, at: frameAt };
+    return {
+      key: `${a.type}|${a.severity}|${a.message}|${frameAt}`,
+      severity: a.severity,
+      title: titleOf(a.type),
+      message: a.message,
+      type: a.type,
+      at: frameAt,
+    };
   });
 }
 

@@ -53,9 +53,12 @@ export interface LiveOptions {
 
 /** The words for an error that ended the channel. */
 export function endReason(err: ArcpError): EndReason {
-  if (err instanceof ArcpTokenExpiredError) return { kind: 'expired', message: `Your session expired at ${err.expiredAt.toLocaleTimeString()}. Sign in again.` };
-  if (err instanceof ArcpRevokedError) return { kind: 'revoked', message: 'Your session was revoked (signed out elsewhere). Sign in again.' };
-  if (err instanceof ArcpAuthError) return { kind: 'refused', message: `The server refused the session (${err.reason || err.code}). Sign in again.` };
+  if (err instanceof ArcpTokenExpiredError)
+    return { kind: 'expired', message: `Your session expired at ${err.expiredAt.toLocaleTimeString()}. Sign in again.` };
+  if (err instanceof ArcpRevokedError)
+    return { kind: 'revoked', message: 'Your session was revoked (signed out elsewhere). Sign in again.' };
+  if (err instanceof ArcpAuthError)
+    return { kind: 'refused', message: `The server refused the session (${err.reason || err.code}). Sign in again.` };
   return { kind: 'closed', message: `The connection closed: ${err.message}` };
 }
 
@@ -84,10 +87,18 @@ export class LiveDashboard {
     });
     this.channel.on('frame', (raw) => {
       const checked = checkFrame(raw);
-      this.update({ data: checked.ok ? applyFrame(this.view.data, checked.frame, this.now()) : recordInvalid(this.view.data, checked.type, checked.error) });
+      this.update({
+        data: checked.ok
+          ? applyFrame(this.view.data, checked.frame, this.now())
+          : recordInvalid(this.view.data, checked.type, checked.error),
+      });
     });
     this.channel.on('state', (s) => {
-      this.update({ connection: s, paused: this.channel.isPaused, ended: s.state === 'closed' && s.error ? endReason(s.error) : this.view.ended });
+      this.update({
+        connection: s,
+        paused: this.channel.isPaused,
+        ended: s.state === 'closed' && s.error ? endReason(s.error) : this.view.ended,
+      });
     });
   }
 
@@ -143,7 +154,9 @@ export class LiveDashboard {
       const message = await run();
       this.update({ command: { command: name, status: 'ok', message, at: this.now() }, paused: this.channel.isPaused });
     } catch (err) {
-      this.update({ command: { command: name, status: 'error', message: `${COMMAND_TEXT[name]} failed: ${(err as Error).message}`, at: this.now() } });
+      this.update({
+        command: { command: name, status: 'error', message: `${COMMAND_TEXT[name]} failed: ${(err as Error).message}`, at: this.now() },
+      });
     }
   }
 

@@ -27,5 +27,7 @@ export function mergeLogs(current: readonly LogEntry[], incoming: readonly LogEn
 
 export function filterLogs(logs: readonly LogEntry[], levels: ReadonlySet<string>, text: string): LogEntry[] {
   const needle = text.trim().toLowerCase();
-  return logs.filter((e) => levels.has(e.level) && (needle === '' || e.message.toLowerCase().includes(needle) || e.source.toLowerCase().includes(needle)));
+  return logs.filter(
+    (e) => levels.has(e.level) && (needle === '' || e.message.toLowerCase().includes(needle) || e.source.toLowerCase().includes(needle)),
+  );
 }

@@ -18,7 +18,12 @@ export function emptySeries(): SeriesSet {
 }
 
 /** Adds a sample at `atS` and drops those older than the window; out-of-order samples are ignored. */
-export function pushSample(set: SeriesSet, atS: number, sample: Readonly<Record<SeriesKey, number | null>>, windowS = SERIES_WINDOW_S): SeriesSet {
+export function pushSample(
+  set: SeriesSet,
+  atS: number,
+  sample: Readonly<Record<SeriesKey, number | null>>,
+  windowS = SERIES_WINDOW_S,
+): SeriesSet {
   const last = set.t[set.t.length - 1];
   if (last !== undefined && atS <= last) return set;
   let from = 0;

@@ -17,17 +17,39 @@ const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString().repl
 const monitoring = (ts: string, agentCount = 2) => ({
   type: 'monitoring',
   timestamp: ts,
-  data: { total_requests: 10, avg_response_time: 0.25, error_rate: 0.1, agent_count: agentCount, resource_utilization: { cpu: 1, memory: 2, network: 3, storage: 0 }, agent_metrics: [] },
+  data: {
+    total_requests: 10,
+    avg_response_time: 0.25,
+    error_rate: 0.1,
+    agent_count: agentCount,
+    resource_utilization: { cpu: 1, memory: 2, network: 3, storage: 0 },
+    agent_metrics: [],
+  },
 });
 
 function agent(id: string, patch: Partial<Agent> = {}): Agent {
-  return { agent_id: id, name: `Agent ${id}`, agent_type: 'testing', endpoint: 'http://x', capabilities: ['analysis'], status: 'alive', last_seen: T0, ...patch };
+  return {
+    agent_id: id,
+    name: `Agent ${id}`,
+    agent_type: 'testing',
+    endpoint: 'http://x',
+    capabilities: ['analysis'],
+    status: 'alive',
+    last_seen: T0,
+    ...patch,
+  };
 }
 
 const agentsFrame = (ts: string, agents: Agent[]) => ({
   type: 'agents',
   timestamp: ts,
-  data: { agents, total_count: agents.length, active_count: agents.filter((a) => a.status === 'alive').length, agent_types: { testing: agents.length }, status_summary: { alive: agents.length, dead: 0 } },
+  data: {
+    agents,
+    total_count: agents.length,
+    active_count: agents.filter((a) => a.status === 'alive').length,
+    agent_types: { testing: agents.length },
+    status_summary: { alive: agents.length, dead: 0 },
+  },
 });
 
 const valid = (raw: unknown): DashboardOutboundFrame => {
@@ -91,18 +113,38 @@ describe('applyFrame', () => {
 
   it('merges logs and clears them on an acknowledged clear_logs only', () => {
     const entry = (s: number, message: string) => ({ timestamp: at(s), level: 'INFO', message, source: 'registry' });
-    let s = applyFrame(EMPTY_STATE, valid({ type: 'logs', timestamp: at(2), data: { logs: [entry(2, 'b'), entry(1, 'a')], count: 2, last_updated: at(2) } }), 1);
-    s = applyFrame(s, valid({ type: 'logs', timestamp: at(3), data: { logs: [entry(3, 'c'), entry(2, 'b')], count: 2, last_updated: at(3) } }), 2);
+    let s = applyFrame(
+      EMPTY_STATE,
+      valid({ type: 'logs', timestamp: at(2), data: { logs: [entry(2, 'b'), entry(1, 'a')], count: 2, last_updated: at(2) } }),
+      1,
+    );
+    s = applyFrame(
+      s,
+      valid({ type: 'logs', timestamp: at(3), data: { logs: [entry(3, 'c'), entry(2, 'b')], count: 2, last_updated: at(3) } }),
+      2,
+    );
     expect(s.logs.map((l) => l.message)).toEqual(['c', 'b', 'a']);
     const failed = applyFrame(s, valid({ type: 'clear_logs_ack', timestamp: at(4), data: { status: 'error', message: 'store down' } }), 3);
     expect(failed.logs).toHaveLength(3);
-    const cleared = applyFrame(s, valid({ type: 'clear_logs_ack', timestamp: at(4), data: { status: 'completed', message: 'Backend logs cleared successfully' } }), 3);
+    const cleared = applyFrame(
+      s,
+      valid({ type: 'clear_logs_ack', timestamp: at(4), data: { status: 'completed', message: 'Backend logs cleared successfully' } }),
+      3,
+    );
     expect(cleared.logs).toEqual([]);
   });
 
   it('collects live and replayed alerts once each, and clears them on clear_alerts_ack', () => {
-    const live = { type: 'alert', timestamp: at(5), data: { alerts: [{ severity: 'warning', message: 'No agents registered in the system', type: 'agent_connectivity', details: {} }] } };
-    const replay = { type: 'alert', timestamp: at(6), data: { alerts: [{ id: 'x1', title: 'Performance', message: 'slow', severity: 'critical', type: 'performance', timestamp: at(1) }] } };
+    const live = {
+      type: 'alert',
+      timestamp: at(5),
+      data: { alerts: [{ severity: 'warning', message: 'No agents registered in the system', type: 'agent_connectivity', details: {} }] },
+    };
+    const replay = {
+      type: 'alert',
+      timestamp: at(6),
+      data: { alerts: [{ id: 'x1', title: 'Performance', message: 'slow', severity: 'critical', type: 'performance', timestamp: at(1) }] },
+    };
     let s = applyFrame(EMPTY_STATE, valid(live), 1);
     s = applyFrame(s, valid(replay), 2);
     s = applyFrame(s, valid(replay), 3);
@@ -114,13 +156,28 @@ describe('applyFrame', () => {
       ['critical', 1],
       ['warning', 1],
     ]);
-    expect(applyFrame(s, valid({ type: 'clear_alerts_ack', timestamp: at(7), data: { status: 'completed', message: 'Backend alerts cleared successfully' } }), 4).alerts).toEqual([]);
+    expect(
+      applyFrame(
+        s,
+        valid({
+          type: 'clear_alerts_ack',
+          timestamp: at(7),
+          data: { status: 'completed', message: 'Backend alerts cleared successfully' },
+        }),
+        4,
+      ).alerts,
+    ).toEqual([]);
   });
 });
 
 describe('logs, alerts and series helpers', () => {
   it('bounds the log buffer and filters by level and text', () => {
-    const many = Array.from({ length: LOG_CAP + 10 }, (_, i) => ({ timestamp: at(i), level: i % 2 ? 'WARN' : 'INFO', message: `m${i}`, source: 'x' }));
+    const many = Array.from({ length: LOG_CAP + 10 }, (_, i) => ({
+      timestamp: at(i),
+      level: i % 2 ? 'WARN' : 'INFO',
+      message: `m${i}`,
+      source: 'x',
+    }));
     const merged = mergeLogs([], many);
     expect(merged).toHaveLength(LOG_CAP);
     expect(merged[0]!.message).toBe(`m${LOG_CAP + 9}`);
@@ -129,7 +186,12 @@ describe('logs, alerts and series helpers', () => {
   });
 
   it('bounds the alert list', () => {
-    const items = toAlertItems({ alerts: Array.from({ length: ALERT_CAP + 5 }, (_, i) => ({ severity: 'info' as const, message: `m${i}`, type: 't', details: {} })) }, T0);
+    const items = toAlertItems(
+      {
+        alerts: Array.from({ length: ALERT_CAP + 5 }, (_, i) => ({ severity: 'info' as const, message: `m${i}`, type: 't', details: {} })),
+      },
+      T0,
+    );
     expect(mergeAlerts([], items)).toHaveLength(ALERT_CAP);
   });
 
@@ -170,7 +232,13 @@ describe('agents table logic', () => {
 
   it('says how long ago', () => {
     const now = Date.parse(T0);
-    expect([ago(at(-5), now), ago(at(-300), now), ago(at(-7200), now), ago(at(-200_000), now), ago(at(5), now)]).toEqual(['5 s ago', '5 min ago', '2 h ago', '2 d ago', '0 s ago']);
+    expect([ago(at(-5), now), ago(at(-300), now), ago(at(-7200), now), ago(at(-200_000), now), ago(at(5), now)]).toEqual([
+      '5 s ago',
+      '5 min ago',
+      '2 h ago',
+      '2 d ago',
+      '0 s ago',
+    ]);
   });
 });
 
@@ -178,7 +246,12 @@ describe('session', () => {
   const jwt = (exp: number) => `x.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.y`;
   const store = () => {
     const m = new Map<string, string>();
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      m,
+    };
   };
 
   it('round-trips through storage with the expiry read from the token', () => {
@@ -192,10 +265,13 @@ describe('session', () => {
     expect(loadSession(s)).toBeNull();
   });
 
-  it.each(['not json', '{}', '{"token":"","username":"a"}', '{"token":1,"username":"a"}', 'null'])('drops a stored value that is not a session: %s', (raw) => {
-    const s = store();
-    s.setItem(SESSION_KEY, raw);
-    expect(loadSession(s)).toBeNull();
-    expect(s.m.has(SESSION_KEY)).toBe(false);
-  });
+  it.each(['not json', '{}', '{"token":"","username":"a"}', '{"token":1,"username":"a"}', 'null'])(
+    'drops a stored value that is not a session: %s',
+    (raw) => {
+      const s = store();
+      s.setItem(SESSION_KEY, raw);
+      expect(loadSession(s)).toBeNull();
+      expect(s.m.has(SESSION_KEY)).toBe(false);
+    },
+  );
 });

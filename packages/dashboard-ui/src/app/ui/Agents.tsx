@@ -34,7 +34,9 @@ function Row(props: { agent: Agent; index: number; now: number; onOpen: (id: str
       onClick={() => props.onOpen(a.agent_id)}
       onKeyDown={(e) => e.key === 'Enter' && props.onOpen(a.agent_id)}
     >
-      <span role="cell" class="mono">{a.agent_id}</span>
+      <span role="cell" class="mono">
+        {a.agent_id}
+      </span>
       <span role="cell">{a.name}</span>
       <span role="cell">{a.agent_type}</span>
       <span role="cell">
@@ -43,7 +45,9 @@ function Row(props: { agent: Agent; index: number; now: number; onOpen: (id: str
       <span role="cell" title={fmtDateTime(a.last_seen)}>
         {ago(a.last_seen, props.now)}
       </span>
-      <span role="cell" class="caps">{a.capabilities.join(', ')}</span>
+      <span role="cell" class="caps">
+        {a.capabilities.join(', ')}
+      </span>
     </div>
   );
 }
@@ -63,7 +67,13 @@ export function Agents(props: { data: AgentsData | null; openId: string | null; 
   return (
     <div class="agents-view">
       <div class="toolbar" role="search">
-        <input type="search" aria-label="Search agents" placeholder="Search id, name, type or capability" value={query.text} onInput={(e) => set({ text: e.currentTarget.value })} />
+        <input
+          type="search"
+          aria-label="Search agents"
+          placeholder="Search id, name, type or capability"
+          value={query.text}
+          onInput={(e) => set({ text: e.currentTarget.value })}
+        />
         <label>
           Type
           <select value={query.type} onChange={(e) => set({ type: e.currentTarget.value })}>
@@ -95,7 +105,11 @@ export function Agents(props: { data: AgentsData | null; openId: string | null; 
                 {c.label}
               </span>
             ) : (
-              <span role="columnheader" key={c.label} aria-sort={query.sort === c.key ? (query.descending ? 'descending' : 'ascending') : 'none'}>
+              <span
+                role="columnheader"
+                key={c.label}
+                aria-sort={query.sort === c.key ? (query.descending ? 'descending' : 'ascending') : 'none'}
+              >
                 <button type="button" class="sort" onClick={() => sortBy(c.key!)}>
                   {c.label}
                   {query.sort === c.key ? (query.descending ? ' ▾' : ' ▴') : ''}
@@ -104,7 +118,12 @@ export function Agents(props: { data: AgentsData | null; openId: string | null; 
             ),
           )}
         </div>
-        <div class="body" data-testid="agents-body" style={{ height: `${VIEWPORT_ROWS * ROW_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div
+          class="body"
+          data-testid="agents-body"
+          style={{ height: `${VIEWPORT_ROWS * ROW_HEIGHT}px` }}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        >
           <div style={{ height: `${win.padTop}px` }} />
           {rows.slice(win.start, win.end).map((a, i) => (
             <Row key={a.agent_id} agent={a} index={win.start + i} now={now} onOpen={props.onOpen} />

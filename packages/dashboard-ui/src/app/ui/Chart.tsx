@@ -35,7 +35,17 @@ export function Chart(props: { title: string; series: SeriesSet; lines: readonly
         { stroke: '#8a94a6', grid: { stroke: 'rgba(138,148,166,0.15)' }, ticks: { show: false } },
         { stroke: '#8a94a6', grid: { stroke: 'rgba(138,148,166,0.15)' }, ticks: { show: false }, size: 50 },
       ],
-      series: [{}, ...props.lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, points: { show: false }, value: (_u: uPlot, v: number | null) => fmt(v), spanGaps: true }))],
+      series: [
+        {},
+        ...props.lines.map((l) => ({
+          label: l.label,
+          stroke: l.color,
+          width: 2,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => fmt(v),
+          spanGaps: true,
+        })),
+      ],
     };
     const u = new uPlot(opts, columns(props.series, props.lines), el);
     plot.current = u;

@@ -13,7 +13,10 @@ export function connectionText(view: LiveView, now: number): { state: Shown; tex
   if (c === null || c.state === 'idle' || c.state === 'connecting') return { state: 'connecting', text: 'Connecting…' };
   if (c.state === 'reconnecting') {
     const wait = c.delayMs === undefined ? '' : ` in ${Math.ceil(c.delayMs / 1000)} s`;
-    return { state: 'reconnecting', text: `Reconnecting${wait} (attempt ${c.attempt}, closed ${c.code ?? ''}${c.reason ? ` ${c.reason}` : ''})${age}` };
+    return {
+      state: 'reconnecting',
+      text: `Reconnecting${wait} (attempt ${c.attempt}, closed ${c.code ?? ''}${c.reason ? ` ${c.reason}` : ''})${age}`,
+    };
   }
   if (c.state === 'closed') return { state: 'closed', text: `Disconnected${age}` };
   const fresh = freshness(view.data, now);

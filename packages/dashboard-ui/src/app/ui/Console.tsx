@@ -87,7 +87,13 @@ export function Console(props: { http: ArcpHttp; session: Session; onEnd: (why: 
         </p>
       )}
       {view.command && (
-        <p class={`banner cmd cmd-${view.command.status}`} role="status" data-testid="command-status" data-command={view.command.command} data-status={view.command.status}>
+        <p
+          class={`banner cmd cmd-${view.command.status}`}
+          role="status"
+          data-testid="command-status"
+          data-command={view.command.command}
+          data-status={view.command.status}
+        >
           {view.command.message}
           {view.command.status !== 'pending' && <span class="muted"> · {fmtTime(view.command.at)}</span>}
         </p>
@@ -99,7 +105,9 @@ export function Console(props: { http: ArcpHttp; session: Session; onEnd: (why: 
       )}
       <main>
         {route.view === 'overview' && <Overview view={view} onClearAlerts={() => void live.clearAlerts()} />}
-        {route.view === 'agents' && <Agents data={view.data.agents} openId={route.agentId} onOpen={(id) => go({ view: 'agents', agentId: id })} />}
+        {route.view === 'agents' && (
+          <Agents data={view.data.agents} openId={route.agentId} onOpen={(id) => go({ view: 'agents', agentId: id })} />
+        )}
         {route.view === 'logs' && <Logs logs={view.data.logs} onClear={() => void live.clearLogs()} />}
       </main>
     </div>

@@ -34,8 +34,19 @@ export function Logs(props: { logs: readonly LogEntry[]; onClear: () => void }) 
             </label>
           ))}
         </fieldset>
-        <input type="search" aria-label="Filter logs" placeholder="Filter message or source" value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <button type="button" class="secondary" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen === null ? props.logs : null)}>
+        <input
+          type="search"
+          aria-label="Filter logs"
+          placeholder="Filter message or source"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button
+          type="button"
+          class="secondary"
+          aria-pressed={frozen !== null}
+          onClick={() => setFrozen(frozen === null ? props.logs : null)}
+        >
           {frozen === null ? 'Pause scroll' : `Resume scroll${waiting > 0 ? ` (${waiting} new)` : ''}`}
         </button>
         <button type="button" class="secondary" onClick={props.onClear}>

@@ -81,7 +81,11 @@ export function Overview(props: { view: LiveView; onClearAlerts: () => void }) {
           testId="stat-agents"
           label="Agents alive / total"
           value={agents ? `${fmtInt(agents.active_count)} / ${fmtInt(agents.total_count)}` : '–'}
-          hint={agentsHealth ? `${agentsHealth.status.replace('_', ' ')} · connectivity ${fmtFixed(agentsHealth.connectivity_ratio * 100, 0)} %` : undefined}
+          hint={
+            agentsHealth
+              ? `${agentsHealth.status.replace('_', ' ')} · connectivity ${fmtFixed(agentsHealth.connectivity_ratio * 100, 0)} %`
+              : undefined
+          }
         />
         <Stat testId="stat-requests" label="Requests (agents' total)" value={m ? fmtInt(m.total_requests) : '–'} />
         <Stat testId="stat-response" label="Avg response time" value={m ? `${fmtFixed(m.avg_response_time * 1000, 0)} ms` : '–'} />
@@ -89,14 +93,26 @@ export function Overview(props: { view: LiveView; onClearAlerts: () => void }) {
         <Stat
           testId="stat-resources"
           label="CPU · memory · network (%)"
-          value={m ? `${fmtFixed(m.resource_utilization.cpu, 1)} · ${fmtFixed(m.resource_utilization.memory, 1)} · ${fmtFixed(m.resource_utilization.network, 1)}` : '–'}
+          value={
+            m
+              ? `${fmtFixed(m.resource_utilization.cpu, 1)} · ${fmtFixed(m.resource_utilization.memory, 1)} · ${fmtFixed(m.resource_utilization.network, 1)}`
+              : '–'
+          }
         />
-        <Stat testId="stat-storage" label="Storage" value={storage ? String(storage.engine ?? storage.status) : '–'} hint={storage?.status} tone={storage ? (storage.status === 'healthy' ? 'ok' : 'warn') : undefined} />
+        <Stat
+          testId="stat-storage"
+          label="Storage"
+          value={storage ? String(storage.engine ?? storage.status) : '–'}
+          hint={storage?.status}
+          tone={storage ? (storage.status === 'healthy' ? 'ok' : 'warn') : undefined}
+        />
         <Stat
           testId="stat-gateways"
           label="Sockets public · agents · dash"
           value={gateways ? `${gateways.public.connections} · ${gateways.agents.connections} · ${gateways.dashboard.connections}` : '–'}
-          hint={gateways ? `replicas ${gateways.public.replicas} · ${gateways.agents.replicas} · ${gateways.dashboard.replicas}` : undefined}
+          hint={
+            gateways ? `replicas ${gateways.public.replicas} · ${gateways.agents.replicas} · ${gateways.dashboard.replicas}` : undefined
+          }
         />
       </div>
       <div class="charts">

@@ -1,6 +1,7 @@
 /** Number and time formats of the views. */
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en');
-export const fmtFixed = (n: number, digits: number): string => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const fmtFixed = (n: number, digits: number): string =>
+  n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const fmtTime = (iso: string | number): string => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
 export const fmtDateTime = (iso: string): string => new Date(iso).toLocaleString('en-GB', { hour12: false });
 

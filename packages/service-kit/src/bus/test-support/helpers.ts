@@ -11,11 +11,7 @@ export const enc = (s: string): Uint8Array => encoder.encode(s);
 export const dec = (b: Uint8Array): string => decoder.decode(b);
 
 /** Polls `check` until it returns true; rejects after `timeoutMs` with `what` in the message. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 3000,
-): Promise<void> {
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -133,9 +133,7 @@ export function messagingContract(ctx: ContractContext): void {
   it('rejects with BusNoResponderError at once when nobody listens', async () => {
     const bus = ctx.bus();
     const started = Date.now();
-    await expect(bus.request(ctx.name('nobody'), enc('?'), { timeoutMs: 5000 })).rejects.toBeInstanceOf(
-      BusNoResponderError,
-    );
+    await expect(bus.request(ctx.name('nobody'), enc('?'), { timeoutMs: 5000 })).rejects.toBeInstanceOf(BusNoResponderError);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 }
