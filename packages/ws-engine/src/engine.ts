@@ -153,10 +153,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     },
     drain: (ws) => {
       const conn = ws.getUserData().conn;
-      if (conn.bufferedAmount() < def.limits.maxBackpressureBytes) {
-        conn.overLimit = false;
-        overLimit.delete(conn);
-      }
+      if (conn.bufferedAmount() < def.limits.maxBackpressureBytes) overLimit.delete(conn);
     },
     close: (ws, code, message) => {
       const conn = ws.getUserData().conn;

@@ -15,7 +15,7 @@ export interface SweepOptions {
   limitBytes: number;
   /** The check period, which is also the grace a socket over the limit gets. */
   periodMs: number;
-  /** Kept up to date with the open sockets seen over the limit. */
+  /** The open sockets seen over the limit (in their grace period): kept up to date here. */
   overLimit: Set<UwsConnection>;
   /** A socket seen over the limit for the first time (its grace starts). */
   onOverLimit?: (conn: UwsConnection) => void;
@@ -32,10 +32,8 @@ export function startSlowConsumerSweep(conns: ReadonlySet<UwsConnection>, opts: 
     for (const conn of conns) {
       if (!conn.isOpen) continue;
       if (conn.bufferedAmount() < limitBytes) {
-        conn.overLimit = false;
         overLimit.delete(conn);
-      } else if (!conn.overLimit) {
-        conn.overLimit = true;
+      } else if (!overLimit.has(conn)) {
         overLimit.add(conn);
         backlogged++;
         opts.onOverLimit?.(conn);

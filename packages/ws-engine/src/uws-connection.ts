@@ -56,8 +56,6 @@ export class UwsConnection implements Connection {
   authTimer: NodeJS.Timeout | undefined;
   /** Set when the rate-limit warning frame went out; cleared when the client slows down. */
   rateWarned = false;
-  /** Set by the slow-consumer sweep that saw the send buffer over the limit; cleared under it. */
-  overLimit = false;
   /** Last client frame (or server keep-alive ping), in ms after the endpoint's activity origin. */
   private lastActivity: number;
   private open = true;
