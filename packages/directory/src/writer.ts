@@ -85,8 +85,11 @@ export function createDirectoryWriter(kv: KvStore): DirectoryWriter {
     },
     async register(agent, previous) {
       const { registration, liveness, metrics } = splitAgent(agent);
-      await kv.put(key('liveness', agent.agent_id), encodeRecord(liveness));
-      await kv.put(key('metrics', agent.agent_id), encodeRecord(metrics));
+      // Both before the registration, in one round trip: neither is read without it.
+      await Promise.all([
+        kv.put(key('liveness', agent.agent_id), encodeRecord(liveness)),
+        kv.put(key('metrics', agent.agent_id), encodeRecord(metrics)),
+      ]);
       const bytes = encodeRecord(registration);
       return previous
         ? kv.update(key('registration', agent.agent_id), bytes, previous.revisions.registration)
@@ -97,8 +100,7 @@ export function createDirectoryWriter(kv: KvStore): DirectoryWriter {
     setMetrics: (agentId, metrics, revision) => put(key('metrics', agentId), encodeRecord(metrics), revision),
     async remove(agentId, registrationRevision) {
       await kv.delete(key('registration', agentId), registrationRevision);
-      await kv.delete(key('liveness', agentId));
-      await kv.delete(key('metrics', agentId));
+      await Promise.all([kv.delete(key('liveness', agentId)), kv.delete(key('metrics', agentId))]);
       return kv.lastRevision();
     },
     async removeOrphan(agentId) {

@@ -182,6 +182,23 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     expect(await kv.keys()).toEqual([]);
   });
 
+  it('writes a registration after its liveness and metrics, and removes it before them', async () => {
+    const seen: string[] = [];
+    const watch = await kv.watch({ initial: false }, (e) => seen.push(`${e.operation}:${e.key.split('.')[0]}`));
+    try {
+      await writer.register(agent('ag-order'));
+      const current = await writer.read('ag-order');
+      await writer.remove('ag-order', current!.revisions.registration);
+      await until('six records', () => seen.length >= 6);
+    } finally {
+      watch.stop();
+    }
+    expect(seen.slice(0, 2).sort()).toEqual(['PUT:live', 'PUT:metrics']);
+    expect(seen[2]).toBe('PUT:reg');
+    expect(seen[3]).toBe('DEL:reg');
+    expect(seen.slice(4).sort()).toEqual(['DEL:live', 'DEL:metrics']);
+  });
+
   it('a heartbeat writes only the small liveness record', async () => {
     await writer.register(agent('ag-small'));
     const live = await writer.readLiveness('ag-small');

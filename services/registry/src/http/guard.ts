@@ -18,12 +18,17 @@ export function bearerToken(req: HttpRequest): string | null {
   return token === '' ? null : token;
 }
 
+/** Called once a token's signature and claims check out, before its revocation lookup. */
+export type OnSigned = (verified: VerifiedToken) => void;
+
 /**
  * Verifies any of our tokens and its revocation status; AuthError on failure. Revocations are read
  * from the bucket, or from the local copy while the bus reconnects (so reads keep working).
+ * `onSigned` lets a route start its own reads alongside the revocation round trip.
  */
-export async function verifyAny(ctx: RegistryContext, token: string | null): Promise<VerifiedToken> {
+export async function verifyAny(ctx: RegistryContext, token: string | null, onSigned?: OnSigned): Promise<VerifiedToken> {
   const verified = await ctx.tokens.verify(token, { accept: ['agent', 'admin', 'temp'] });
+  onSigned?.(verified);
   const stores = await ctx.stores();
   const list = offline(ctx) ? stores.mirroredRevocations : stores.revocations;
   if (await list.isRevoked(verified.claims)) throw new AuthError('revoked', 'token has been revoked');
@@ -43,18 +48,23 @@ function denied(ctx: RegistryContext, req: HttpRequest, reason: AuthFailureReaso
   return new HttpFailure(fail(req, slug, detail));
 }
 
-/** Authenticates the request for `level`, accepting only token kinds in `accept`. */
+/**
+ * Authenticates the request for `level`, accepting only token kinds in `accept`. `onSigned` (see
+ * verifyAny) runs only for a correctly signed, unexpired token; the request is refused as usual
+ * when the revocation or role check then fails.
+ */
 export async function authenticate(
   ctx: RegistryContext,
   req: HttpRequest,
   level: AccessLevel,
   accept: readonly TokenKind[],
+  onSigned?: OnSigned,
 ): Promise<VerifiedToken> {
   const token = bearerToken(req);
   if (token === null) throw denied(ctx, req, 'missing', `Authentication required for ${level} endpoint`);
   let verified: VerifiedToken;
   try {
-    verified = await verifyAny(ctx, token);
+    verified = await verifyAny(ctx, token, onSigned);
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
     const detail = err.reason === 'revoked' ? 'Token has been revoked' : 'Invalid or expired token';

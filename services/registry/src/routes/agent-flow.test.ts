@@ -139,6 +139,29 @@ describe('agent flow', () => {
     expect(res.json['detail']).toMatch(/version/);
   });
 
+  it('judges the token before the body, and counts a bad body only from an authenticated caller', async () => {
+    const invalid = async () =>
+      Number(/result="invalid"} (\d+)/.exec(await h.metrics.getSingleMetricAsString('arcp_registry_registrations_total'))?.[1] ?? 0);
+    const bad = registration('order-1', { agent_type: 'weather' });
+    const unsigned = await h.call('POST', '/agents/register', { token: 'not-a-token', body: bad });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.json['detail']).toBe('Invalid or expired token');
+    expect(await invalid()).toBe(0);
+
+    // A revoked token with a good body: the duplicate check's read started alongside the
+    // revocation lookup must not outlive the refusal or register anything.
+    const first = await registerAgent(h, 'order-2');
+    expect((await h.call('DELETE', '/agents/order-2', { token: first })).status).toBe(200);
+    const revoked = await h.call('POST', '/agents/register', { token: first, body: registration('order-2') });
+    expect(revoked.status).toBe(401);
+    expect(revoked.json['detail']).toBe('Token has been revoked');
+    expect((await h.call('GET', '/agents/order-2', { token: await registerAgent(h, 'order-3', OTHER_KEY) })).status).toBe(404);
+
+    const temp = await tempToken('order-1');
+    expect((await h.call('POST', '/agents/register', { token: temp, body: bad })).status).toBe(422);
+    expect(await invalid()).toBe(1);
+  });
+
   it('answers the reference texts for bad temp-token requests', async () => {
     const call = (body: unknown) => h.call('POST', '/auth/agent/request_temp_token', { body, ip: '10.9.9.9' });
     expect((await call({ agent_id: 'a1', agent_type: 'security' })).json['detail']).toBe(

@@ -23,22 +23,30 @@ import { fail, HttpFailure, json } from '../http/responses';
 export function registerHandler(ctx: RegistryContext) {
   const schema = makeAgentRegistrationSchema(ctx.config.ALLOWED_AGENT_TYPES);
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const token = await authenticate(ctx, req, 'agent', ['temp', 'agent', 'admin']);
-    let registration: AgentRegistration;
-    try {
-      registration = parseBody(req, schema, ctx.config.MAX_JSON_SIZE);
-    } catch (err) {
+    // The body is parsed up front so the duplicate check's read can run alongside the token's
+    // revocation lookup; a bad body is still reported only to an authenticated caller.
+    const parsed = tryParse(() => parseBody(req, schema, ctx.config.MAX_JSON_SIZE));
+    let existingRead: Promise<VersionedAgent | null> | undefined;
+    const token = await authenticate(ctx, req, 'agent', ['temp', 'agent', 'admin'], () => {
+      if (!parsed.ok) return;
+      existingRead = ctx.stores().then((stores) => stores.writer.read(parsed.value.agent_id));
+      // Observed here too: a refused token leaves the read unawaited.
+      existingRead.catch(() => undefined);
+    });
+    if (!parsed.ok) {
       ctx.metrics.registrations.inc({ result: 'invalid' });
-      throw err;
+      throw parsed.error;
     }
+    const registration = parsed.value;
     assertMayRegister(ctx, req, token, registration.agent_id);
     const stores = await ctx.stores();
     // The duplicate check comes before the key binding so a refused attempt binds nothing.
-    const existing = await stores.writer.read(registration.agent_id);
+    const existing = await (existingRead ?? stores.writer.read(registration.agent_id));
     if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive')
       throw duplicate(ctx, req, registration.agent_id);
-    if (token.kind === 'temp') await bindKey(ctx, req, stores, token, registration.agent_id);
-    const agent = await store(ctx, req, stores, registration, existing);
+    const link = token.kind === 'temp' ? await claimKey(ctx, req, stores, token, registration.agent_id) : null;
+    // The agent's side of the key binding is written alongside the agent's records.
+    const [agent] = await Promise.all([store(ctx, req, stores, registration, existing), link?.()]);
     const access = await ctx.tokens.issueAgent(agent.agent_id);
     ctx.metrics.registrations.inc({ result: 'ok' });
     ctx.logger.info(
@@ -68,6 +76,16 @@ export function registerHandler(ctx: RegistryContext) {
   };
 }
 
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+function tryParse<T>(parse: () => T): Parsed<T> {
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /** Admins register anyone; a temp token only the agent it was issued for; agents themselves. */
 function assertMayRegister(ctx: RegistryContext, req: HttpRequest, token: VerifiedToken, agentId: string): void {
   if (token.kind === 'admin' || token.claims.agent_id === agentId) return;
@@ -80,14 +98,24 @@ function assertMayRegister(ctx: RegistryContext, req: HttpRequest, token: Verifi
   );
 }
 
-async function bindKey(ctx: RegistryContext, req: HttpRequest, stores: Stores, token: VerifiedToken, agentId: string): Promise<void> {
+/**
+ * Claims the temp token's agent key for `agentId` (one key, one live agent); returns the write
+ * that records the agent's side of the binding, for the caller to run with the agent's records.
+ */
+async function claimKey(
+  ctx: RegistryContext,
+  req: HttpRequest,
+  stores: Stores,
+  token: VerifiedToken,
+  agentId: string,
+): Promise<() => Promise<void>> {
   const hash = token.claims.agent_key_hash ?? '';
   const isLive = async (id: string) => {
     const found = await stores.writer.read(id);
     return found !== null && effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) === 'alive';
   };
-  const holder = await stores.keys.bind(hash, agentId, isLive);
-  if (holder === null) return;
+  const holder = await stores.keys.claim(hash, agentId, isLive);
+  if (holder === null) return () => stores.keys.link(agentId, hash);
   ctx.metrics.registrations.inc({ result: 'key_in_use' });
   throw new HttpFailure(
     fail(req, 'agent-registration-failed', `Agent key is already in use by agent '${holder}'. Each agent key can only register one agent.`),

@@ -1,12 +1,13 @@
 /**
  * Agent key ↔ agent bindings in the `<p>_registry` bucket: one registration key backs at most
- * one live agent. `key.<sha256(key)>` names the agent holding the key and `agentkey.<id>` the
+ * one live agent. `key.<sha256(key)>` names the agent holding the key (empty once released) and `agentkey.<id>` the
  * key an agent registered with, so a binding is only "in use" while both sides still agree.
  */
 import { KvConflictError, type KvStore } from '@arcp/service-kit';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 const keyOf = (hash: string) => `key.${hash}`;
 const agentOf = (agentId: string) => `agentkey.${agentId}`;
@@ -17,29 +18,21 @@ export type LiveCheck = (agentId: string) => Promise<boolean>;
 export class KeyBindings {
   constructor(private readonly kv: KvStore) {}
 
-  /** The agent that holds `hash` right now, or null when the key is free. */
-  async holder(hash: string, isLive: LiveCheck): Promise<string | null> {
-    const entry = await this.kv.get(keyOf(hash));
-    if (entry === null || entry.operation !== 'PUT') return null;
-    const agentId = dec.decode(entry.value);
-    const back = await this.kv.get(agentOf(agentId));
-    const agrees = back !== null && back.operation === 'PUT' && dec.decode(back.value) === hash;
-    return agrees && (await isLive(agentId)) ? agentId : null;
-  }
-
   /**
-   * Binds `hash` to `agentId` unless another live agent holds it; returns that holder instead.
-   * Compare-and-set on the key entry, so two concurrent registrations cannot both win.
+   * Claims `hash` for `agentId` unless another live agent holds it; returns that holder instead.
+   * Compare-and-set on the key entry, so two concurrent registrations cannot both win. A free key
+   * (never bound, or released: an empty value) is claimed in two round trips; the caller then
+   * records the agent's side with `link`.
    */
-  async bind(hash: string, agentId: string, isLive: LiveCheck): Promise<string | null> {
+  async claim(hash: string, agentId: string, isLive: LiveCheck): Promise<string | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.kv.get(keyOf(hash));
-      const holder = await this.holder(hash, isLive);
-      if (holder !== null && holder !== agentId) return holder;
+      const holder = current === null ? '' : dec.decode(current.value);
+      if (holder !== '' && holder !== agentId && (await this.holds(holder, hash, isLive))) return holder;
       try {
-        if (current === null || current.operation !== 'PUT') await this.kv.create(keyOf(hash), enc.encode(agentId));
+        // create() also reclaims a key whose last operation was a delete (how older releases freed it).
+        if (current === null) await this.kv.create(keyOf(hash), enc.encode(agentId));
         else await this.kv.update(keyOf(hash), enc.encode(agentId), current.revision);
-        await this.kv.put(agentOf(agentId), enc.encode(hash));
         return null;
       } catch (err) {
         if (!(err instanceof KvConflictError)) throw err;
@@ -48,15 +41,29 @@ export class KeyBindings {
     throw new KvConflictError(this.kv.bucket, keyOf(hash));
   }
 
-  /** Frees the key an agent registered with (on unregistration). */
+  /** Records which key `agentId` registered with: the other side of a claim. */
+  async link(agentId: string, hash: string): Promise<void> {
+    await this.kv.put(agentOf(agentId), enc.encode(hash));
+  }
+
+  /** A binding counts while both sides agree and the agent is live (both read at once). */
+  private async holds(agentId: string, hash: string, isLive: LiveCheck): Promise<boolean> {
+    const [back, live] = await Promise.all([this.kv.get(agentOf(agentId)), isLive(agentId)]);
+    return live && back !== null && dec.decode(back.value) === hash;
+  }
+
+  /**
+   * Frees the key an agent registered with (on unregistration). The key entry is emptied rather
+   * than deleted, so the next claim replaces it at its revision in one write.
+   */
   async release(agentId: string): Promise<void> {
     const back = await this.kv.get(agentOf(agentId));
-    if (back === null || back.operation !== 'PUT') return;
+    if (back === null) return;
     const hash = dec.decode(back.value);
     await this.kv.delete(agentOf(agentId));
     const entry = await this.kv.get(keyOf(hash));
-    if (entry !== null && entry.operation === 'PUT' && dec.decode(entry.value) === agentId) {
-      await this.kv.delete(keyOf(hash), entry.revision).catch((err: unknown) => {
+    if (entry !== null && dec.decode(entry.value) === agentId) {
+      await this.kv.update(keyOf(hash), EMPTY, entry.revision).catch((err: unknown) => {
         if (!(err instanceof KvConflictError)) throw err;
       });
     }

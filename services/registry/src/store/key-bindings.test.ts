@@ -1,0 +1,109 @@
+import { createMemoryBus, KvConflictError, type KvStore } from '@arcp/service-kit';
+import { KeyBindings, type LiveCheck } from './key-bindings';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+let kv: KvStore;
+let keys: KeyBindings;
+let live: Set<string>;
+const isLive: LiveCheck = async (id) => live.has(id);
+
+beforeEach(async () => {
+  kv = await createMemoryBus().kv('registry');
+  keys = new KeyBindings(kv);
+  live = new Set();
+});
+
+async function value(key: string): Promise<string | null> {
+  const entry = await kv.get(key);
+  return entry === null ? null : dec.decode(entry.value);
+}
+
+/** Claims and links, as a successful registration does. */
+async function bind(hash: string, agentId: string): Promise<string | null> {
+  const holder = await keys.claim(hash, agentId, isLive);
+  if (holder === null) {
+    await keys.link(agentId, hash);
+    live.add(agentId);
+  }
+  return holder;
+}
+
+describe('KeyBindings', () => {
+  it('binds a key never used and refuses it to another agent while its holder is live', async () => {
+    expect(await bind('h1', 'a1')).toBeNull();
+    expect(await value('key.h1')).toBe('a1');
+    expect(await value('agentkey.a1')).toBe('h1');
+    expect(await keys.claim('h1', 'a2', isLive)).toBe('a1');
+    expect(await value('key.h1')).toBe('a1');
+  });
+
+  it('hands the key over once its holder is no longer live', async () => {
+    await bind('h1', 'a1');
+    live.delete('a1');
+    expect(await bind('h1', 'a2')).toBeNull();
+    expect(await value('key.h1')).toBe('a2');
+  });
+
+  it('lets the holder claim its own key again without asking whether it is live', async () => {
+    await bind('h1', 'a1');
+    const asked: string[] = [];
+    expect(await keys.claim('h1', 'a1', async (id) => (asked.push(id), true))).toBeNull();
+    expect(asked).toEqual([]);
+  });
+
+  it('counts a binding only while both sides agree', async () => {
+    await bind('h1', 'a1');
+    // a1 registered again later with another key: h1 no longer backs it.
+    await bind('h2', 'a1');
+    expect(await bind('h1', 'a2')).toBeNull();
+    expect(await value('key.h1')).toBe('a2');
+  });
+
+  it('empties the key on release, and the next claim replaces that entry', async () => {
+    await bind('h1', 'a1');
+    await keys.release('a1');
+    expect(await value('agentkey.a1')).toBeNull();
+    expect(await value('key.h1')).toBe('');
+    const released = (await kv.get('key.h1'))!.revision;
+    expect(await bind('h1', 'a2')).toBeNull();
+    const entry = (await kv.get('key.h1'))!;
+    expect(dec.decode(entry.value)).toBe('a2');
+    expect(entry.revision).toBeGreaterThan(released);
+  });
+
+  it('claims a key whose entry an older release deleted', async () => {
+    await kv.put('key.h1', enc.encode('old'));
+    await kv.delete('key.h1');
+    expect(await bind('h1', 'a2')).toBeNull();
+    expect(await value('key.h1')).toBe('a2');
+  });
+
+  it('release leaves a key that names another agent alone', async () => {
+    await bind('h1', 'a1');
+    live.delete('a1');
+    await bind('h1', 'a2');
+    await keys.release('a1');
+    expect(await value('key.h1')).toBe('a2');
+    expect(await value('agentkey.a2')).toBe('h1');
+    await keys.release('nobody');
+    expect(await value('key.h1')).toBe('a2');
+  });
+
+  it('lets exactly one of two concurrent claims of a free key win', async () => {
+    live = new Set(['a1', 'a2']);
+    await Promise.all([kv.put('agentkey.a1', enc.encode('h1')), kv.put('agentkey.a2', enc.encode('h1'))]);
+    const results = await Promise.all([keys.claim('h1', 'a1', isLive), keys.claim('h1', 'a2', isLive)]);
+    const winner = await value('key.h1');
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    expect(results).toContain(winner);
+  });
+
+  it('gives up with a conflict when the key keeps moving', async () => {
+    const moving: KvStore = Object.assign(Object.create(kv) as KvStore, {
+      create: () => Promise.reject(new KvConflictError('registry', 'key.h1')),
+    });
+    await expect(new KeyBindings(moving).claim('h1', 'a1', isLive)).rejects.toBeInstanceOf(KvConflictError);
+  });
+});
