@@ -14,6 +14,9 @@ export const TARGETS = {
     root: 'packages/gateway',
     mutate: ['packages/gateway/src/{agents,dashboard,public}/*.ts', 'packages/gateway/src/{channel-env,channels,coalesce,credentials}.ts'],
   },
-  // The registry's routes and liveness.
-  registry: { root: 'services/registry', mutate: ['services/registry/src/{routes,liveness}/*.ts', 'services/registry/src/lifecycle.ts'] },
+  // The registry's routes, liveness, key bindings and login lockout.
+  registry: {
+    root: 'services/registry',
+    mutate: ['services/registry/src/{routes,liveness,store}/*.ts', 'services/registry/src/{lifecycle,http/guard,http/throttle}.ts'],
+  },
 };

@@ -100,6 +100,37 @@ describe('KeyBindings', () => {
     expect(results).toContain(winner);
   });
 
+  it('claims a key it released itself in one write, without reading it first', async () => {
+    const calls: string[] = [];
+    const counted: KvStore = Object.assign(Object.create(kv) as KvStore, {
+      get: (k: string) => (calls.push(`get ${k}`), kv.get(k)),
+      update: (k: string, v: Uint8Array, r: number) => (calls.push(`update ${k}`), kv.update(k, v, r)),
+      create: (k: string, v: Uint8Array) => (calls.push(`create ${k}`), kv.create(k, v)),
+    });
+    keys = new KeyBindings(counted);
+    await bind('h1', 'a1');
+    await keys.release('a1');
+    calls.length = 0;
+    expect(await keys.claim('h1', 'a2', isLive)).toBeNull();
+    expect(calls).toEqual(['update key.h1']);
+    expect(await value('key.h1')).toBe('a2');
+  });
+
+  it('reads the entry again when another replica wrote the key since', async () => {
+    const other = new KeyBindings(kv);
+    await bind('h1', 'a1');
+    await keys.release('a1');
+    expect(await other.claim('h1', 'a2', isLive)).toBeNull();
+    await other.link('a2', 'h1');
+    live.add('a2');
+    expect(await keys.claim('h1', 'a3', isLive)).toBe('a2');
+    expect(await value('key.h1')).toBe('a2');
+    // Once a2 is gone this replica takes the key over at the revision it read.
+    live.delete('a2');
+    expect(await keys.claim('h1', 'a3', isLive)).toBeNull();
+    expect(await value('key.h1')).toBe('a3');
+  });
+
   it('gives up with a conflict when the key keeps moving', async () => {
     const moving: KvStore = Object.assign(Object.create(kv) as KvStore, {
       create: () => Promise.reject(new KvConflictError('registry', 'key.h1')),
