@@ -39,9 +39,10 @@ export interface DirectoryWriter {
   readLiveness(agentId: string): Promise<VersionedLiveness | null>;
   /**
    * Stores a new agent, or replaces the one read as `previous`. Rejects with KvConflictError when
-   * another registration got there first.
+   * another registration got there first. `alongside` is a write of the caller's that must be
+   * durable before the agent appears; it runs with the agent's first records.
    */
-  register(agent: StoredAgent, previous?: VersionedAgent | null): Promise<number>;
+  register(agent: StoredAgent, previous?: VersionedAgent | null, alongside?: () => Promise<unknown>): Promise<number>;
   /** Compare-and-set of an agent's liveness at `revision`; KvConflictError when it moved. */
   setLiveness(agentId: string, liveness: StoredLiveness, revision: number): Promise<number>;
   /** Compare-and-set of an agent's metrics at `revision` (0: none stored yet). */
@@ -83,12 +84,13 @@ export function createDirectoryWriter(kv: KvStore): DirectoryWriter {
       const found = await readOne(key('liveness', agentId), decodeLiveness);
       return found && { liveness: found.value, revision: found.revision };
     },
-    async register(agent, previous) {
+    async register(agent, previous, alongside) {
       const { registration, liveness, metrics } = splitAgent(agent);
-      // Both before the registration, in one round trip: neither is read without it.
+      // All before the registration, in one round trip: none is read without it.
       await Promise.all([
         kv.put(key('liveness', agent.agent_id), encodeRecord(liveness)),
         kv.put(key('metrics', agent.agent_id), encodeRecord(metrics)),
+        alongside?.(),
       ]);
       const bytes = encodeRecord(registration);
       return previous

@@ -186,17 +186,24 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     const seen: string[] = [];
     const watch = await kv.watch({ initial: false }, (e) => seen.push(`${e.operation}:${e.key.split('.')[0]}`));
     try {
-      await writer.register(agent('ag-order'));
+      await writer.register(agent('ag-order'), null, () => kv.put('extra.ag-order', new TextEncoder().encode('x')));
       const current = await writer.read('ag-order');
       await writer.remove('ag-order', current!.revisions.registration);
-      await until('six records', () => seen.length >= 6);
+      await until('seven records', () => seen.length >= 7);
     } finally {
       watch.stop();
     }
-    expect(seen.slice(0, 2).sort()).toEqual(['PUT:live', 'PUT:metrics']);
-    expect(seen[2]).toBe('PUT:reg');
-    expect(seen[3]).toBe('DEL:reg');
-    expect(seen.slice(4).sort()).toEqual(['DEL:live', 'DEL:metrics']);
+    expect(seen.slice(0, 3).sort()).toEqual(['PUT:extra', 'PUT:live', 'PUT:metrics']);
+    expect(seen[3]).toBe('PUT:reg');
+    expect(seen[4]).toBe('DEL:reg');
+    expect(seen.slice(5).sort()).toEqual(['DEL:live', 'DEL:metrics']);
+  });
+
+  it('stores no registration when the write that must come first fails', async () => {
+    const failed = new Error('alongside failed');
+    await expect(writer.register(agent('ag-nolink'), null, () => Promise.reject(failed))).rejects.toBe(failed);
+    expect(await kv.get('reg.ag-nolink')).toBeNull();
+    expect(await writer.read('ag-nolink')).toBeNull();
   });
 
   it('a heartbeat writes only the small liveness record', async () => {

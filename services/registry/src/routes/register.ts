@@ -44,9 +44,9 @@ export function registerHandler(ctx: RegistryContext) {
     const existing = await (existingRead ?? stores.writer.read(registration.agent_id));
     if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive')
       throw duplicate(ctx, req, registration.agent_id);
-    const link = token.kind === 'temp' ? await claimKey(ctx, req, stores, token, registration.agent_id) : null;
-    // The agent's side of the key binding is written alongside the agent's records.
-    const [agent] = await Promise.all([store(ctx, req, stores, registration, existing), link?.()]);
+    const link = token.kind === 'temp' ? await claimKey(ctx, req, stores, token, registration.agent_id) : undefined;
+    // The agent's side of the key binding is durable before the agent appears.
+    const agent = await store(ctx, req, stores, registration, existing, link);
     const access = await ctx.tokens.issueAgent(agent.agent_id);
     ctx.metrics.registrations.inc({ result: 'ok' });
     ctx.logger.info(
@@ -134,6 +134,7 @@ async function store(
   stores: Stores,
   registration: AgentRegistration,
   existing: VersionedAgent | null,
+  alongside?: () => Promise<void>,
 ): Promise<StoredAgent> {
   const at = isoUtc(ctx.now());
   const agent = StoredAgentSchema.parse({
@@ -144,7 +145,7 @@ async function store(
     metrics: defaultMetrics(registration.agent_id, at),
   });
   try {
-    await stores.writer.register(agent, existing);
+    await stores.writer.register(agent, existing, alongside);
   } catch (err) {
     if (err instanceof KvConflictError) throw duplicate(ctx, req, agent.agent_id);
     throw err;
