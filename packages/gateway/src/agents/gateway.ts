@@ -8,7 +8,7 @@ import type { DirectoryReader } from '@arcp/directory';
 import { CHANNELS, Topics, encodeFrame, toWsAgent } from '@arcp/protocol';
 import type { Subscription } from '@arcp/service-kit';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
-import { createCoalescer } from '../coalesce';
+import { createDirectoryBroadcast } from '../directory-broadcast';
 import { createCredentialGate } from '../credentials';
 import { gatewayDirectory, requireTokens, type Gateway, type GatewayDeps } from '../kit';
 import { directoryCache } from '../view-cache';
@@ -49,15 +49,10 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
     bus: deps.bus,
     trustProxy: deps.trustProxy,
   });
-  let published = -1;
-  const listUpdates = createCoalescer({
+  const listUpdates = createDirectoryBroadcast({
+    directory,
     windowMs: config.AGENT_WS_COALESCE_MS,
-    run: async () => {
-      await directory.sync();
-      if (directory.version === published) return;
-      published = directory.version;
-      handle.publish(Topics.agentsList, list.get(), 'agent_list');
-    },
+    publish: () => handle.publish(Topics.agentsList, list.get(), 'agent_list'),
     onError: (err) => deps.logger.error({ err, channel: 'agents' }, 'agent list broadcast failed'),
   });
   let revocations: Subscription | undefined;
@@ -70,7 +65,7 @@ export function createAgentsGateway(deps: AgentsGatewayDeps): AgentsGateway {
       directory.onChange(() => listUpdates.signal());
       revocations = (await gatePromise).closeRevoked(handle, claimsOf);
       await directory.start();
-      published = directory.version;
+      listUpdates.settle();
       started = true;
     },
     ready: () => started && !handle.draining,

@@ -27,7 +27,7 @@ import {
 } from '@arcp/protocol';
 import { createAuditLog, type Subscription } from '@arcp/service-kit';
 import { createCredentialGate } from '../credentials';
-import { createCoalescer } from '../coalesce';
+import { createDirectoryBroadcast } from '../directory-broadcast';
 import { gatewayDirectory, requireTokens, type Gateway, type GatewayDeps } from '../kit';
 import { directoryCache } from '../view-cache';
 import { claimsOf, createDashboardChannel } from './channel';
@@ -106,15 +106,10 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
   });
   const handle = mountEndpoint(deps.app, channel, { logger: deps.logger, registry: deps.registry, bus, trustProxy: deps.trustProxy });
   const publishAgents = (bytes: Uint8Array) => void handle.publish(Topics.dashboardAlways, bytes, 'agents');
-  let published = -1;
-  const agentsUpdates = createCoalescer({
+  const agentsUpdates = createDirectoryBroadcast({
+    directory,
     windowMs: config.DASHBOARD_WS_COALESCE_MS,
-    run: async () => {
-      await directory.sync();
-      if (directory.version === published) return;
-      published = directory.version;
-      publishAgents(agentsCache.get());
-    },
+    publish: () => publishAgents(agentsCache.get()),
     onError: (err) => deps.logger.error({ err, channel: 'dashboard' }, 'agents frame broadcast failed'),
   });
   let periodic: NodeJS.Timeout | undefined;
@@ -135,7 +130,7 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
     async start() {
       directory.onChange(() => agentsUpdates.signal());
       await directory.start();
-      published = directory.version;
+      agentsUpdates.settle();
       // The reference's cadence: every dashboard gets the agents frame every interval too (it
       // carries last_seen and metrics, which change without a directory change).
       periodic = setInterval(() => publishAgents(agentsCache.get()), config.DASHBOARD_WS_INTERVAL * 1000);

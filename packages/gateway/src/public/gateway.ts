@@ -6,7 +6,7 @@
 import type { DirectoryReader } from '@arcp/directory';
 import { Topics, agentsUpdateFrame, encodeFrame, statsUpdateFrame } from '@arcp/protocol';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
-import { createCoalescer } from '../coalesce';
+import { createDirectoryBroadcast } from '../directory-broadcast';
 import { gatewayDirectory, type Gateway, type GatewayDeps } from '../kit';
 import { createPublicChannel } from './channel';
 import type { PublicChannelConfig } from './config';
@@ -39,17 +39,10 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
   });
   let statsTimer: NodeJS.Timeout | undefined;
   let started = false;
-  let published = -1;
-
-  const agentsUpdates = createCoalescer({
+  const agentsUpdates = createDirectoryBroadcast({
+    directory,
     windowMs: config.PUBLIC_WS_COALESCE_MS,
-    run: async () => {
-      await directory.sync();
-      // Changes that arrived while syncing are in this frame already; do not send it twice.
-      if (directory.version === published) return;
-      published = directory.version;
-      handle.publish(Topics.publicAgents, encodeFrame(agentsUpdateFrame([...view.alive()], now())), 'agents_update');
-    },
+    publish: () => handle.publish(Topics.publicAgents, encodeFrame(agentsUpdateFrame([...view.alive()], now())), 'agents_update'),
     onError: (err) => deps.logger.error({ err, channel: 'public' }, 'agents_update broadcast failed'),
   });
   const broadcastStats = async () => {
@@ -64,7 +57,7 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
     async start() {
       directory.onChange(() => agentsUpdates.signal());
       await directory.start();
-      published = directory.version;
+      agentsUpdates.settle();
       statsTimer = setInterval(
         () => void broadcastStats().catch((err: unknown) => deps.logger.error({ err }, 'stats_update broadcast failed')),
         config.PUBLIC_WS_INTERVAL * 1000,
