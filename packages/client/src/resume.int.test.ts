@@ -43,7 +43,13 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
   const dash = watch(new DashboardChannel({ url: topo.ws.dashboard[0]!, WebSocket, token: adminToken, reconnect: fast }));
   const agents = watch(new AgentsChannel({ url: topo.ws.agents[0]!, WebSocket, token: session.tokenSource, reconnect: fast }));
   const pub = watch(new PublicChannel({ url: topo.ws.public[0]!, WebSocket, reconnect: fast }));
-  const all = [dash, agents, pub];
+  // A public client on the agent_updates extension: deltas only, asked again on every new socket.
+  const deltaPub = watch(new PublicChannel({ url: topo.ws.public[0]!, WebSocket, reconnect: fast }));
+  const deltasAt: number[] = [];
+  deltaPub.channel.onFrame('agents_delta', () => deltasAt.push(Date.now()));
+  let held: string[] = [];
+  deltaPub.channel.onAgents((list) => (held = list.map((a) => a.agent_id)));
+  const all = [dash, agents, pub, deltaPub];
   const seen: Array<{ type: string; at: number }> = [];
   const consumer = (async () => {
     for await (const frame of dash.channel.frames()) seen.push({ type: frame.type, at: Date.now() });
@@ -54,6 +60,8 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
     await Promise.all(all.map((w) => w.channel.connect()));
     await dash.channel.pause();
     expect(logins).toBe(1);
+    expect((await deltaPub.channel.agentUpdates('delta')).data.agents.map((a) => a.agent_id)).toContain(session.agentId);
+    expect(held).toContain(session.agentId);
 
     const restartedAt = Date.now();
     await restart();
@@ -84,7 +92,12 @@ async function resumeScenario(topo: Topology, restart: () => Promise<void>, expe
     const update = pub.channel.waitFor((f) => f.type === 'agents_update' && f.data.agents.some((a) => a.agent_id === lateId), 15_000);
     const late = await AgentSession.start({ http, agentKey: topo.agentKeys[1]!, registration: registration(lateId), retry: fast });
     await update;
+    // The delta client asked for deltas again after the restart: the late agent came as one.
+    expect(deltaPub.channel.updates).toBe('delta');
+    await until(() => deltasAt.some((at) => at > restartedAt) && held.includes(lateId), 'the late agent through agents_delta');
+    expect(held).toContain(session.agentId);
     await late.stop();
+    await until(() => !held.includes(lateId), 'the late agent removed through agents_delta');
   } finally {
     await session.stop().catch(() => {});
     await Promise.all(all.map((w) => w.channel.close()));

@@ -27,6 +27,11 @@ export interface AgentsUpdateFrameOut<A = WsAgent> {
   timestamp: number;
   data: { agents: A[]; total_count: number };
 }
+export interface AgentsDeltaFrameOut<A = WsAgent> {
+  type: 'agents_delta';
+  timestamp: number;
+  data: { upserted: A[]; removed: string[]; total_count: number };
+}
 export interface DiscoveryFrameOut<A = WsAgent> {
   type: 'discovery_data';
   timestamp: number;
@@ -41,6 +46,11 @@ export function statsUpdateFrame(data: StatsData, nowMs: number): StatsUpdateFra
 /** `agents_update`: the alive agents, whole list, with their count. */
 export function agentsUpdateFrame<A = WsAgent>(agents: A[], nowMs: number): AgentsUpdateFrameOut<A> {
   return { type: 'agents_update', timestamp: epochSeconds(nowMs), data: { agents, total_count: agents.length } };
+}
+
+/** `agents_delta` (extension): what changed since the previous frame, and the alive count after it. */
+export function agentsDeltaFrame<A = WsAgent>(upserted: A[], removed: string[], totalCount: number, nowMs: number): AgentsDeltaFrameOut<A> {
+  return { type: 'agents_delta', timestamp: epochSeconds(nowMs), data: { upserted, removed, total_count: totalCount } };
 }
 
 /** `discovery_data` around a page computed by `paginate`. */

@@ -84,6 +84,8 @@ export function subjects(prefix: string = DEFAULT_PREFIX): Subjects {
 /** uWS topics inside one gateway process (not NATS subjects). */
 export const Topics = Object.freeze({
   publicAgents: 'public/agents',
+  /** agents_delta frames, for sockets that asked for them (agent_updates extension). */
+  publicAgentsDelta: 'public/agents-delta',
   publicStats: 'public/stats',
   agentsList: 'agents/list',
   /** monitoring, health, alert: not delivered while a dashboard is paused. */

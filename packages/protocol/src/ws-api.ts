@@ -17,7 +17,9 @@ import {
 import { PongFrameSchema } from './frames/common';
 import { DashboardAuthFrameSchema, DashboardCommandSchema, DashboardOutboundFrameSchema } from './frames/dashboard';
 import {
+  AgentsDeltaFrameSchema,
   AgentsUpdateFrameSchema,
+  AgentUpdatesSchema,
   DiscoveryDataFrameSchema,
   ErrorFrameSchema,
   GetDiscoverySchema,
@@ -96,6 +98,11 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
       { name: 'get_discovery', summary: 'Ask for one page of alive agents (answered with discovery_data)', schema: GetDiscoverySchema },
       { name: 'ping', summary: 'JSON keep-alive, answered with pong', schema: PublicPingSchema },
       { name: 'pong', summary: 'JSON answer to a ping (ignored)', schema: PublicPongSchema },
+      {
+        name: 'agent_updates',
+        summary: 'Extension: switch between whole-list agents_update frames (full, the default) and agents_delta frames (delta)',
+        schema: AgentUpdatesSchema,
+      },
       textPing,
       textPong,
     ],
@@ -107,6 +114,11 @@ export const WS_API: readonly WsChannel[] = Object.freeze([
         name: 'agents_update',
         summary: 'Alive agents after a registration, unregistration or status change',
         schema: AgentsUpdateFrameSchema,
+      },
+      {
+        name: 'agents_delta',
+        summary: 'Extension, after agent_updates with mode delta: the agents changed since the previous frame',
+        schema: AgentsDeltaFrameSchema,
       },
       jsonPong,
       { name: 'error', summary: 'A frame the server could not use (invalid JSON, unknown type, flood)', schema: ErrorFrameSchema },

@@ -1,9 +1,21 @@
 /**
  * `/public/ws` handlers: the welcome frame, `get_discovery` served from the local view (no bus
- * round trip), error frames for bad input. Plain functions over the neutral Connection.
+ * round trip), the `agent_updates` extension (whole lists or deltas), error frames for bad input.
+ * Plain functions over the neutral Connection.
  */
 import type { Connection, EndpointDefinition, EndpointLimits } from '@arcp/ws-engine';
-import { PublicErrors, Topics, WELCOME_FRAME, discoveryFrame, encodeFrame, errorFrame, paginate, parsePublicInbound } from '@arcp/protocol';
+import {
+  PublicErrors,
+  Topics,
+  WELCOME_FRAME,
+  agentsUpdateFrame,
+  discoveryFrame,
+  encodeFrame,
+  errorFrame,
+  paginate,
+  parsePublicInbound,
+  type AgentUpdateMode,
+} from '@arcp/protocol';
 import type { PublicView } from './view';
 
 const WELCOME_BYTES = encodeFrame(WELCOME_FRAME).toString();
@@ -23,6 +35,19 @@ export function createPublicChannel(deps: PublicChannelDeps): EndpointDefinition
   const sendError = (conn: Connection, reason: string, message: string) => {
     deps.badFrame(reason);
     conn.send(JSON.stringify(errorFrame(message)), false, 'error');
+  };
+  /**
+   * The agent_updates extension: move the socket to the other broadcast, then send the current
+   * list (after the barrier) as the base that later deltas apply to. A delta published while the
+   * barrier is pending may arrive first; the list that follows is at least as new, so the client
+   * ends up right either way.
+   */
+  const switchUpdates = async (conn: Connection, mode: AgentUpdateMode) => {
+    const [from, to] = mode === 'delta' ? [Topics.publicAgents, Topics.publicAgentsDelta] : [Topics.publicAgentsDelta, Topics.publicAgents];
+    conn.unsubscribe(from);
+    conn.subscribe(to);
+    await deps.sync();
+    if (conn.isOpen) conn.send(JSON.stringify(agentsUpdateFrame([...deps.view.alive()], now())), false, 'agents_update');
   };
   return {
     name: 'public',
@@ -45,7 +70,8 @@ export function createPublicChannel(deps: PublicChannelDeps): EndpointDefinition
       const parsed = parsePublicInbound(value);
       if (!parsed.ok) return sendError(conn, parsed.reason, parsed.message);
       const cmd = parsed.command;
-      // JSON ping/pong are answered by the engine; anything reaching here is get_discovery.
+      if (cmd.type === 'agent_updates') return switchUpdates(conn, cmd.mode);
+      // JSON ping/pong are answered by the engine; anything else reaching here is get_discovery.
       if (cmd.type !== 'get_discovery') return;
       await deps.sync();
       const page = paginate(deps.view.agents(), cmd);

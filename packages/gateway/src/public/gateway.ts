@@ -1,10 +1,11 @@
 /**
  * Wires the public channel: directory read model → view → `agents_update` on every change
- * (leading- and trailing-edge coalesced) and `stats_update` every PUBLIC_WS_INTERVAL, each frame
- * encoded once and handed to uWS `publish`, each built after the read-your-writes barrier.
+ * (leading- and trailing-edge coalesced; `agents_delta` for the sockets that asked for deltas) and
+ * `stats_update` every PUBLIC_WS_INTERVAL, each frame encoded once and handed to uWS `publish`,
+ * each built after the read-your-writes barrier.
  */
 import type { DirectoryReader } from '@arcp/directory';
-import { Topics, agentsUpdateFrame, encodeFrame, statsUpdateFrame } from '@arcp/protocol';
+import { Topics, agentsDeltaFrame, agentsUpdateFrame, encodeFrame, statsUpdateFrame, type WsAgent } from '@arcp/protocol';
 import { mountEndpoint, socketMetrics } from '@arcp/ws-engine';
 import { createDirectoryBroadcast } from '../directory-broadcast';
 import { gatewayDirectory, type Gateway, type GatewayDeps } from '../kit';
@@ -39,10 +40,29 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
   });
   let statsTimer: NodeJS.Timeout | undefined;
   let started = false;
+  /** Agents changed since the last broadcast: what the next `agents_delta` frame carries. */
+  const changed = new Set<string>();
+  const publishDelta = () => {
+    if (changed.size === 0) return;
+    const alive = view.aliveById();
+    const upserted: WsAgent[] = [];
+    const removed: string[] = [];
+    for (const id of changed) {
+      const agent = alive.get(id);
+      if (agent) upserted.push(agent);
+      else removed.push(id);
+    }
+    changed.clear();
+    handle.publish(Topics.publicAgentsDelta, encodeFrame(agentsDeltaFrame(upserted, removed, alive.size, now())), 'agents_delta');
+  };
+  // One run per window publishes both forms, each encoded once for all of its sockets.
   const agentsUpdates = createDirectoryBroadcast({
     directory,
     windowMs: config.PUBLIC_WS_COALESCE_MS,
-    publish: () => handle.publish(Topics.publicAgents, encodeFrame(agentsUpdateFrame([...view.alive()], now())), 'agents_update'),
+    publish: () => {
+      handle.publish(Topics.publicAgents, encodeFrame(agentsUpdateFrame([...view.alive()], now())), 'agents_update');
+      publishDelta();
+    },
     onError: (err) => deps.logger.error({ err, channel: 'public' }, 'agents_update broadcast failed'),
   });
   const broadcastStats = async () => {
@@ -55,7 +75,10 @@ export function createPublicGateway(deps: PublicGatewayDeps): PublicGateway {
     handle,
     directory,
     async start() {
-      directory.onChange(() => agentsUpdates.signal());
+      directory.onChange((change) => {
+        changed.add(change.agentId);
+        agentsUpdates.signal();
+      });
       await directory.start();
       agentsUpdates.settle();
       statsTimer = setInterval(

@@ -12,6 +12,8 @@ export interface PublicView {
   agents(): readonly WsAgent[];
   /** Only the alive ones: the `agents_update` payload. */
   alive(): readonly WsAgent[];
+  /** The same by agent id (what an `agents_delta` frame reads). */
+  aliveById(): ReadonlyMap<string, WsAgent>;
   stats(): StatsData;
 }
 
@@ -20,13 +22,15 @@ export function createPublicView(dir: Pick<DirectoryReader, 'all' | 'version' | 
     dir,
     () => {
       const agents = dir.all().map((a) => toWsAgent(a, a.status));
-      return { agents, alive: agents.filter((a) => a.status === 'alive'), stats: computeStats(agents) };
+      const alive = agents.filter((a) => a.status === 'alive');
+      return { agents, alive, aliveById: new Map(alive.map((a) => [a.agent_id, a])), stats: computeStats(agents) };
     },
     now,
   );
   return {
     agents: () => cache.get().agents,
     alive: () => cache.get().alive,
+    aliveById: () => cache.get().aliveById,
     stats: () => cache.get().stats,
   };
 }

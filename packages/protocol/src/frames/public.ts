@@ -1,6 +1,7 @@
 /**
  * `/public/ws` frames in both directions (as in the original ARCP server): the constant welcome, stats, discovery
- * pages, agent updates, pong and error frames out; ping/pong/get_discovery in.
+ * pages, agent updates, pong and error frames out; ping/pong/get_discovery in. One extension of ours:
+ * `agent_updates` in and `agents_delta` out (see AgentsDeltaFrameSchema).
  */
 import * as z from 'zod';
 import { formatIssues, isPlainObject, pyInt, pyStr } from '../validation';
@@ -102,6 +103,22 @@ export const AgentsUpdateFrameSchema = z.strictObject({
 });
 export type AgentsUpdateFrame = z.output<typeof AgentsUpdateFrameSchema>;
 
+/**
+ * Extension (not in the original protocol): for a socket that asked for it with
+ * `{"type": "agent_updates", "mode": "delta"}`, the agents that changed since the previous frame
+ * instead of the whole list. `upserted` holds each agent that is alive now, as `agents_update`
+ * would show it; `removed` the ids of agents that unregistered or went dead; `total_count` the
+ * number of alive agents once applied. Applied in order over the `agents_update` that answered
+ * the request, the client holds what a whole-list frame would carry (but for `last_seen`, which
+ * whole-list frames also refresh on other agents' changes).
+ */
+export const AgentsDeltaFrameSchema = z.strictObject({
+  type: z.literal('agents_delta'),
+  timestamp: z.number(),
+  data: z.strictObject({ upserted: z.array(WsAgentWireSchema), removed: z.array(z.string()), total_count: count }),
+});
+export type AgentsDeltaFrame = z.output<typeof AgentsDeltaFrameSchema>;
+
 export const ErrorFrameSchema = z.strictObject({ type: z.literal('error'), message: z.string() });
 export type ErrorFrame = z.output<typeof ErrorFrameSchema>;
 
@@ -110,6 +127,7 @@ export const PublicOutboundFrameSchema = z.discriminatedUnion('type', [
   StatsUpdateFrameSchema,
   DiscoveryDataFrameSchema,
   AgentsUpdateFrameSchema,
+  AgentsDeltaFrameSchema,
   PongFrameSchema,
   ErrorFrameSchema,
 ]);
@@ -120,6 +138,8 @@ export const PublicErrors = Object.freeze({
   DISCOVERY_FAILED: 'Failed to get discovery data',
   /** Ours: the reference silently dropped the connection on non-object JSON (a flaw of the original server). */
   NOT_AN_OBJECT: 'Message must be a JSON object',
+  /** Ours, for the agent_updates extension. */
+  AGENT_UPDATES_INVALID: "Invalid agent_updates: mode must be 'full' or 'delta'",
 });
 
 /** `Unknown message type: <type>`, with Python's rendering of the value (`None` when absent). */
@@ -164,13 +184,28 @@ export const GetDiscoverySchema = z
   });
 export type GetDiscoveryCommand = z.output<typeof GetDiscoverySchema>;
 
-export type PublicCommand = { type: 'ping' } | { type: 'pong' } | GetDiscoveryCommand;
+/** How a socket receives directory changes: whole lists (`full`, the default) or `delta` frames. */
+export const AGENT_UPDATE_MODES = ['full', 'delta'] as const;
+export type AgentUpdateMode = (typeof AGENT_UPDATE_MODES)[number];
+
+/**
+ * Extension: `agent_updates` switches the socket between `agents_update` (whole list, `full`)
+ * and `agents_delta` frames (`delta`); answered with an `agents_update` of the current list,
+ * the base the deltas that follow apply to.
+ */
+export const AgentUpdatesSchema = z.looseObject({
+  type: z.literal('agent_updates'),
+  mode: z.enum(AGENT_UPDATE_MODES).describe("'delta': agents_delta frames from now on; 'full': agents_update frames (the default)"),
+});
+export type AgentUpdatesCommand = { type: 'agent_updates'; mode: AgentUpdateMode };
+
+export type PublicCommand = { type: 'ping' } | { type: 'pong' } | GetDiscoveryCommand | AgentUpdatesCommand;
 
 export type PublicInboundResult =
   | { ok: true; command: PublicCommand }
   | { ok: false; reason: 'not_object'; message: string }
   | { ok: false; reason: 'unknown_type'; type: string; message: string }
-  | { ok: false; reason: 'invalid'; type: 'get_discovery'; message: string; detail: string };
+  | { ok: false; reason: 'invalid'; type: 'get_discovery' | 'agent_updates'; message: string; detail: string };
 
 /**
  * Classifies one decoded JSON message of `/public/ws`. Every failure carries the `message` of
@@ -180,6 +215,11 @@ export function parsePublicInbound(value: unknown): PublicInboundResult {
   if (!isPlainObject(value)) return { ok: false, reason: 'not_object', message: PublicErrors.NOT_AN_OBJECT };
   const type = value.type;
   if (type === 'ping' || type === 'pong') return { ok: true, command: { type } };
+  if (type === 'agent_updates') {
+    const u = AgentUpdatesSchema.safeParse(value);
+    if (u.success) return { ok: true, command: { type, mode: u.data.mode } };
+    return { ok: false, reason: 'invalid', type, message: PublicErrors.AGENT_UPDATES_INVALID, detail: formatIssues(u.error) };
+  }
   if (type !== 'get_discovery') {
     return { ok: false, reason: 'unknown_type', type: pyStr(type), message: unknownTypeMessage(type) };
   }
