@@ -1,4 +1,5 @@
 import { epochSeconds, isIso, isoUtc, isZonedIso, nowIso, nowMicros, parseIso, pyDateTime } from './time';
+import type * as TimeModule from './time';
 
 describe('nowIso / nowMicros', () => {
   it('formats now as ISO UTC with six fractional digits and Z', () => {
@@ -77,5 +78,91 @@ describe('parseIso', () => {
     expect(isZonedIso('2025-01-07T10:30:00')).toBe(false);
     expect(isZonedIso('2025-01-07T10:30:00+00:00')).toBe(true);
     expect(isZonedIso('nope')).toBe(false);
+  });
+});
+
+describe('nowMicros on scripted clocks', () => {
+  const W = 1_757_280_528_000; // wall clock, ms
+  let wallMs = W;
+  let hrNs = 0n;
+  const advance = (ms: number) => (hrNs += BigInt(ms * 1_000_000));
+
+  /** A fresh copy of the module: the clock anchors on its first reading. */
+  async function freshClock(): Promise<typeof TimeModule> {
+    let mod: typeof TimeModule | undefined;
+    await jest.isolateModulesAsync(async () => {
+      mod = await import('./time');
+    });
+    return mod!;
+  }
+
+  beforeEach(() => {
+    wallMs = W;
+    // The monotonic clock's origin is arbitrary: here 10 ms ahead of the wall clock, so that only
+    // anchoring on the first reading explains a first reading equal to the wall clock.
+    hrNs = BigInt(W) * 1_000_000n + 10_000_000n;
+    jest.spyOn(Date, 'now').mockImplementation(() => wallMs);
+    jest.spyOn(process.hrtime, 'bigint').mockImplementation(() => hrNs);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('starts at the wall clock and adds monotonic microseconds', async () => {
+    const { nowMicros } = await freshClock();
+    expect(nowMicros()).toBe(W * 1000);
+    advance(0.25);
+    expect(nowMicros()).toBe(W * 1000 + 250);
+  });
+
+  it('re-anchors on the wall clock once the two drift more than 20 ms apart, not at 20 ms', async () => {
+    const { nowMicros } = await freshClock();
+    expect(nowMicros()).toBe(W * 1000);
+    advance(20);
+    expect(nowMicros()).toBe(W * 1000 + 20_000);
+    advance(0.001); // 20.001 ms: re-anchored on the wall clock (the step back is smoothed)
+    expect(nowMicros()).toBe(W * 1000 + 20_001);
+    wallMs += 50;
+    advance(50);
+    expect(nowMicros()).toBe((W + 50) * 1000); // follows the new anchor, not the old one (+70.001 ms)
+  });
+
+  it('smooths a step back under one second and never repeats a reading', async () => {
+    const { nowMicros } = await freshClock();
+    expect(nowMicros()).toBe(W * 1000);
+    expect(nowMicros()).toBe(W * 1000 + 1); // same clocks: one microsecond later
+    wallMs -= 500;
+    expect(nowMicros()).toBe(W * 1000 + 2);
+    advance(1);
+    expect(nowMicros()).toBe(W * 1000 + 3);
+  });
+
+  it('follows a step back of one second or more (a real clock change)', async () => {
+    const { nowMicros } = await freshClock();
+    expect(nowMicros()).toBe(W * 1000);
+    wallMs -= 1000;
+    expect(nowMicros()).toBe((W - 1000) * 1000);
+  });
+});
+
+describe('parse details', () => {
+  it('pads short fractions to microseconds and accepts surrounding spaces', () => {
+    expect(parseIso('2025-01-07T10:30:00.5Z')).toBe(Date.UTC(2025, 0, 7, 10, 30, 0, 500));
+    expect(parseIso(' 2025-01-07T10:30:00Z ')).toBe(Date.UTC(2025, 0, 7, 10, 30));
+  });
+
+  it('applies the minutes of an offset', () => {
+    expect(isoUtc('2025-01-07T16:00:00+05:30')).toBe('2025-01-07T10:30:00.000000Z');
+    expect(isoUtc('2025-01-07T05:15:00-0515')).toBe('2025-01-07T10:30:00.000000Z');
+  });
+
+  it('names the refused input in its RangeError', () => {
+    expect(() => parseIso('abc')).toThrow('invalid ISO-8601 date-time: "abc"');
+    expect(() => parseIso('2025-02-30')).toThrow('invalid ISO-8601 date-time: "2025-02-30"');
+    expect(() => parseIso(5 as unknown as string)).toThrow(RangeError);
+    expect(() => isoUtc(Number.NaN)).toThrow('invalid instant: NaN');
+  });
+
+  it('isZonedIso takes offsets with or without a colon, and trims', () => {
+    expect(isZonedIso('2025-01-07T05:30:00-0500')).toBe(true);
+    expect(isZonedIso(' 2025-01-07T10:30:00Z ')).toBe(true);
   });
 });
