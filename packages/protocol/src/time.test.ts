@@ -88,10 +88,10 @@ describe('nowMicros on scripted clocks', () => {
   const advance = (ms: number) => (hrNs += BigInt(ms * 1_000_000));
 
   /** A fresh copy of the module: the clock anchors on its first reading. */
-  async function freshClock(): Promise<typeof TimeModule> {
+  function freshClock(): typeof TimeModule {
     let mod: typeof TimeModule | undefined;
-    await jest.isolateModulesAsync(async () => {
-      mod = await import('./time');
+    jest.isolateModules(() => {
+      mod = jest.requireActual<typeof TimeModule>('./time');
     });
     return mod!;
   }
@@ -106,15 +106,15 @@ describe('nowMicros on scripted clocks', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('starts at the wall clock and adds monotonic microseconds', async () => {
-    const { nowMicros } = await freshClock();
+  it('starts at the wall clock and adds monotonic microseconds', () => {
+    const { nowMicros } = freshClock();
     expect(nowMicros()).toBe(W * 1000);
     advance(0.25);
     expect(nowMicros()).toBe(W * 1000 + 250);
   });
 
-  it('re-anchors on the wall clock once the two drift more than 20 ms apart, not at 20 ms', async () => {
-    const { nowMicros } = await freshClock();
+  it('re-anchors on the wall clock once the two drift more than 20 ms apart, not at 20 ms', () => {
+    const { nowMicros } = freshClock();
     expect(nowMicros()).toBe(W * 1000);
     advance(20);
     expect(nowMicros()).toBe(W * 1000 + 20_000);
@@ -125,8 +125,8 @@ describe('nowMicros on scripted clocks', () => {
     expect(nowMicros()).toBe((W + 50) * 1000); // follows the new anchor, not the old one (+70.001 ms)
   });
 
-  it('smooths a step back under one second and never repeats a reading', async () => {
-    const { nowMicros } = await freshClock();
+  it('smooths a step back under one second and never repeats a reading', () => {
+    const { nowMicros } = freshClock();
     expect(nowMicros()).toBe(W * 1000);
     expect(nowMicros()).toBe(W * 1000 + 1); // same clocks: one microsecond later
     wallMs -= 500;
@@ -135,8 +135,8 @@ describe('nowMicros on scripted clocks', () => {
     expect(nowMicros()).toBe(W * 1000 + 3);
   });
 
-  it('follows a step back of one second or more (a real clock change)', async () => {
-    const { nowMicros } = await freshClock();
+  it('follows a step back of one second or more (a real clock change)', () => {
+    const { nowMicros } = freshClock();
     expect(nowMicros()).toBe(W * 1000);
     wallMs -= 1000;
     expect(nowMicros()).toBe((W - 1000) * 1000);
