@@ -69,10 +69,11 @@ describe('SearchRequest', () => {
     expect(!r.success && r.error.issues[0]?.path[0]).toBe(field);
   });
 
-  // A schema built here, not at import: the bounds below are checked when it is made.
-  const schema = makeSearchRequestSchema({ topK: 10, minSimilarity: 0.5 });
+  // A schema made by each test, not at import: the bounds below are checked when it is made.
+  const made = () => makeSearchRequestSchema({ topK: 10, minSimilarity: 0.5 });
 
   it('accepts every bound itself and trims text', () => {
+    const schema = made();
     expect(
       schema.parse({
         query: `  ${'q'.repeat(1000)}  `,
@@ -107,11 +108,12 @@ describe('SearchRequest', () => {
     [{ query: 'ok', agent_type: 'ab!' }, 'agent_type'],
     [{ query: 'ok', agent_type: '!ab' }, 'agent_type'],
   ])('a schema made at run time rejects %j', (body, field) => {
-    const r = schema.safeParse(body);
+    const r = made().safeParse(body);
     expect(!r.success && r.error.issues[0]?.path[0]).toBe(field);
   });
 
   it('says which characters a capability and an agent_type may hold', () => {
+    const schema = made();
     const capability = schema.safeParse({ query: 'ok', capabilities: ['bad!'] });
     expect(!capability.success && capability.error.issues[0]?.message).toBe('Capability may contain only letters, digits, _, - and spaces');
     const type = schema.safeParse({ query: 'ok', agent_type: 'a.b' });

@@ -48,7 +48,7 @@ describe('pyInt', () => {
   });
 
   it('refuses what Python int() refuses', () => {
-    for (const value of [null, undefined, 'abc', '2.5', '1__0', '_1', '', {}, [], Infinity, NaN]) expect(pyInt(value)).toBeUndefined();
+    for (const value of [null, undefined, 'abc', '2.5', '1__0', '_1', '', {}, [], [7], Infinity, NaN]) expect(pyInt(value)).toBeUndefined();
   });
 });
 
