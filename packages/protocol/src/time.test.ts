@@ -1,5 +1,4 @@
 import { epochSeconds, isIso, isoUtc, isZonedIso, nowIso, nowMicros, parseIso, pyDateTime } from './time';
-import type * as TimeModule from './time';
 
 describe('nowIso / nowMicros', () => {
   it('formats now as ISO UTC with six fractional digits and Z', () => {
@@ -78,68 +77,6 @@ describe('parseIso', () => {
     expect(isZonedIso('2025-01-07T10:30:00')).toBe(false);
     expect(isZonedIso('2025-01-07T10:30:00+00:00')).toBe(true);
     expect(isZonedIso('nope')).toBe(false);
-  });
-});
-
-describe('nowMicros on scripted clocks', () => {
-  const W = 1_757_280_528_000; // wall clock, ms
-  let wallMs = W;
-  let hrNs = 0n;
-  const advance = (ms: number) => (hrNs += BigInt(ms * 1_000_000));
-
-  /** A fresh copy of the module: the clock anchors on its first reading. */
-  function freshClock(): typeof TimeModule {
-    let mod: typeof TimeModule | undefined;
-    jest.isolateModules(() => {
-      mod = jest.requireActual<typeof TimeModule>('./time');
-    });
-    return mod!;
-  }
-
-  beforeEach(() => {
-    wallMs = W;
-    // The monotonic clock's origin is arbitrary: here 10 ms ahead of the wall clock, so that only
-    // anchoring on the first reading explains a first reading equal to the wall clock.
-    hrNs = BigInt(W) * 1_000_000n + 10_000_000n;
-    jest.spyOn(Date, 'now').mockImplementation(() => wallMs);
-    jest.spyOn(process.hrtime, 'bigint').mockImplementation(() => hrNs);
-  });
-  afterEach(() => jest.restoreAllMocks());
-
-  it('starts at the wall clock and adds monotonic microseconds', () => {
-    const { nowMicros } = freshClock();
-    expect(nowMicros()).toBe(W * 1000);
-    advance(0.25);
-    expect(nowMicros()).toBe(W * 1000 + 250);
-  });
-
-  it('re-anchors on the wall clock once the two drift more than 20 ms apart, not at 20 ms', () => {
-    const { nowMicros } = freshClock();
-    expect(nowMicros()).toBe(W * 1000);
-    advance(20);
-    expect(nowMicros()).toBe(W * 1000 + 20_000);
-    advance(0.001); // 20.001 ms: re-anchored on the wall clock (the step back is smoothed)
-    expect(nowMicros()).toBe(W * 1000 + 20_001);
-    wallMs += 50;
-    advance(50);
-    expect(nowMicros()).toBe((W + 50) * 1000); // follows the new anchor, not the old one (+70.001 ms)
-  });
-
-  it('smooths a step back under one second and never repeats a reading', () => {
-    const { nowMicros } = freshClock();
-    expect(nowMicros()).toBe(W * 1000);
-    expect(nowMicros()).toBe(W * 1000 + 1); // same clocks: one microsecond later
-    wallMs -= 500;
-    expect(nowMicros()).toBe(W * 1000 + 2);
-    advance(1);
-    expect(nowMicros()).toBe(W * 1000 + 3);
-  });
-
-  it('follows a step back of one second or more (a real clock change)', () => {
-    const { nowMicros } = freshClock();
-    expect(nowMicros()).toBe(W * 1000);
-    wallMs -= 1000;
-    expect(nowMicros()).toBe((W - 1000) * 1000);
   });
 });
 
