@@ -83,6 +83,7 @@ describe('parseIso', () => {
 describe('parse details', () => {
   it('pads short fractions to microseconds and accepts surrounding spaces', () => {
     expect(parseIso('2025-01-07T10:30:00.5Z')).toBe(Date.UTC(2025, 0, 7, 10, 30, 0, 500));
+    expect(isoUtc('2025-01-07T10:30:00.1234567Z')).toBe('2025-01-07T10:30:00.123456Z'); // beyond µs: cut
     expect(parseIso(' 2025-01-07T10:30:00Z ')).toBe(Date.UTC(2025, 0, 7, 10, 30));
   });
 
