@@ -112,10 +112,15 @@ describe('arcp against a server', () => {
       },
     );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const deadline = Date.now() + 20_000;
-    while (!out.includes('welcome') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Wakes on the output that holds the welcome frame (the test's timeout bounds the wait).
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('welcome')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`arcp tail exited (${code}) before the welcome frame: ${out}`)));
+    });
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toMatch(/\d\d:\d\d:\d\d welcome +Connected to ARCP Public API WebSocket/);

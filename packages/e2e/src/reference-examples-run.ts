@@ -63,6 +63,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Stop the example as soon as its stdout satisfies this (for examples that never end). */
   until?: (stdout: string) => boolean;
+  /** Called with the stdout so far after each chunk (to drive the example by what it printed). */
+  onStdout?: (stdout: string) => void;
   env?: Record<string, string>;
 }
 
@@ -103,6 +105,7 @@ function run(command: string, args: string[], opts: RunOptions): Promise<Example
     }, opts.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      opts.onStdout?.(stdout);
       if (!stopped && opts.until?.(stdout)) {
         stopped = true;
         child.kill('SIGTERM');

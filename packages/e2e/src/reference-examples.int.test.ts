@@ -22,6 +22,7 @@
  * client replaying the original's calls. They need Debian's /usr/bin/python3 with
  * python3-websockets (.ci/run installs it); without it they are skipped locally and fail in CI.
  */
+import { idsOf } from './context';
 import { loginAdmin, registerAgent } from './http';
 import {
   adaptSource,
@@ -34,6 +35,7 @@ import {
   type RunOptions,
 } from './reference-examples-run';
 import { startStandaloneProduct, type Topology } from './topology';
+import { TestClient } from './ws-client';
 
 /** The agent key the guide's agent example registers with. */
 const GUIDE_AGENT_KEY = 'test-agent-001';
@@ -165,20 +167,25 @@ describePython(`reference guide examples: Python${python.ok ? '' : ` (${python.r
   }, 20_000);
 
   test('agent_websocket_example.py: registers, authenticates and lists agents on every directory change', async () => {
-    const running = runPy('agent_websocket_example.py', {}, { timeoutMs: 20_000 });
-    let done = false;
-    void running.finally(() => (done = true));
-    // The agents channel pushes a new list only when the directory changes: register agents
-    // while the example waits for its five messages.
-    try {
-      for (let i = 0; i < 18 && !done; i++) {
-        await new Promise((r) => setTimeout(r, 300));
-        if (!done) await freshAgent();
-      }
-    } finally {
-      await running;
-    }
-    const run = await running;
+    // The agents channel pushes a new list only when the directory changes: each list the example
+    // prints, up to its fifth, is answered by registering another agent.
+    let lists = 0;
+    const registrations: Array<Promise<unknown>> = [];
+    const run = await runPy(
+      'agent_websocket_example.py',
+      {},
+      {
+        timeoutMs: 20_000,
+        onStdout: (out) => {
+          for (const seen = count(out, '  Received agent list with '); lists < seen;) {
+            lists += 1;
+            if (lists < 5) registrations.push(freshAgent().catch((err: unknown) => err));
+          }
+        },
+      },
+    );
+    expect((await Promise.all(registrations)).filter((r) => r instanceof Error)).toEqual([]);
+    expect(registrations).toHaveLength(4);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Agent registered successfully: my-agent-001');
@@ -198,8 +205,19 @@ import os
 
 async def drive():
     client = ARCPWebSocketClient("http://localhost:8001")
+    # Listen until the second stats_update: the pong to the ping sent on connect is in by then.
+    stats = []
+    second_stats = asyncio.Event()
+    handle_message = client.handle_message
+    async def counting(message):
+        await handle_message(message)
+        if message.get("type") == "stats_update":
+            stats.append(message)
+            if len(stats) == 2:
+                second_stats.set()
+    client.handle_message = counting
     listening = asyncio.create_task(client.connect_public())
-    await asyncio.sleep(1.5)
+    await asyncio.wait_for(second_stats.wait(), 5)
     await client.disconnect()
     await asyncio.wait_for(listening, 5)
 
@@ -232,14 +250,23 @@ asyncio.run(drive())
     const driver = `
 async def drive():
     client = ReconnectingWebSocketClient("ws://localhost:8001/public/ws")
+    # The socket each stats_update arrived on, in order.
+    stats_on = asyncio.Queue()
+    handle_message = client.handle_message
+    async def noting(message):
+        await handle_message(message)
+        if message.get("type") == "stats_update":
+            stats_on.put_nowait(client.websocket)
+    client.handle_message = noting
     task = client.start()
-    await asyncio.sleep(1.2)
+    first = await asyncio.wait_for(stats_on.get(), 5)
     print("driver: closing the socket")
-    await client.websocket.close()
-    await asyncio.sleep(1.2)
+    await first.close()
+    while await asyncio.wait_for(stats_on.get(), 5) is first:
+        pass
     client.stop()
     task.cancel()
-    await asyncio.sleep(0.2)
+    await asyncio.gather(task, return_exceptions=True)
 
 asyncio.run(drive())
 `;
@@ -256,7 +283,18 @@ asyncio.run(drive())
   }, 20_000);
 
   test('websocket_tester.py: public ping/pong succeeds; agent test authenticates before failing on the bare list', async () => {
+    // The tester reads three frames and wants the ping among them, so no agents_update may reach
+    // it. The agents of earlier tests never heartbeat: each turns dead in the gateway's view in
+    // turn (an agents_update each). Once an update lists this test's agent alone, none is left to
+    // turn, and this one's own update has gone out.
+    const observer = await TestClient.open(topo.ws.public[0]!);
+    await observer.nextType('welcome');
     const agent = await freshAgent();
+    await observer.next((f) => (f.json as { type?: string })?.type === 'agents_update' && idsOf(f.json).join() === agent.agentId, {
+      timeoutMs: 10_000,
+      what: "an agents_update listing this test's agent alone",
+    });
+    observer.ws.close();
     const driver = `
 import os
 

@@ -22,6 +22,12 @@ describe('close codes', () => {
     expect(Buffer.byteLength(clamped)).toBe(122);
     expect(clamped).toBe('é'.repeat(61));
   });
+
+  it('keeps a close reason of exactly 123 bytes and cuts a longer one at 123', () => {
+    expect(clampCloseReason('a'.repeat(123))).toBe('a'.repeat(123));
+    expect(clampCloseReason('a'.repeat(124))).toBe('a'.repeat(123));
+    expect(clampCloseReason(`${'a'.repeat(121)}é`)).toBe(`${'a'.repeat(121)}é`);
+  });
 });
 
 describe('problem', () => {

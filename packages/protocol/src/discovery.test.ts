@@ -59,10 +59,16 @@ describe('paginate', () => {
 
 describe('computeStats', () => {
   it('counts alive and dead over one snapshot with first-seen type order', () => {
-    const stats = computeStats([agent(1, 'testing'), agent(2, 'security', 'dead'), agent(3, 'testing', 'dead'), agent(4, 'monitoring')]);
+    const stats = computeStats([
+      agent(1, 'testing'),
+      agent(2, 'security', 'dead'),
+      agent(3, 'testing', 'dead'),
+      agent(4, 'monitoring'),
+      agent(5, 'security'),
+    ]);
     expect(stats).toEqual({
-      total_agents: 4,
-      alive_agents: 2,
+      total_agents: 5,
+      alive_agents: 3,
       dead_agents: 2,
       agent_types_count: 3,
       available_types: ['testing', 'security', 'monitoring'],

@@ -1,5 +1,6 @@
 import { storedAgent } from './test-support/agents';
-import { decodeJson, encodeJson } from './json';
+import * as z from 'zod';
+import { decodeJson, decodeJsonOr, encodeJson } from './json';
 import {
   DashboardCommandRequestSchema,
   DirectoryEventSchema,
@@ -25,6 +26,18 @@ describe('encodeJson / decodeJson', () => {
     expect(decodeJson(DirectoryEventSchema, encodeJson('x').subarray(0, 2))).toMatchObject({ ok: false });
     const r = decodeJson(DirectoryEventSchema, encodeJson({ kind: 'exploded', agent_id: 'a', agent_type: 't', at: AT }));
     expect(r).toMatchObject({ ok: false, error: expect.stringContaining('kind') });
+  });
+
+  it('turns a throwing schema transform into an error, not a throw', () => {
+    const exploding = z.string().transform(() => {
+      throw new Error('transform bug');
+    });
+    expect(decodeJson(exploding, encodeJson('x'))).toEqual({ ok: false, error: 'invalid: transform bug' });
+  });
+
+  it('decodeJsonOr gives the value, or undefined for what does not decode', () => {
+    expect(decodeJsonOr(z.number(), encodeJson(3))).toBe(3);
+    expect(decodeJsonOr(z.number(), encodeJson('3'))).toBeUndefined();
   });
 });
 

@@ -79,3 +79,28 @@ describe('parseIso', () => {
     expect(isZonedIso('nope')).toBe(false);
   });
 });
+
+describe('parse details', () => {
+  it('pads short fractions to microseconds and accepts surrounding spaces', () => {
+    expect(parseIso('2025-01-07T10:30:00.5Z')).toBe(Date.UTC(2025, 0, 7, 10, 30, 0, 500));
+    expect(isoUtc('2025-01-07T10:30:00.1234567Z')).toBe('2025-01-07T10:30:00.123456Z'); // beyond µs: cut
+    expect(parseIso(' 2025-01-07T10:30:00Z ')).toBe(Date.UTC(2025, 0, 7, 10, 30));
+  });
+
+  it('applies the minutes of an offset', () => {
+    expect(isoUtc('2025-01-07T16:00:00+05:30')).toBe('2025-01-07T10:30:00.000000Z');
+    expect(isoUtc('2025-01-07T05:15:00-0515')).toBe('2025-01-07T10:30:00.000000Z');
+  });
+
+  it('names the refused input in its RangeError', () => {
+    expect(() => parseIso('abc')).toThrow('invalid ISO-8601 date-time: "abc"');
+    expect(() => parseIso('2025-02-30')).toThrow('invalid ISO-8601 date-time: "2025-02-30"');
+    expect(() => parseIso(5 as unknown as string)).toThrow(RangeError);
+    expect(() => isoUtc(Number.NaN)).toThrow('invalid instant: NaN');
+  });
+
+  it('isZonedIso takes offsets with or without a colon, and trims', () => {
+    expect(isZonedIso('2025-01-07T05:30:00-0500')).toBe(true);
+    expect(isZonedIso(' 2025-01-07T10:30:00Z ')).toBe(true);
+  });
+});

@@ -20,21 +20,31 @@ function setup(timeoutMs = 1000) {
 }
 
 describe('createShutdown', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('marks shutting down first, runs steps in order, then exits 0', async () => {
     const { shutdown, exits } = setup();
     const order: string[] = [];
     shutdown.onShutdown('stop upgrades', () => {
       order.push(`upgrades:${shutdown.isShuttingDown()}`);
     });
+    let closeSockets: () => void = () => undefined;
+    const socketsClosed = new Promise<void>((r) => (closeSockets = r));
     shutdown.onShutdown('close sockets', async () => {
-      await new Promise((r) => setTimeout(r, 20));
+      await socketsClosed;
       order.push('sockets');
     });
     shutdown.onShutdown('drain bus', () => {
       order.push('bus');
     });
     expect(shutdown.isShuttingDown()).toBe(false);
-    await shutdown.trigger('test');
+    const done = shutdown.trigger('test');
+    // A turn of the event loop: a step that is not awaited would let the next one run meanwhile.
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['upgrades:true']);
+    expect(exits).toEqual([]);
+    closeSockets();
+    await done;
     expect(order).toEqual(['upgrades:true', 'sockets', 'bus']);
     expect(exits).toEqual([0]);
   });
@@ -67,11 +77,14 @@ describe('createShutdown', () => {
   });
 
   it('exits 1 when the deadline passes and not again when the step ends', async () => {
+    jest.useFakeTimers();
     const { shutdown, exits, lines } = setup(50);
     let release: () => void = () => undefined;
     shutdown.onShutdown('hangs', () => new Promise<void>((r) => (release = r)));
     const done = shutdown.trigger('test');
-    await new Promise((r) => setTimeout(r, 120));
+    jest.advanceTimersByTime(49);
+    expect(exits).toEqual([]);
+    jest.advanceTimersByTime(1);
     expect(exits).toEqual([1]);
     expect(lines.find((l) => l.msg === 'shutdown deadline passed, exiting')).toMatchObject({ step: 'hangs' });
     release();

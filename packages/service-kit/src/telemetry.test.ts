@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { Writable } from 'node:stream';
 import { TelemetryEventSchema } from '@arcp/protocol';
+import { waitFor } from '@arcp/testkit';
 import { createMemoryBus } from './bus/memory-bus';
 import { createLogger } from './logger';
 import { nodeTelemetryProbe, startTelemetry, type TelemetryProbe } from './telemetry';
@@ -29,6 +30,8 @@ function collectingLogger() {
 }
 
 describe('startTelemetry', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('publishes valid beats: machine CPU share, memory share and per-beat counter deltas', async () => {
     const bus = createMemoryBus();
     const received: unknown[] = [];
@@ -101,6 +104,7 @@ describe('startTelemetry', () => {
   });
 
   it('a counters callback that throws costs a beat and a warning, not the process', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
     const bus = createMemoryBus();
     const received: unknown[] = [];
     bus.subscribe('t', (m) => received.push(decode(m.data)));
@@ -121,9 +125,11 @@ describe('startTelemetry', () => {
       probe: scriptedProbe().probe,
     });
     try {
-      await new Promise((r) => setTimeout(r, 70));
+      // The first beat (next turn) and the beats at 20, 40 and 60 ms each fail; the timer goes on.
+      jest.advanceTimersByTime(60);
+      await bus.flush();
       expect(received).toHaveLength(0);
-      expect(lines.map((l) => l.msg)).toContain('telemetry beat failed');
+      expect(lines.map((l) => l.msg)).toEqual(Array(4).fill('telemetry beat failed'));
     } finally {
       telemetry.stop();
       await bus.close();
@@ -131,27 +137,36 @@ describe('startTelemetry', () => {
   });
 
   it('publishes nothing once stopped, not even the pending first beat', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
     const bus = createMemoryBus();
     const received: unknown[] = [];
     bus.subscribe('t', (m) => received.push(decode(m.data)));
-    startTelemetry({ bus, subject: 't', instance: 'i', role: 'metrics', intervalMs: 10, probe: scriptedProbe().probe }).stop();
-    await new Promise((r) => setTimeout(r, 40));
-    await bus.flush();
-    expect(received).toHaveLength(0);
-    await bus.close();
+    try {
+      const telemetry = startTelemetry({ bus, subject: 't', instance: 'i', role: 'metrics', intervalMs: 10, probe: scriptedProbe().probe });
+      expect(jest.getTimerCount()).toBe(3); // first beat, beat interval, lag sampler
+      telemetry.stop();
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(40);
+      await bus.flush();
+      expect(received).toHaveLength(0);
+    } finally {
+      await bus.close();
+    }
   });
 
   it('reports a blocked event loop as lag', async () => {
     const bus = createMemoryBus();
     const telemetry = startTelemetry({ bus, subject: 't', instance: 'i', role: 'registry', intervalMs: 60_000 });
     try {
-      await new Promise((r) => setTimeout(r, 150));
+      // Let the first beat go (it would take the stall's reading before a poll below does).
+      await new Promise((r) => setImmediate(r));
       const start = Date.now();
       while (Date.now() - start < 300) {
-        // Block the loop on purpose.
+        // Block the loop on purpose: the sampler's 100 ms tick runs about 200 ms late.
       }
-      await new Promise((r) => setTimeout(r, 150));
-      expect(telemetry.beat().event_loop_lag_ms).toBeGreaterThan(150);
+      // Each beat takes (and resets) the worst lag seen since the previous one; a poll may run
+      // before the late tick does. Throws when no beat reports the stall.
+      await waitFor(() => telemetry.beat().event_loop_lag_ms > 150, { what: 'a beat reporting the stall', timeoutMs: 1000 });
     } finally {
       telemetry.stop();
       await bus.close();

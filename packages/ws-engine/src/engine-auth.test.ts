@@ -5,24 +5,24 @@ import type { ListenHandle } from '@arcp/service-kit';
 import { createUwsApp, listen } from './server';
 import { createRecordingLogger } from './testing';
 import { echoChannel, testLimits } from './test-support/endpoints';
-import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
+import { waitFor } from '@arcp/testkit';
+import { closeAll, connect, refusedUpgrade, type TestClient } from './test-support/ws-client';
 
-/** The `slow` verification waits for the test to release it, and says when it has answered. */
+/** Verifications of `slow:<frame>` wait until the test calls `releaseSlow`, then verify `<frame>`. */
 let releaseSlow: () => void = () => undefined;
-let slowAnswered: Promise<void> = Promise.resolve();
-function armSlow(): void {
-  let answered!: () => void;
-  slowAnswered = new Promise((r) => (answered = r));
-  const released = new Promise<void>((r) => (releaseSlow = r));
-  slowGate = released.then(() => queueMicrotask(answered));
-}
 let slowGate: Promise<void> = Promise.resolve();
+function armSlow(): void {
+  slowGate = new Promise<void>((r) => (releaseSlow = r));
+}
 
 const auth: EndpointAuth = {
   onOpen: (conn) => void conn.send('{"type":"auth_required"}'),
-  async onFirstMessage(_conn, text) {
-    if (text === 'slow') await slowGate;
-    else await pause(30);
+  async onFirstMessage(_conn, frame) {
+    let text = frame;
+    if (text.startsWith('slow:')) {
+      await slowGate;
+      text = text.slice(5);
+    }
     if (text === 'explode') throw new Error('verifier bug');
     if (text.startsWith('good:')) return { ok: true, principal: { sub: text.slice(5) } };
     // `expires:<ms>`: a token whose exp is <ms> from now (negative: already past).
@@ -46,10 +46,9 @@ beforeAll(async () => {
   server = await listen(app, '127.0.0.1', 0);
 });
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
+  await closeAll(clients, [handle]);
   handle.stop();
   server.close();
-  await pause(20);
 });
 
 async function open(): Promise<TestClient> {
@@ -66,12 +65,24 @@ const failures = async (reason: string) => {
   return Number(line?.split(' ').pop() ?? 0);
 };
 
+/** A metric of the agents channel (0 when not yet reported). */
+const channelMetric = async (name: string) => {
+  const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${name}{channel="agents"}`));
+  return Number(line?.split(' ').pop() ?? 0);
+};
+
 test('frames sent while auth runs are held, then handled in order after onOpen', async () => {
+  armSlow();
   const c = await open();
-  c.send('good:a1');
-  c.send('ping');
-  c.send('{"type":"ping"}');
-  c.send('hi');
+  const before = await channelMetric('arcp_gateway_received_bytes_total');
+  const frames = ['slow:good:a1', 'ping', '{"type":"ping"}', 'hi'];
+  for (const f of frames) c.send(f);
+  // Every frame has reached the engine while the verifier still holds the first one.
+  await waitFor(async () => (await channelMetric('arcp_gateway_received_bytes_total')) === before + frames.join('').length, {
+    what: 'the frames to reach the engine',
+  });
+  expect(c.idle()).toBe(true);
+  releaseSlow();
   expect(await c.next()).toBe('welcome');
   expect(await c.next()).toBe('pong');
   expect(JSON.parse((await c.next()) as string)).toMatchObject({ type: 'pong' });
@@ -99,15 +110,17 @@ test('no first message before the deadline closes with the timeout code and fram
 
 test('a verification outlasting the deadline is closed by it and its late success ignored', async () => {
   const opensBefore = agents.rec.opened.length;
+  const signedInBefore = handle.counts().authenticated;
   armSlow();
   const c = await open();
-  c.send('slow');
-  expect((await c.closed).code).toBe(1008);
+  c.send('slow:good:late');
+  expect(await c.closed).toEqual({ code: 1008, reason: 'Authentication timeout' });
   releaseSlow();
-  // The verifier has answered "ok" and the engine has had its turn to act on it.
-  await slowAnswered;
+  // A turn of the event loop: the verifier has answered "ok" and the engine has acted on it.
   await new Promise((r) => setImmediate(r));
   expect(agents.rec.opened.length).toBe(opensBefore);
+  expect(handle.counts().authenticated).toBe(signedInBefore);
+  expect(await channelMetric('arcp_gateway_connections')).toBe(signedInBefore);
 });
 
 test('a throwing verifier closes 1011 and is logged', async () => {
@@ -182,10 +195,9 @@ describe('anonymous sockets never lock out signed-in users', () => {
     gatedServer = await listen(app, '127.0.0.1', 0);
   });
   afterAll(async () => {
-    for (const c of opened) c.ws.terminate();
+    await closeAll(opened, [gatedHandle]);
     gatedHandle.stop();
     gatedServer.close();
-    await pause(20);
   });
 
   test('silent sockets from one address are capped there; another client still signs in; the cap counts only signed-in sockets', async () => {
@@ -210,8 +222,7 @@ describe('anonymous sockets never lock out signed-in users', () => {
   });
 
   test('a pending socket that authenticates once the cap is reached is closed 1013', async () => {
-    for (const c of opened.splice(0)) c.ws.terminate();
-    await pause(50);
+    await closeAll(opened.splice(0), [gatedHandle]);
     const late = await openFrom('127.0.0.6');
     const a = await openFrom('127.0.0.7');
     const b = await openFrom('127.0.0.8');
@@ -224,8 +235,7 @@ describe('anonymous sockets never lock out signed-in users', () => {
   });
 
   test('the pending budget is its own: full of silent sockets it refuses new ones with 503', async () => {
-    for (const c of opened.splice(0)) c.ws.terminate();
-    await pause(50);
+    await closeAll(opened.splice(0), [gatedHandle]);
     await openFrom('127.0.0.9');
     await openFrom('127.0.0.10');
     await openFrom('127.0.0.11');

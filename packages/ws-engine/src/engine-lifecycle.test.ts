@@ -6,7 +6,8 @@ import type { ListenHandle } from '@arcp/service-kit';
 import { createUwsApp, listen } from './server';
 import { createRecordingLogger } from './testing';
 import { echoChannel, testLimits } from './test-support/endpoints';
-import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
+import { waitFor } from '@arcp/testkit';
+import { closeAll, connect, refusedUpgrade, type TestClient } from './test-support/ws-client';
 
 const registry = new Registry();
 const logger = createRecordingLogger();
@@ -28,11 +29,10 @@ beforeAll(async () => {
   server = await listen(app, '127.0.0.1', 0);
 });
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
+  await closeAll(clients, handles);
   for (const h of handles) h.stop();
   server.close();
   await bus.close();
-  await pause(20);
 });
 
 async function open(path: string): Promise<TestClient> {
@@ -56,16 +56,20 @@ test('a socket whose send buffer stays over the limit is closed 4201 and counted
   (stalled.ws as unknown as { _socket: Socket })._socket.pause();
   const frame = Buffer.alloc(32 * 1024, 'x');
   const slowHandle = handles[1]!;
-  // Fill the kernel buffers of the stalled socket; uWS then queues up to maxBackpressure and skips it.
+  // Fill the kernel buffers of the stalled socket; uWS then queues up to maxBackpressure and skips
+  // it. Bursts of publishes, with the loop free in between to flush the healthy socket and sweep.
   const delivered = new Set<number>();
-  for (let i = 0; i < 800 && slow.rec.closed.length === 0; i++) {
-    delivered.add(slowHandle.publish('slow/topic', frame, 'monitoring'));
-    if (i % 50 === 0) await pause(5);
-  }
+  await waitFor(
+    () => {
+      for (let i = 0; i < 50; i++) delivered.add(slowHandle.publish('slow/topic', frame, 'monitoring'));
+      return delivered.has(1);
+    },
+    { what: 'a publish that skips the stalled socket', intervalMs: 5, timeoutMs: 10_000 },
+  );
   // Once the sweep has seen the stalled socket over the limit, publishes reach the healthy one
   // only, and the frames skipped for the stalled one are counted as dropped.
   expect([...delivered].sort()).toEqual([1, 2]);
-  for (let i = 0; i < 40 && slow.rec.closed.length === 0; i++) await pause(25);
+  await waitFor(() => slow.rec.closed.length > 0, { what: 'the stalled socket closed', timeoutMs: 5000 });
   expect(slow.rec.closed.map((r) => r.code)).toEqual([4201]);
   expect(slow.rec.closed[0]!.conn.bufferedAmount()).toBe(0);
   const text = await registry.metrics();

@@ -4,7 +4,8 @@ import type { ListenHandle } from '@arcp/service-kit';
 import { createUwsApp, listen } from './server';
 import { createRecordingLogger } from './testing';
 import { echoChannel, testLimits } from './test-support/endpoints';
-import { connect, pause, refusedUpgrade, type TestClient } from './test-support/ws-client';
+import { waitFor } from '@arcp/testkit';
+import { closeAll, connect, refusedUpgrade, type TestClient } from './test-support/ws-client';
 
 const logger = createRecordingLogger();
 const registry = new Registry();
@@ -22,18 +23,17 @@ const clients: TestClient[] = [];
 
 beforeAll(async () => {
   handle = mountEndpoint(app, main.def, { logger, registry: mainRegistry });
-  mountEndpoint(app, exact.def, { logger, registry });
-  mountEndpoint(app, capped.def, { logger, registry, retryAfterS: 7 });
-  mountEndpoint(app, limited.def, { logger, registry });
+  handles.push(handle);
+  handles.push(mountEndpoint(app, exact.def, { logger, registry }));
+  handles.push(mountEndpoint(app, capped.def, { logger, registry, retryAfterS: 7 }));
+  handles.push(mountEndpoint(app, limited.def, { logger, registry }));
   handles.push(mountEndpoint(app, idle.def, { logger, registry }));
   server = await listen(app, '127.0.0.1', 0);
 });
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  handle.stop();
+  await closeAll(clients, handles);
   for (const h of handles) h.stop();
   server.close();
-  await pause(20);
 });
 
 async function open(path: string, greet = true): Promise<TestClient> {
@@ -95,7 +95,10 @@ test('a frame over the channel limit closes 1009; one over the transport limit i
   const gross = await open('/main');
   gross.send('x'.repeat(4096));
   expect((await gross.closed).code).toBe(1006);
-  await pause(20);
+  // The client may see its socket dropped before the engine has counted the drop.
+  await waitFor(async () => (await metric(mainRegistry, 'arcp_gateway_drops_total', 'channel="public",reason="payload"')) >= 2, {
+    what: 'both drops counted',
+  });
   expect(await metric(mainRegistry, 'arcp_gateway_drops_total', 'channel="public",reason="payload"')).toBe(2);
   expect(await metric(mainRegistry, 'arcp_gateway_connections_closed_total', 'channel="public",code="1009"')).toBe(1);
 });

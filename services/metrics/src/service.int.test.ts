@@ -87,17 +87,25 @@ describeWithNats('metrics service on NATS', () => {
 
   it('two replicas: exactly one producer, and the standby takes over when the leader stops or dies', async () => {
     const [ba, bb, bc] = [await bus(), await bus(), await bus()];
-    const frames = collect<Frame>(bc, s.dashboardFrame('monitoring'));
+    const frames = collect<Frame & { timestamp: string }>(bc, s.dashboardFrame('monitoring'));
     const a = await replica('int-a', ba);
     const b = await replica('int-b', bb);
     await waitFor(() => a.isLeader() || b.isLeader(), { timeoutMs: 5000, what: 'a leader' });
-    for (let i = 0; i < 10; i++) {
-      expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Over the next five rounds: exactly one leader at every look, and no two rounds closer than
+    // one producer's interval allows (0.3 s; two producers would interleave, at most 0.15 s apart).
     const before = frames.items.length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(frames.items.length - before).toBeLessThanOrEqual(7); // one producer's cadence, not two
+    const leaderCounts = new Set<number>();
+    await waitFor(
+      () => {
+        leaderCounts.add([a.isLeader(), b.isLeader()].filter(Boolean).length);
+        return frames.items.length >= before + 5;
+      },
+      { timeoutMs: 10_000, intervalMs: 20, what: 'five monitoring rounds' },
+    );
+    expect([...leaderCounts]).toEqual([1]);
+    const at = frames.items.slice(before).map((f) => Date.parse(f.timestamp));
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(250);
 
     // Graceful stop releases the lease: the standby takes over within one renew period or so.
     const [leader, standby] = a.isLeader() ? [a, b] : [b, a];

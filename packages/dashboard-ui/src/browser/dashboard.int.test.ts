@@ -7,7 +7,7 @@
  * not retried. The run also refreshes the overview screenshot in docs/img.
  */
 import { createTokenService } from '@arcp/auth';
-import { call, registerAgent, startStandaloneProduct, type Topology } from '@arcp/e2e';
+import { call, registerAgent, startStandaloneProduct, TestClient, type Topology } from '@arcp/e2e';
 import { waitFor } from '@arcp/testkit';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,8 +150,14 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
     expect(await page.getByTestId('command-status').textContent()).toMatch(/^Paused: .*\(paused\)/);
     const frozen = await updated.textContent();
     expect(frozen).toMatch(/^Paused: monitoring, health and alerts are not updating\. Monitoring updated/);
-    // Three producer periods pass: nothing moves, while the connection stays live (agents frames keep coming).
-    await new Promise((r) => setTimeout(r, 3000));
+    // Three monitoring frames go out to a dashboard that is not paused: nothing moves on this
+    // page, while its connection stays live (agents frames keep coming).
+    const observer = await TestClient.open(`${topo.http.replace(/^http/, 'ws')}/dashboard/ws`);
+    afterCleanup.push(() => observer.ws.terminate());
+    observer.send({ type: 'auth', token: await storedToken(page) });
+    // The first one may be the initial burst's copy of the last frame: wait for three after it.
+    let from = 0;
+    for (let i = 0; i < 4; i++) from = (await observer.nextType('monitoring', { from })).__index + 1;
     expect(await updated.textContent()).toBe(frozen);
     expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('live');
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -233,15 +239,15 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
   });
 
   it('tells the operator when the session expired, once, instead of reconnecting in a loop', async () => {
-    // A session that lasts 3 s, issued with the product's own secret (as the registry would with a short SESSION_TIMEOUT).
-    const tokens = createTokenService({ secret: topo.env.JWT_SECRET!, agentTtlS: 60, adminTtlS: 3, tempTtlS: 60 });
+    // A session that lasts 6 s, issued with the product's own secret (as the registry would with a short SESSION_TIMEOUT).
+    const tokens = createTokenService({ secret: topo.env.JWT_SECRET!, agentTtlS: 60, adminTtlS: 6, tempTtlS: 60 });
     const { token } = await tokens.issueAdmin(admin().username);
     w = await openPage(browser, {
       script: `sessionStorage.setItem('arcp.dashboard.session', ${JSON.stringify(JSON.stringify({ token, username: admin().username }))})`,
     });
     await w.page.goto(`${topo.http}/dashboard`);
     await waitForConnection(w.page, 'live');
-    await expect(w.page.getByTestId('login-notice').textContent({ timeout: 6000 })).resolves.toMatch(
+    await expect(w.page.getByTestId('login-notice').textContent({ timeout: 9000 })).resolves.toMatch(
       /^Your session expired at \d\d:\d\d:\d\d\. Sign in again\.$/,
     );
     expect(await w.page.getByLabel('Password').isVisible()).toBe(true);
@@ -279,7 +285,14 @@ describeWithChromium('operator dashboard in Chromium (standalone product)', () =
       timeoutMs: 5000,
       what: 'the demo agents',
     });
-    await new Promise((r) => setTimeout(r, 4000));
+    const updates = new Set<string>();
+    await waitFor(
+      async () => {
+        updates.add((await page.getByTestId('monitoring-updated').textContent()) ?? '');
+        return updates.size >= 5;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: 'four monitoring frames drawn' },
+    );
     mkdirSync(DOCS_IMG, { recursive: true });
     await page.screenshot({ path: join(DOCS_IMG, 'dashboard-overview.png'), fullPage: true });
   }, 30_000);

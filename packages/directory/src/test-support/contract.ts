@@ -32,8 +32,11 @@ async function until(what: string, check: () => boolean, ms = 5000): Promise<voi
   }
 }
 
-/** A bus whose KV watches deliver every entry `delayMs` late: a reader that lags its bucket. */
-function laggingBus(bus: Bus, delayMs: number): Bus {
+/**
+ * A bus whose KV watches hold every entry after the initial set until `released` resolves (then
+ * deliver them in order): a reader that lags its bucket for as long as the test says.
+ */
+function laggingBus(bus: Bus, released: Promise<void>): Bus {
   const wrapKv = (kv: KvStore): KvStore => ({
     bucket: kv.bucket,
     get: (k) => kv.get(k),
@@ -63,10 +66,10 @@ function laggingBus(bus: Bus, delayMs: number): Bus {
             revision = Math.max(revision, e.revision);
             return onEntry(e);
           }
-          setTimeout(() => {
+          void released.then(() => {
             revision = Math.max(revision, e.revision);
             onEntry(e);
-          }, delayMs);
+          });
         },
       );
       return {
@@ -242,11 +245,14 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
   });
 
   it('sync() reports a lagging model as timeout and catches up with a longer bound', async () => {
-    const reader = await startReader({ bus: laggingBus(ctx.readerBus(), 150) });
+    let catchUp: () => void = () => undefined;
+    const reader = await startReader({ bus: laggingBus(ctx.readerBus(), new Promise<void>((r) => (catchUp = r))) });
     await writer.register(agent('ag-lag'));
     await expect(reader.sync(20)).resolves.toBe('timeout');
     expect(reader.get('ag-lag')).toBeUndefined();
-    await expect(reader.sync(2000)).resolves.toBe('ok');
+    const synced = reader.sync(2000);
+    catchUp();
+    await expect(synced).resolves.toBe('ok');
     expect(reader.get('ag-lag')).toBeDefined();
   });
 

@@ -2,6 +2,8 @@ import { BusUnavailableError } from './errors';
 import { type Availability, whenAvailable } from './nats-availability';
 
 describe('whenAvailable', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('goes on at once while online', async () => {
     await expect(whenAvailable(() => 'online', Date.now())).resolves.toBeUndefined();
   });
@@ -13,16 +15,28 @@ describe('whenAvailable', () => {
   });
 
   it('waits for a failover to another node of a cluster', async () => {
+    jest.useFakeTimers();
     let state: Availability = 'failover';
-    setTimeout(() => (state = 'online'), 200);
-    const started = Date.now();
-    await whenAvailable(() => state, Date.now() + 5000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    let settled = false;
+    const waiting = whenAvailable(() => state, Date.now() + 5000).finally(() => (settled = true));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(settled).toBe(false);
+    state = 'online';
+    await jest.advanceTimersByTimeAsync(50); // the next look
+    expect(settled).toBe(true);
+    await expect(waiting).resolves.toBeUndefined();
   });
 
   it('gives up on a failover that outlasts the bound', async () => {
+    jest.useFakeTimers();
     const started = Date.now();
-    await expect(whenAvailable(() => 'failover', Date.now() + 300)).rejects.toBeInstanceOf(BusUnavailableError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const waiting = whenAvailable(() => 'failover', started + 300);
+    let failedAt = 0;
+    waiting.catch(() => (failedAt = Date.now()));
+    await jest.advanceTimersByTimeAsync(5000);
+    await expect(waiting).rejects.toBeInstanceOf(BusUnavailableError);
+    // Not after the bound: the last look is the one after which another would pass it.
+    expect(failedAt - started).toBeGreaterThan(200);
+    expect(failedAt - started).toBeLessThanOrEqual(300);
   });
 });

@@ -11,8 +11,6 @@ import { type Bus, type KvEntry } from './bus';
 import { connectNatsBus } from './nats-bus';
 import { enc, waitFor } from './test-support/helpers';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function describeWithNatsBinary(name: string, fn: () => void): void {
   if (findNatsServerBinary()) describe(name, fn);
   else if (process.env.CI === 'true') {
@@ -34,9 +32,10 @@ describeWithNatsBinary('KV watch across a server restart', () => {
     buses.push(bus);
     return bus;
   };
-  const restart = async (downMs = 300) => {
+  /** Stops the server, waits until every bus has seen its connection drop, starts it again. */
+  const restart = async () => {
     await server.stop();
-    await sleep(downMs);
+    await waitFor('every bus to see the server gone', () => buses.every((b) => b.status() === 'reconnecting'), 10_000);
     server = await startNatsServer({ port, storeDir: store });
   };
 
@@ -99,11 +98,17 @@ describeWithNatsBinary('KV watch across a server restart', () => {
     const kv = await bus.kv('resume_stop');
     const seen: KvEntry[] = [];
     const watch = await kv.watch({ initial: true }, (e) => seen.push(e));
+    // A watch left running resumes on the same reconnection a wrongly resumed stopped one would.
+    const control: string[] = [];
+    const running = await kv.watch({ initial: true }, (e) => control.push(e.key));
     watch.stop();
     await restart();
     await waitFor('the bus back', () => bus.status() === 'connected', 10_000);
     await kv.put('x', enc('1'));
-    await sleep(1000);
+    await kv.put('y', enc('2'));
+    await waitFor('both entries on the running watch', () => control.includes('y'), 10_000);
+    expect(control).toEqual(['x', 'y']);
     expect(seen).toEqual([]);
+    running.stop();
   }, 30_000);
 });

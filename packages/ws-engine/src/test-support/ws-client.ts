@@ -3,6 +3,7 @@
  * close code/reason and refused-upgrade responses are captured.
  */
 import WebSocket from 'ws';
+import { waitFor } from '@arcp/testkit';
 
 export interface TestClient {
   readonly ws: WebSocket;
@@ -68,5 +69,11 @@ export function refusedUpgrade(
   });
 }
 
-/** Sleeps; for waiting out a deliberate quiet period. */
-export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/**
+ * Terminates the clients and waits until the endpoints have seen every socket close, so no close
+ * handler runs after the test that opened the sockets.
+ */
+export async function closeAll(clients: readonly TestClient[], endpoints: ReadonlyArray<{ count(): number }>): Promise<void> {
+  for (const c of clients) c.ws.terminate();
+  await waitFor(() => endpoints.every((e) => e.count() === 0), { what: 'the endpoints to see every socket close' });
+}

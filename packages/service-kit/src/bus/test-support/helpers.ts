@@ -19,8 +19,6 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Records `subject:payload` for every delivered message. */
 export function recorder(): { seen: string[]; handler: (m: BusMessage) => void } {
   const seen: string[] = [];

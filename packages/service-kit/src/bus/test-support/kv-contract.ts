@@ -3,7 +3,7 @@
  */
 import { KvConflictError } from '../errors';
 import { type ContractContext } from './bus-contract';
-import { dec, enc, sleep, waitFor, watchRecorder } from './helpers';
+import { dec, enc, waitFor, watchRecorder } from './helpers';
 
 export function kvContract(ctx: ContractContext): void {
   it('puts, gets, lists and deletes keys', async () => {
@@ -73,6 +73,8 @@ export function kvContract(ctx: ContractContext): void {
     await kv.delete('gone');
     const w = watchRecorder();
     const watch = await kv.watch({ onInitialDone: w.onInitialDone }, w.onEntry);
+    const control = watchRecorder();
+    const running = await kv.watch({ onInitialDone: control.onInitialDone }, control.onEntry);
     await waitFor('initial set', () => w.seen.includes('<initial done>'));
     expect(w.seen).toEqual(['PUT a=1', 'PUT b=2', '<initial done>']);
     await kv.put('c', enc('3'));
@@ -81,8 +83,10 @@ export function kvContract(ctx: ContractContext): void {
     expect(w.seen.slice(3)).toEqual(['PUT c=3', 'DEL a=']);
     watch.stop();
     await kv.put('d', enc('4'));
-    await sleep(100);
+    // A watch left running has the entry: the stopped one would have had it by now too.
+    await waitFor('the entry on the running watch', () => control.seen.includes('PUT d=4'));
     expect(w.seen).toHaveLength(5);
+    running.stop();
   });
 
   it('lastRevision is the newest write, and a watch reports reaching it', async () => {
@@ -152,9 +156,7 @@ export function kvContract(ctx: ContractContext): void {
     const kv = await ctx.bus().kv(ctx.name('ttl'), { ttlMs: 1000 });
     await kv.put('short', enc('lived'));
     expect(await kv.get('short')).not.toBeNull();
-    const deadline = Date.now() + 6000;
-    while ((await kv.get('short')) !== null && Date.now() < deadline) await sleep(100);
-    expect(await kv.get('short')).toBeNull();
+    await waitFor('the entry to expire', async () => (await kv.get('short')) === null, 6000);
     expect(await kv.keys()).toEqual([]);
     await expect(kv.create('short', enc('again'))).resolves.toBeGreaterThan(0);
   }, 10000);
