@@ -1,4 +1,12 @@
-import { createKvRevocationList, issuedKey, jtiKey, revoke, subjectKey, type RevocationKv } from './revocation';
+import {
+  createKvRevocationList,
+  createMirroredRevocationList,
+  issuedKey,
+  jtiKey,
+  revoke,
+  subjectKey,
+  type RevocationKv,
+} from './revocation';
 import { createTokenService } from './token-service';
 
 function mapKv(): RevocationKv & { map: Map<string, Uint8Array> } {
@@ -143,7 +151,7 @@ describe('revocation', () => {
     const byJti = await revoke(deps, { ...base, jti: 'j1', iat: 7 });
     const byIat = await revoke(deps, { ...base, iat: 7 });
     const bySubject = await revoke(deps, base);
-    expect([byJti, byIat, bySubject]).toEqual([
+    expect([byJti, byIat, bySubject]).toStrictEqual([
       { kind: 'agent', subject: 'a1', jti: 'j1', until },
       { kind: 'agent', subject: 'a1', iat: 7, until },
       { kind: 'agent', subject: 'a1', until },
@@ -154,5 +162,17 @@ describe('revocation', () => {
     expect(stored(jtiKey('j1'))).toEqual({ ...byJti, revoked_at_ms: clock });
     expect(stored(issuedKey('agent', 'a1', 7))).toEqual({ ...byIat, revoked_at_ms: clock });
     expect(stored(subjectKey('agent', 'a1'))).toEqual({ ...bySubject, revoked_at_ms: clock });
+  });
+
+  it('answers the same from a local mirror of the bucket (key to value), missing keys being no revocation', async () => {
+    const { deps, kv } = setup();
+    const a = await tokens.issueAgent('a1');
+    const b = await tokens.issueAgent('a2');
+    await revoke(deps, { kind: 'agent', subject: 'a1', jti: a.claims.jti, untilMs: clock + 600_000 });
+    const mirror = createMirroredRevocationList(kv.map, now);
+    expect(await mirror.isRevoked(a.claims)).toBe(true);
+    expect(await mirror.isRevoked(b.claims)).toBe(false);
+    kv.map.delete(jtiKey(a.claims.jti!));
+    expect(await mirror.isRevoked(a.claims)).toBe(false);
   });
 });
