@@ -26,7 +26,7 @@ function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?
   const relayed: Array<{ command: string; data: unknown }> = [];
   const logs: string[] = [];
   const bad: string[] = [];
-  const channel = createDashboardChannel({
+  const deps: Parameters<typeof createDashboardChannel>[0] = {
     limits,
     verify: async (t) => {
       if (t === 'admin') return token('admin');
@@ -61,8 +61,8 @@ function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?
     ],
     log: (level, message) => logs.push(`${level} ${message}`),
     badFrame: (r) => bad.push(r),
-  });
-  return { channel, relayed, logs, bad };
+  };
+  return { channel: createDashboardChannel(deps), deps, relayed, logs, bad };
 }
 
 describe('dashboard handshake', () => {
@@ -88,6 +88,25 @@ describe('dashboard handshake', () => {
     expect(conn.sends).toEqual(asText('monitoring', 'health', 'agents', 'logs'));
     expect(logs).toEqual(['INFO New dashboard connection established (1 total)']);
     expect([...conn.topics].sort()).toEqual(['dashboard/always', 'dashboard/pausable']);
+  });
+});
+
+describe('dashboard channel definition', () => {
+  it('declares its path, exact text pings, JSON pings, limits and the auth deadline close', () => {
+    const { channel } = setup();
+    expect(channel).toMatchObject({ name: 'dashboard', path: '/dashboard/ws', limits, textPing: 'exact', jsonPing: true });
+    expect(channel.auth).toMatchObject({ timeoutCloseCode: 4000, timeoutReason: 'Authentication timeout' });
+  });
+
+  it('closes 4003 when the verifier refuses the token for its role', async () => {
+    const channel = createDashboardChannel({
+      ...setup().deps,
+      verify: async () => {
+        throw new AuthError('wrong_role', 'role');
+      },
+    });
+    const r = await channel.auth!.onFirstMessage(createFakeConnection('dashboard'), '{"type":"auth","token":"t"}');
+    expect(r).toEqual({ ok: false, code: 4003, reason: 'Admin role required' });
   });
 });
 
