@@ -32,6 +32,13 @@ describe('constant-time compare', () => {
     expect(matchesAny('agent-key-5000', [...keys, 'agent-key-5000'])).toBe(true);
   });
 
+  it('sees a key added to a list it has already digested', () => {
+    const keys = ['k1-abcdefgh'];
+    expect(matchesAny('k2-abcdefgh', keys)).toBe(false);
+    keys.push('k2-abcdefgh');
+    expect(matchesAny('k2-abcdefgh', keys)).toBe(true);
+  });
+
   it('hashes to lower-case hex SHA-256', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });

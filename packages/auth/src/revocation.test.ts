@@ -1,4 +1,12 @@
-import { createKvRevocationList, jtiKey, revoke, type RevocationKv } from './revocation';
+import {
+  createKvRevocationList,
+  createMirroredRevocationList,
+  issuedKey,
+  jtiKey,
+  revoke,
+  subjectKey,
+  type RevocationKv,
+} from './revocation';
 import { createTokenService } from './token-service';
 
 function mapKv(): RevocationKv & { map: Map<string, Uint8Array> } {
@@ -94,5 +102,77 @@ describe('revocation', () => {
     const a = await tokens.issueAgent('a1');
     kv.map.set(jtiKey(a.claims.jti!), new TextEncoder().encode('{oops'));
     expect(await list.isRevoked(a.claims)).toBe(false);
+  });
+
+  it('treats an empty value (a deleted entry) as no revocation', async () => {
+    const { list, kv } = setup();
+    const a = await tokens.issueAgent('a1');
+    kv.map.set(jtiKey(a.claims.jti!), new Uint8Array(0));
+    kv.map.set(subjectKey('agent', 'a1'), new Uint8Array(0));
+    expect(await list.isRevoked(a.claims)).toBe(false);
+  });
+
+  it('keeps an entry until the millisecond before its until second, not at it', async () => {
+    const { list, deps } = setup();
+    const a = await tokens.issueAgent('a1');
+    const until = Math.ceil((clock + 5000) / 1000);
+    await revoke(deps, { kind: 'agent', subject: 'a1', jti: a.claims.jti, untilMs: clock + 5000 });
+    clock = until * 1000 - 1;
+    expect(await list.isRevoked(a.claims)).toBe(true);
+    clock = until * 1000;
+    expect(await list.isRevoked(a.claims)).toBe(false);
+  });
+
+  it('counts a token issued in the same millisecond as a per-subject revocation as revoked, not one a millisecond later', async () => {
+    const { list, deps } = setup();
+    const same = await tokens.issueAgent('a1');
+    await revoke(deps, { kind: 'agent', subject: 'a1', untilMs: clock + 600_000 });
+    clock += 1;
+    const later = await tokens.issueAgent('a1');
+    expect(same.claims.iat_ms).toBe(later.claims.iat_ms! - 1);
+    expect(await list.isRevoked(same.claims)).toBe(true);
+    expect(await list.isRevoked(later.claims)).toBe(false);
+  });
+
+  it('dates a token without iat_ms from the start of its issue second', async () => {
+    const { list, deps } = setup();
+    const second = Math.floor(clock / 1000);
+    const foreign = (iat: number) => ({ sub: 'a1', agent_id: 'a1', role: 'agent' as const, scopes: [], iat, exp: iat + 600 });
+    clock = second * 1000 + 500;
+    await revoke(deps, { kind: 'agent', subject: 'a1', untilMs: clock + 600_000 });
+    expect(await list.isRevoked(foreign(second))).toBe(true);
+    expect(await list.isRevoked(foreign(second + 1))).toBe(false);
+  });
+
+  it('announces and stores exactly what identifies the revoked tokens: jti, else iat, else the subject', async () => {
+    const { deps, kv, published } = setup();
+    const until = Math.ceil((clock + 600_000) / 1000);
+    const base = { kind: 'agent' as const, subject: 'a1', untilMs: clock + 600_000 };
+    const byJti = await revoke(deps, { ...base, jti: 'j1', iat: 7 });
+    const byIat = await revoke(deps, { ...base, iat: 7 });
+    const bySubject = await revoke(deps, base);
+    expect([byJti, byIat, bySubject]).toStrictEqual([
+      { kind: 'agent', subject: 'a1', jti: 'j1', until },
+      { kind: 'agent', subject: 'a1', iat: 7, until },
+      { kind: 'agent', subject: 'a1', until },
+    ]);
+    expect(published.map((p) => JSON.parse(p.data) as unknown)).toEqual([byJti, byIat, bySubject]);
+    const stored = (key: string) => JSON.parse(Buffer.from(kv.map.get(key)!).toString()) as unknown;
+    expect([...kv.map.keys()].sort()).toEqual([jtiKey('j1'), issuedKey('agent', 'a1', 7), subjectKey('agent', 'a1')].sort());
+    expect(stored(jtiKey('j1'))).toEqual({ ...byJti, revoked_at_ms: clock });
+    expect(stored(issuedKey('agent', 'a1', 7))).toEqual({ ...byIat, revoked_at_ms: clock });
+    expect(stored(subjectKey('agent', 'a1'))).toEqual({ ...bySubject, revoked_at_ms: clock });
+  });
+
+  it('answers the same from a local mirror of the bucket (key to value), missing keys being no revocation', async () => {
+    const { deps, kv } = setup();
+    const a = await tokens.issueAgent('a1');
+    const b = await tokens.issueAgent('a2');
+    await revoke(deps, { kind: 'agent', subject: 'a1', jti: a.claims.jti, untilMs: clock + 600_000 });
+    const mirror = createMirroredRevocationList(kv.map, now);
+    expect(await mirror.isRevoked(a.claims)).toBe(true);
+    expect(await mirror.isRevoked(b.claims)).toBe(false);
+    kv.map.delete(jtiKey(a.claims.jti!));
+    expect(await mirror.isRevoked(a.claims)).toBe(false);
   });
 });

@@ -185,6 +185,17 @@ describe('token service', () => {
     expect(await failure(service().verify(token, { accept: ['agent', 'admin', 'temp'] }))).toBe('malformed');
   });
 
+  it('treats signed claims that are inconsistent (a temp token with the admin role) as malformed, whatever is accepted', async () => {
+    const iat = Math.floor(clock / 1000);
+    const token = await new SignJWT({ sub: 'x', agent_id: 'x', role: 'admin', scopes: ['admin'], temp_registration: true })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await failure(service().verify(token, { accept: ['agent', 'admin', 'temp'] }))).toBe('malformed');
+    expect(await failure(service().verify(token, { accept: ['agent'] }))).toBe('malformed');
+  });
+
   it.each([
     ['agent', { sub: 'ext-agent', agent_id: 'ext-agent', role: 'agent', scopes: [] }, ['agent', 'admin']],
     ['admin', { sub: 'ops', agent_id: 'user_ops', role: 'admin', scopes: ['admin', 'agent_management'] }, ['admin']],

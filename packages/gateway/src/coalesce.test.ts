@@ -87,10 +87,11 @@ test('churn for many windows: at most one run per window, and the last run shows
     jest.advanceTimersByTime(5);
   }
   jest.advanceTimersByTime(2 * W);
-  expect(runs.length).toBeLessThanOrEqual(spanMs / W + 1);
-  expect(runs.length).toBeGreaterThanOrEqual(spanMs / W - 1);
-  for (let i = 1; i < runs.length; i++) expect(runs[i]! - runs[i - 1]!).toBeGreaterThanOrEqual(W);
+  // The leading run at 0, then exactly one at the end of every window, the last at the end of
+  // the window in which the final change arrived.
+  expect(runs).toEqual(Array.from({ length: spanMs / W + 1 }, (_, i) => i * W));
   expect(seen[seen.length - 1]).toBe(state);
+  expect(jest.getTimerCount()).toBe(0);
 });
 
 test('an async run slower than the window is never run twice at once, and its trailing run follows', async () => {
@@ -120,6 +121,37 @@ test('an async run slower than the window is never run twice at once, and its tr
   slow.stop();
 });
 
+test('a change signalled by the run itself is sent by one more run (window 0: next turn; else at the window end)', () => {
+  for (const windowMs of [0, W]) {
+    const start = Date.now();
+    const at: number[] = [];
+    const states: number[] = [];
+    let v = 0;
+    const self = createCoalescer({
+      windowMs,
+      run: () => {
+        at.push(Date.now() - start);
+        states.push(v);
+        // The first run causes a change of its own (e.g. a write acknowledged while building).
+        if (v++ === 0) self.signal();
+      },
+      onError: (err) => {
+        throw err;
+      },
+    });
+    self.signal();
+    jest.advanceTimersByTime(0);
+    expect(states).toEqual([0]);
+    // The fake clock puts what is scheduled during a tick 1 ms later: that is the next turn.
+    jest.advanceTimersByTime(1);
+    expect(states).toEqual(windowMs === 0 ? [0, 1] : [0]);
+    jest.advanceTimersByTime(10 * W);
+    expect(at).toEqual([0, Math.max(1, windowMs)]);
+    expect(states).toEqual([0, 1]);
+    self.stop();
+  }
+});
+
 test('window 0: one run per event-loop turn', () => {
   const zero = createCoalescer({ windowMs: 0, run: () => void runs.push(Date.now()), onError: () => {} });
   zero.signal();
@@ -128,6 +160,8 @@ test('window 0: one run per event-loop turn', () => {
   zero.signal();
   jest.advanceTimersByTime(0);
   expect(runs).toEqual([0, 0]);
+  // No window, so no timer: nothing is left scheduled between turns.
+  expect(jest.getTimerCount()).toBe(0);
   zero.stop();
 });
 
@@ -159,4 +193,26 @@ test('stop cancels what is pending', () => {
   change();
   jest.advanceTimersByTime(10 * W);
   expect(runs).toEqual([]);
+});
+
+test('stop leaves nothing scheduled: not the run of this turn, not the open window, not a later signal', () => {
+  change();
+  expect(jest.getTimerCount()).toBe(1);
+  c.stop();
+  expect(jest.getTimerCount()).toBe(0);
+  change();
+  expect(jest.getTimerCount()).toBe(0);
+
+  c = createCoalescer({ windowMs: W, run: () => void runs.push(Date.now()), onError: () => {} });
+  change();
+  jest.advanceTimersByTime(0);
+  change();
+  // The window of the run at 0 is open, with a change waiting for its end.
+  expect(jest.getTimerCount()).toBe(1);
+  c.stop();
+  expect(jest.getTimerCount()).toBe(0);
+  change();
+  expect(jest.getTimerCount()).toBe(0);
+  jest.advanceTimersByTime(10 * W);
+  expect(runs).toEqual([0]);
 });

@@ -6,17 +6,21 @@ import { createCredentialGate, revocationMatches } from './credentials';
 import type { EndpointHandle } from '@arcp/ws-engine';
 import { createFakeConnection, createRecordingLogger } from '@arcp/ws-engine/testing';
 
-const tokens = createTokenService({ secret: 's'.repeat(40), agentTtlS: 600, adminTtlS: 600, tempTtlS: 60 });
+/** One clock for issuing, revoking and checking: a later token is one issued after `clock` moved. */
+let clock = Date.now();
+const now = () => clock;
+const tokens = createTokenService({ secret: 's'.repeat(40), agentTtlS: 600, adminTtlS: 600, tempTtlS: 60, now });
 const names = subjects('gate');
 const FROM = { ip: '10.1.2.3', endpoint: '/agents/ws' };
 
 async function setup() {
   const bus = createMemoryBus();
-  const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger: createRecordingLogger() });
+  const logger = createRecordingLogger();
+  const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger, now });
   const kv = await bus.kv(names.revokedBucket);
   const revokeNow = (kind: 'agent' | 'admin', subject: string, jti?: string) =>
-    revoke({ kv, bus, busSubject: names.revocations }, { kind, subject, ...(jti ? { jti } : {}), untilMs: Date.now() + 600_000 });
-  return { bus, gate, revokeNow };
+    revoke({ kv, bus, busSubject: names.revocations, now }, { kind, subject, ...(jti ? { jti } : {}), untilMs: clock + 600_000 });
+  return { bus, gate, logger, revokeNow };
 }
 
 describe('credential gate', () => {
@@ -34,7 +38,7 @@ describe('credential gate', () => {
       { what: 'revoked token refused' },
     );
     // A token issued after the revocation (a re-registration) is accepted again.
-    await new Promise((r) => setTimeout(r, 2));
+    clock += 1;
     const fresh = await tokens.issueAgent('agent-1');
     await expect(gate.verify(fresh.token, ['agent'], FROM)).resolves.toMatchObject({ kind: 'agent' });
     gate.stop();
@@ -63,20 +67,21 @@ describe('credential gate', () => {
     const admin = await tokens.issueAdmin('root');
     await revoke(
       { kv, bus, busSubject: names.revocations },
-      { kind: 'admin', subject: 'root', jti: admin.claims.jti, untilMs: Date.now() + 600_000 },
+      { kind: 'admin', subject: 'root', jti: admin.claims.jti, untilMs: clock + 600_000 },
     );
-    const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger: createRecordingLogger() });
+    const gate = await createCredentialGate({ bus, prefix: 'gate', tokens, logger: createRecordingLogger(), now });
     await expect(gate.verify(admin.token, ['admin'], FROM)).rejects.toMatchObject({ reason: 'revoked' });
     gate.stop();
   });
 
   it('closes the live sockets a revocation event names, and only those', async () => {
-    const { gate, revokeNow } = await setup();
+    const { gate, logger, revokeNow } = await setup();
     const mine = createFakeConnection('agents');
     const other = createFakeConnection('agents');
+    const pending = createFakeConnection('agents');
     mine.principal = (await tokens.issueAgent('agent-7')).claims;
     other.principal = (await tokens.issueAgent('agent-8')).claims;
-    const conns = [mine, other];
+    const conns = [mine, other, pending];
     const handle = {
       name: 'agents',
       closeWhere: (pred: (c: unknown) => boolean, code: number, reason: string) =>
@@ -87,6 +92,38 @@ describe('credential gate', () => {
     await waitFor(() => mine.closed, { what: 'revoked socket closed' });
     expect(mine.closed).toEqual({ code: 4009, reason: 'Credential revoked' });
     expect(other.isOpen).toBe(true);
+    // A socket still in its auth step has no claims and is not touched.
+    expect(pending.isOpen).toBe(true);
+    expect(logger.lines.filter((l) => l.level === 'info')).toEqual([
+      { level: 'info', obj: { channel: 'agents', kind: 'agent', closed: 1 }, msg: 'closed sockets of a revoked credential' },
+    ]);
+    sub.unsubscribe();
+    gate.stop();
+  });
+
+  it('ignores a malformed revocation event with a warning, and says nothing when an event closes no socket', async () => {
+    const { bus, gate, logger, revokeNow } = await setup();
+    const conn = createFakeConnection('agents');
+    conn.principal = (await tokens.issueAgent('agent-9')).claims;
+    let checked = 0;
+    const handle = {
+      name: 'agents',
+      closeWhere: (pred: (c: unknown) => boolean, code: number, reason: string) => {
+        checked++;
+        return [conn].filter(pred).map((c) => c.close(code, reason)).length;
+      },
+    } as unknown as EndpointHandle;
+    const sub = gate.closeRevoked(handle, (c) => c.principal as never);
+    bus.publish(names.revocations, new TextEncoder().encode('{"kind":"agent"}'));
+    await waitFor(() => logger.lines.some((l) => l.level === 'warn'), { what: 'malformed event reported' });
+    expect(logger.lines).toEqual([
+      { level: 'warn', obj: { channel: 'agents', error: expect.any(String) }, msg: 'ignoring malformed revocation event' },
+    ]);
+    expect(checked).toBe(0);
+    await revokeNow('agent', 'someone-else');
+    await waitFor(() => checked === 1, { what: 'event applied' });
+    expect(conn.isOpen).toBe(true);
+    expect(logger.lines).toHaveLength(1);
     sub.unsubscribe();
     gate.stop();
   });

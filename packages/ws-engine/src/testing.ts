@@ -1,6 +1,6 @@
 /**
  * Test doubles for channel handlers and engine users: a fake connection that records what the
- * handler sent and how it closed the socket, and a logger that keeps its lines.
+ * handler sent (with each frame's binary flag and metric label) and how it closed the socket, and a logger that keeps its lines.
  */
 import type { Connection, SendStatus } from './connection';
 import type { LoggerLike } from '@arcp/service-kit';
@@ -8,6 +8,8 @@ import type { LoggerLike } from '@arcp/service-kit';
 export interface FakeConnection extends Connection {
   /** Every frame sent, in order, text frames as strings. */
   readonly sent: Array<string | Buffer>;
+  /** How each frame in `sent` was sent: binary or text, and the metric `type` label it carried. */
+  readonly sends: Array<{ readonly isBinary: boolean; readonly type: string | undefined }>;
   /** Text frames (strings, or buffers sent as text) parsed as JSON; non-JSON text and binary frames are skipped. */
   json(): unknown[];
   readonly closed: { code: number; reason: string } | undefined;
@@ -20,6 +22,7 @@ let nextId = 0;
 
 export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.1'): FakeConnection {
   const sent: Array<string | Buffer> = [];
+  const sends: FakeConnection['sends'] = [];
   const binary = new WeakSet<Buffer>();
   const topics = new Set<string>();
   let closed: { code: number; reason: string } | undefined;
@@ -30,6 +33,7 @@ export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.
     state: {},
     principal: undefined,
     sent,
+    sends,
     topics,
     nextStatus: 'ok',
     get closed() {
@@ -38,10 +42,13 @@ export function createFakeConnection(channel = 'test', remoteAddress = '127.0.0.
     get isOpen() {
       return closed === undefined;
     },
-    send(data, isBinary = false) {
+    send(data, isBinary = false, type) {
       if (closed) return 'closed';
       if (isBinary && typeof data !== 'string') binary.add(data);
-      if (conn.nextStatus !== 'dropped') sent.push(data);
+      if (conn.nextStatus !== 'dropped') {
+        sent.push(data);
+        sends.push({ isBinary, type });
+      }
       return conn.nextStatus;
     },
     close(code, reason = '') {

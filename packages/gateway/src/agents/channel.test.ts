@@ -36,6 +36,13 @@ describe('agents channel handshake', () => {
     const conn = createFakeConnection('agents');
     setup(async () => principal).auth!.onOpen!(conn);
     expect(conn.json()).toEqual([{ type: 'auth_required', message: 'Send your authentication token' }]);
+    expect(conn.sends).toEqual([{ isBinary: false, type: 'auth_required' }]);
+  });
+
+  it('declares its path, ping styles, limits and auth deadline close', () => {
+    const channel = setup(async () => principal);
+    expect(channel).toMatchObject({ name: 'agents', path: '/agents/ws', limits, textPing: 'trim-lower', jsonPing: true });
+    expect(channel.auth).toMatchObject({ timeoutCloseCode: 1008, timeoutReason: 'Authentication timeout' });
   });
 
   it('accepts a valid token and then sends auth_success before the bare list', async () => {
@@ -47,6 +54,10 @@ describe('agents channel handshake', () => {
     expect(events).toEqual(['verified', 'synced']);
     channel.onOpen(conn);
     expect(conn.json()).toEqual([{ type: 'auth_success', message: 'Authentication successful' }, [{ agent_id: 'a1' }]]);
+    expect(conn.sends).toEqual([
+      { isBinary: false, type: 'auth_success' },
+      { isBinary: false, type: 'agent_list' },
+    ]);
     expect(conn.topics.has('agents/list')).toBe(true);
   });
 
@@ -93,6 +104,7 @@ describe('agents channel after auth', () => {
     const conn = createFakeConnection('agents');
     void channel.onMessage(conn, text);
     expect(conn.json()).toEqual([{ type: 'error', message }]);
+    expect(conn.sends).toEqual([{ isBinary: false, type: 'error' }]);
     expect(events).toEqual([`bad ${reason}`]);
     expect(conn.closed).toBeUndefined();
   });

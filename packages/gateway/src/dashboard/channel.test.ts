@@ -19,12 +19,14 @@ const token = (kind: 'admin' | 'agent') =>
 const frame = (type: string, data: unknown = {}) => ({ type, timestamp: '2026-01-01T00:00:00.000000Z', data });
 
 const AGENTS = Buffer.from(JSON.stringify(frame('agents', { agents: [], total_count: 0 })));
+/** How frames were sent: all text here, each labelled with its type for the sent-messages metric. */
+const asText = (...types: string[]) => types.map((type) => ({ isBinary: false, type }));
 
 function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?: Promise<void> } = {}) {
   const relayed: Array<{ command: string; data: unknown }> = [];
   const logs: string[] = [];
   const bad: string[] = [];
-  const channel = createDashboardChannel({
+  const deps: Parameters<typeof createDashboardChannel>[0] = {
     limits,
     verify: async (t) => {
       if (t === 'admin') return token('admin');
@@ -59,8 +61,8 @@ function setup(opts: { relayFails?: boolean; agentsFail?: boolean; snapshotGate?
     ],
     log: (level, message) => logs.push(`${level} ${message}`),
     badFrame: (r) => bad.push(r),
-  });
-  return { channel, relayed, logs, bad };
+  };
+  return { channel: createDashboardChannel(deps), deps, relayed, logs, bad };
 }
 
 describe('dashboard handshake', () => {
@@ -83,8 +85,28 @@ describe('dashboard handshake', () => {
     expect(r).toMatchObject({ ok: true, expiresAtMs: 7000 });
     await channel.onOpen(conn);
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs']);
+    expect(conn.sends).toEqual(asText('monitoring', 'health', 'agents', 'logs'));
     expect(logs).toEqual(['INFO New dashboard connection established (1 total)']);
     expect([...conn.topics].sort()).toEqual(['dashboard/always', 'dashboard/pausable']);
+  });
+});
+
+describe('dashboard channel definition', () => {
+  it('declares its path, exact text pings, JSON pings, limits and the auth deadline close', () => {
+    const { channel } = setup();
+    expect(channel).toMatchObject({ name: 'dashboard', path: '/dashboard/ws', limits, textPing: 'exact', jsonPing: true });
+    expect(channel.auth).toMatchObject({ timeoutCloseCode: 4000, timeoutReason: 'Authentication timeout' });
+  });
+
+  it('closes 4003 when the verifier refuses the token for its role', async () => {
+    const channel = createDashboardChannel({
+      ...setup().deps,
+      verify: async () => {
+        throw new AuthError('wrong_role', 'role');
+      },
+    });
+    const r = await channel.auth!.onFirstMessage(createFakeConnection('dashboard'), '{"type":"auth","token":"t"}');
+    expect(r).toEqual({ ok: false, code: 4003, reason: 'Admin role required' });
   });
 });
 
@@ -112,6 +134,7 @@ describe('dashboard commands', () => {
     const conn = createFakeConnection('dashboard');
     await s.channel.onOpen(conn);
     conn.sent.length = 0;
+    conn.sends.length = 0;
     return { ...s, conn };
   }
 
@@ -121,9 +144,12 @@ describe('dashboard commands', () => {
     expect(conn.topics.has('dashboard/pausable')).toBe(false);
     expect(conn.topics.has('dashboard/always')).toBe(true);
     expect(conn.json()).toEqual([expect.objectContaining({ type: 'pause_ack', data: { status: 'paused' } })]);
+    expect(conn.sends).toEqual(asText('pause_ack'));
     conn.sent.length = 0;
+    conn.sends.length = 0;
     await channel.onMessage(conn, '{"type":"resume_monitoring"}');
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'resume_ack']);
+    expect(conn.sends).toEqual(asText('monitoring', 'health', 'resume_ack'));
     expect(conn.json()[2]).toMatchObject({ data: { status: 'resumed' } });
     expect(conn.topics.has('dashboard/pausable')).toBe(true);
     expect(logs).toContain('WARN Dashboard monitoring paused');
@@ -135,6 +161,7 @@ describe('dashboard commands', () => {
     await channel.onMessage(conn, '{"type":"refresh_request"}');
     expect(relayed.at(-1)).toEqual({ command: 'refresh_request', data: undefined });
     expect(conn.json().map((f) => (f as { type: string }).type)).toEqual(['monitoring', 'health', 'agents', 'logs', 'refresh_ack']);
+    expect(conn.sends).toEqual(asText('monitoring', 'health', 'agents', 'logs', 'refresh_ack'));
   });
 
   it('answers agents_request itself, without the metrics service', async () => {
@@ -146,6 +173,7 @@ describe('dashboard commands', () => {
       JSON.parse(AGENTS.toString()),
       expect.objectContaining({ type: 'agents_ack', data: { status: 'completed', message: 'Agents data sent' } }),
     ]);
+    expect(conn.sends).toEqual(asText('agents', 'agents_ack'));
   });
 
   it('relays dashboard_log with its validated data', async () => {
@@ -163,6 +191,7 @@ describe('dashboard commands', () => {
     expect(conn.json()).toEqual([
       expect.objectContaining({ type: 'clear_logs_ack', data: { status: 'error', message: 'Failed to clear logs: no responders' } }),
     ]);
+    expect(conn.sends).toEqual(asText('clear_logs_ack'));
   });
 
   it('ignores unknown types; answers invalid command data, non-object JSON and non-JSON with error frames; counts all', async () => {
@@ -176,6 +205,7 @@ describe('dashboard commands', () => {
       { type: 'error', message: 'Message must be a JSON object' },
       { type: 'error', message: 'Invalid JSON format' },
     ]);
+    expect(conn.sends).toEqual(asText('error', 'error', 'error'));
     expect(bad).toEqual(['unknown_type', 'invalid', 'not_object', 'invalid_json']);
     expect(conn.isOpen).toBe(true);
   });
@@ -213,6 +243,7 @@ describe('dashboard commands', () => {
     const { channel, conn } = await opened({ relayFails: true, agentsFail: true });
     await channel.onMessage(conn, JSON.stringify(command));
     expect(conn.json()).toContainEqual(expect.objectContaining(answer));
+    expect(conn.sends.at(-1)).toEqual({ isBinary: false, type: (answer as { type: string }).type });
   });
 
   it('a dashboard whose snapshot fails gets the fallback burst with current agents instead of nothing, and stays open', async () => {
@@ -224,6 +255,7 @@ describe('dashboard commands', () => {
       JSON.parse(AGENTS.toString()),
       frame('alert', { reason: 'no responders' }),
     ]);
+    expect(conn.sends).toEqual(asText('fallback', 'fallback', 'fallback'));
     expect(conn.isOpen).toBe(true);
   });
 

@@ -59,7 +59,12 @@ describe('public channel handlers', () => {
   it('sends the constant welcome frame first and subscribes to the broadcast topics', () => {
     const { conn } = setup([]);
     expect(conn.json()[0]).toEqual(WELCOME_FRAME);
+    expect(conn.sends).toEqual([{ isBinary: false, type: 'welcome' }]);
     expect([...conn.topics].sort()).toEqual(['public/agents', 'public/stats']);
+  });
+
+  it('declares its path, ping styles and limits', () => {
+    expect(setup([]).channel).toMatchObject({ name: 'public', path: '/public/ws', limits, textPing: 'trim-lower', jsonPing: true });
   });
 
   it('answers get_discovery from the view with the reference pagination', async () => {
@@ -79,6 +84,7 @@ describe('public channel handlers', () => {
       data: { agents: Array<{ agent_id: string }>; pagination: unknown; filters: unknown };
     };
     expect(frame.type).toBe('discovery_data');
+    expect(conn.sends[1]).toEqual({ isBinary: false, type: 'discovery_data' });
     expect(frame.timestamp).toBe(NOW / 1000);
     // ag3 is stored dead, ag4 timed out: only ag1 is alive and of type testing.
     expect(frame.data.agents.map((a) => a.agent_id)).toEqual(['ag1']);
@@ -95,6 +101,14 @@ describe('public channel handlers', () => {
     expect(frame.data.filters).toEqual({ agent_type: 'testing' });
   });
 
+  it('leaves a JSON ping to the engine: nothing is sent and no page is built', async () => {
+    const { channel, conn, bad, syncs } = setup([]);
+    await channel.onMessage(conn, '{"type":"ping"}');
+    expect(conn.sent).toHaveLength(1);
+    expect(syncs()).toBe(0);
+    expect(bad).toEqual([]);
+  });
+
   it.each([
     ['not json', 'Invalid JSON format', 'invalid_json'],
     ['[1,2]', 'Message must be a JSON object', 'not_object'],
@@ -105,6 +119,7 @@ describe('public channel handlers', () => {
     const { channel, conn, bad } = setup([]);
     await channel.onMessage(conn, text);
     expect(conn.json()[1]).toEqual({ type: 'error', message });
+    expect(conn.sends.slice(1)).toEqual([{ isBinary: false, type: 'error' }]);
     expect(conn.isOpen).toBe(true);
     expect(bad).toEqual([reason]);
   });

@@ -34,6 +34,8 @@ export interface Harness {
 }
 
 let nextPrefix = 0;
+/** Clients still open, ended by `close` so a failed test does not keep the process alive. */
+const openSockets = new Set<WebSocket>();
 
 /** Mounts and starts `name`'s gateway with `env` over the defaults; `beforeStart` runs between mount and start. */
 export async function startGateway(
@@ -76,6 +78,8 @@ export async function startGateway(
       return match?.value ?? 0;
     },
     async close() {
+      for (const ws of openSockets) ws.terminate();
+      openSockets.clear();
       listening.close();
       await gateway.stop();
       await bus.close();
@@ -98,6 +102,8 @@ export interface Client {
 /** Opens `path`; with `first`, sends it as soon as the socket is open. */
 export async function openClient(port: number, path: string, first?: string): Promise<Client> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  openSockets.add(ws);
+  ws.once('close', () => openSockets.delete(ws));
   const frames: Client['frames'] = [];
   ws.on('message', (data: Buffer) => {
     const parsed = JSON.parse(data.toString()) as unknown;
