@@ -119,7 +119,7 @@ const CONFIGURATIONS = [
 export const latency: Bench = {
   name: 'latency',
   title: 'HTTP register → agents_update received (registry → KV → gateway → subscribers); churn: frames per window',
-  budgetS: 180,
+  budgetS: 240,
   ratioLabel: 'ws/arcp p99',
   columns: [
     {
