@@ -18,6 +18,15 @@ function fakeDirectory() {
 
 const turn = () => new Promise((r) => setImmediate(r));
 
+/** Signals a change at `version` and lets the run it starts pass the barrier. */
+async function change(b: { signal(): void }, directory: ReturnType<typeof fakeDirectory>, version: number): Promise<void> {
+  directory.version = version;
+  b.signal();
+  await turn();
+  directory.release();
+  await turn();
+}
+
 describe('createDirectoryBroadcast', () => {
   it('publishes after the barrier, once per directory version', async () => {
     const directory = fakeDirectory();
@@ -48,16 +57,9 @@ describe('createDirectoryBroadcast', () => {
     const b = createDirectoryBroadcast({ directory, windowMs: 0, publish: () => sent.push(directory.version), onError: fail });
     directory.version = 5;
     b.settle();
-    b.signal();
-    await turn();
-    directory.release();
-    await turn();
+    await change(b, directory, 5);
     expect(sent).toEqual([]);
-    directory.version = 6;
-    b.signal();
-    await turn();
-    directory.release();
-    await turn();
+    await change(b, directory, 6);
     expect(sent).toEqual([6]);
     b.stop();
   });
@@ -75,17 +77,9 @@ describe('createDirectoryBroadcast', () => {
       },
       onError: (err) => errors.push(err),
     });
-    directory.version = 1;
-    b.signal();
-    await turn();
-    directory.release();
-    await turn();
+    await change(b, directory, 1);
     expect(errors).toEqual([new Error('socket gone')]);
-    directory.version = 2;
-    b.signal();
-    await turn();
-    directory.release();
-    await turn();
+    await change(b, directory, 2);
     expect(calls).toBe(2);
     b.stop();
   });
