@@ -12,7 +12,10 @@ export const TARGETS = {
   // Channel logic of the three channels and their limit variables.
   gateway: {
     root: 'packages/gateway',
-    mutate: ['packages/gateway/src/{agents,dashboard,public}/*.ts', 'packages/gateway/src/{channel-env,channels,coalesce,credentials,directory-broadcast}.ts'],
+    mutate: [
+      'packages/gateway/src/{agents,dashboard,public}/*.ts',
+      'packages/gateway/src/{channel-env,channels,coalesce,credentials,directory-broadcast}.ts',
+    ],
   },
   // The registry's routes, liveness, key bindings and login lockout.
   registry: {
