@@ -37,6 +37,8 @@ export interface Watched {
   readonly page: Page;
   readonly requests: string[];
   readonly sockets: string[];
+  /** How many of `sockets` have closed. */
+  closedSockets(): number;
   readonly errors: string[];
   violations(): Promise<string[]>;
   close(): Promise<void>;
@@ -56,7 +58,11 @@ export async function openPage(browser: Browser, init?: { script: string }): Pro
   });
   if (init) await page.addInitScript(init.script);
   page.on('request', (r) => requests.push(r.url()));
-  page.on('websocket', (ws) => sockets.push(ws.url()));
+  let closed = 0;
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('close', () => closed++);
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -65,6 +71,7 @@ export async function openPage(browser: Browser, init?: { script: string }): Pro
     page,
     requests,
     sockets,
+    closedSockets: () => closed,
     errors,
     violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
     close: () => context.close(),
