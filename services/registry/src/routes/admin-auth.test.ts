@@ -117,3 +117,73 @@ describe('token endpoints', () => {
     expect((await h.call('POST', '/tokens/refresh')).json['type']).toMatch(/authentication-failed$/);
   });
 });
+
+describe('admin login edges', () => {
+  it('counts a direct agent login and a login without credentials under their own reasons', async () => {
+    await h.call('POST', '/auth/login', { body: { agent_id: 'a1', agent_type: 'security' }, ip: '10.2.2.2' });
+    await h.call('POST', '/auth/login', { body: {}, ip: '10.3.3.3' });
+    const text = await h.metrics.getSingleMetricAsString('arcp_registry_auth_failures_total');
+    expect(text).toMatch(/reason="agent_login"} 1/);
+    expect(text).toMatch(/reason="bad_credentials"} 1/);
+    await settle();
+    const messages = h.published.filter((p) => p.body['source'] === 'security').map((p) => p.body['message']);
+    expect(messages).toEqual(['Direct agent login refused for a1', 'Login without usable credentials']);
+  });
+
+  it('treats a login naming an agent without its type as an admin login, and one without a password as no credentials', async () => {
+    const named = await h.call('POST', '/auth/login', { body: { agent_id: 'a1', username: 'ARCP', password: ADMIN_PASSWORD } });
+    expect(named.status).toBe(200);
+    const noPassword = await h.call('POST', '/auth/login', { body: { username: 'ARCP' }, ip: '10.3.3.4' });
+    expect(noPassword.status).toBe(401);
+    expect(noPassword.json['detail']).toBe(
+      'Authentication failed: Invalid credentials - provide either agent_id/agent_type or username/password',
+    );
+  });
+
+  it('announces a successful login on the auth log', async () => {
+    await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD }, ip: '10.9.0.2' });
+    await settle();
+    expect(h.published.filter((p) => p.body['source'] === 'auth').map((p) => p.body)).toEqual([
+      {
+        level: 'INFO',
+        source: 'auth',
+        message: 'Admin login successful: ARCP',
+        event_type: 'admin_login_success',
+        client_ip: '10.9.0.2',
+        timestamp: expect.any(String),
+      },
+    ]);
+  });
+
+  it('refuses the right password under another user name', async () => {
+    const res = await h.call('POST', '/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+    expect(res.status).toBe(401);
+    expect(res.json['detail']).toBe('Authentication failed: Invalid admin credentials');
+  });
+
+  it('answers 503 when no admin password is configured', async () => {
+    const off = await startHarness({ ADMIN_PASSWORD: '' });
+    try {
+      const res = await off.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD } });
+      expect(res.status).toBe(503);
+      expect(res.json['detail']).toBe('admin login is not configured');
+    } finally {
+      await off.registry.stop();
+    }
+  });
+
+  it('keeps a logged-out token refused until it expires, and says who logged out', async () => {
+    const token = await adminToken(h);
+    await h.call('POST', '/auth/logout', { token, ip: '10.9.0.1' });
+    h.clock.advance(1_799_000);
+    expect((await h.call('GET', '/tokens/validate', { token })).json['error']).toBe('Invalid token: Token has been revoked');
+    await settle();
+    expect(h.published.find((p) => p.body['event_type'] === 'admin_logout')?.body).toMatchObject({
+      level: 'INFO',
+      source: 'auth',
+      message: 'Admin logged out: ARCP',
+      client_ip: '10.9.0.1',
+    });
+    expect(h.published.find((p) => p.subject.endsWith('revoke.credential'))?.body['jti']).toEqual(expect.any(String));
+  });
+});

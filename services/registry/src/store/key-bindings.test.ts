@@ -50,6 +50,8 @@ describe('KeyBindings', () => {
     await bind('h1', 'a1');
     const asked: string[] = [];
     expect(await keys.claim('h1', 'a1', async (id) => (asked.push(id), true))).toBeNull();
+    // Also through another replica, which has to read the entry first.
+    expect(await new KeyBindings(kv).claim('h1', 'a1', async (id) => (asked.push(id), true))).toBeNull();
     expect(asked).toEqual([]);
   });
 
@@ -131,10 +133,21 @@ describe('KeyBindings', () => {
     expect(await value('key.h1')).toBe('a3');
   });
 
-  it('gives up with a conflict when the key keeps moving', async () => {
+  it('gives up with a conflict after five rounds when the key keeps moving', async () => {
+    let creates = 0;
     const moving: KvStore = Object.assign(Object.create(kv) as KvStore, {
-      create: () => Promise.reject(new KvConflictError('registry', 'key.h1')),
+      create: () => (creates++, Promise.reject(new KvConflictError('registry', 'key.h1'))),
     });
-    await expect(new KeyBindings(moving).claim('h1', 'a1', isLive)).rejects.toBeInstanceOf(KvConflictError);
+    await expect(new KeyBindings(moving).claim('h1', 'a1', isLive)).rejects.toMatchObject({ name: 'KvConflictError', key: 'key.h1' });
+    expect(creates).toBe(5);
+  });
+
+  it('does not retry a write that failed for another reason than a race', async () => {
+    let creates = 0;
+    const failing: KvStore = Object.assign(Object.create(kv) as KvStore, {
+      create: () => (creates++, Promise.reject(new Error('disk failure'))),
+    });
+    await expect(new KeyBindings(failing).claim('h1', 'a1', isLive)).rejects.toThrow('disk failure');
+    expect(creates).toBe(1);
   });
 });

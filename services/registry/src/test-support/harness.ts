@@ -11,6 +11,7 @@ import {
   type HttpMethod,
   type HttpRequest,
   type HttpResponse,
+  type KvStore,
 } from '@arcp/service-kit';
 import { Registry } from 'prom-client';
 import { Writable } from 'node:stream';
@@ -176,6 +177,47 @@ export async function adminToken(h: Harness): Promise<string> {
   const res = await h.call('POST', '/auth/login', { body: { username: 'ARCP', password: ADMIN_PASSWORD } });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${JSON.stringify(res.json)}`);
   return res.json['access_token'] as string;
+}
+
+export type KvOp = 'get' | 'put' | 'create' | 'update' | 'delete';
+
+/**
+ * Runs before each keyed operation on a hooked bucket, with the bucket itself for writes of its
+ * own (a concurrent writer's); a throw fails the operation.
+ */
+export type KvHook = (op: KvOp, key: string, kv: KvStore) => void | Promise<void>;
+
+const HOOKED_OPS: ReadonlySet<PropertyKey> = new Set<KvOp>(['get', 'put', 'create', 'update', 'delete']);
+
+/**
+ * `bus` with `hook` run before every keyed operation on `bucket`: lets a test put a concurrent
+ * writer between the registry's read and its compare-and-set, or make one write fail.
+ */
+export function hookKv(bus: Bus, bucket: string, hook: KvHook): Bus {
+  const wrap = (kv: KvStore): KvStore =>
+    new Proxy(kv, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (!HOOKED_OPS.has(prop)) return value.bind(target);
+        return async (key: string, ...rest: unknown[]) => {
+          await hook(prop as KvOp, key, target);
+          return (value as (...args: unknown[]) => unknown).call(target, key, ...rest);
+        };
+      },
+    });
+  return new Proxy(bus, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (prop === 'kv') {
+        return async (name: string, opts?: Parameters<Bus['kv']>[1]) => {
+          const kv = await target.kv(name, opts);
+          return name === bucket ? wrap(kv) : kv;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Lets queued bus deliveries run. */
