@@ -100,3 +100,10 @@ describe('public outbound schemas', () => {
     expect(!r.success && formatIssues(r.error)).toContain('data.agents.0.last_seen');
   });
 });
+
+describe('get_discovery page bounds', () => {
+  it('keeps a huge page an exact integer, so the answer passes its own schema', () => {
+    const r = parsePublicInbound({ type: 'get_discovery', page: 2 ** 53 });
+    expect(r).toMatchObject({ ok: true, command: { type: 'get_discovery', page: Number.MAX_SAFE_INTEGER } });
+  });
+});

@@ -177,7 +177,9 @@ export const GetDiscoverySchema = z
     if (page === undefined || size === undefined) return z.NEVER;
     return {
       type: m.type,
-      page: Math.max(1, page),
+      // Python ints have no ceiling; ours stop at the largest exact integer, so the page numbers
+      // of the answer (and the one before it) stay integers the frame schema accepts.
+      page: Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, page)),
       page_size: Math.min(MAX_PAGE_SIZE, Math.max(1, size)),
       agent_type: m.agent_type === undefined ? null : m.agent_type,
     };
