@@ -23,14 +23,18 @@ export function createPublicView(dir: Pick<DirectoryReader, 'all' | 'version' | 
     () => {
       const agents = dir.all().map((a) => toWsAgent(a, a.status));
       const alive = agents.filter((a) => a.status === 'alive');
-      return { agents, alive, aliveById: new Map(alive.map((a) => [a.agent_id, a])), stats: computeStats(agents) };
+      // The by-id map is made on first use: only a gateway with delta sockets asks for it.
+      return { agents, alive, byId: undefined as Map<string, WsAgent> | undefined, stats: computeStats(agents) };
     },
     now,
   );
   return {
     agents: () => cache.get().agents,
     alive: () => cache.get().alive,
-    aliveById: () => cache.get().aliveById,
+    aliveById() {
+      const built = cache.get();
+      return (built.byId ??= new Map(built.alive.map((a) => [a.agent_id, a])));
+    },
     stats: () => cache.get().stats,
   };
 }
