@@ -20,6 +20,10 @@ interface Agent {
   status: string;
 }
 const agentsOf = (f: Frame) => (f['data'] as { agents: Agent[] }).agents;
+const idsOf = (f: Frame) =>
+  agentsOf(f)
+    .map((a) => a.agent_id)
+    .sort();
 
 /** The alive ids a client holds after applying its frames in order from `from`. */
 function held(client: Client, from: number): string[] {
@@ -55,11 +59,7 @@ it('sends a delta socket its base list, then only what changed, and it converges
   await full.next('welcome');
   await delta.next('welcome');
   const base = await switchTo(delta, 'delta');
-  expect(
-    agentsOf(delta.frames[base]!)
-      .map((a) => a.agent_id)
-      .sort(),
-  ).toEqual(['d-1', 'd-2']);
+  expect(idsOf(delta.frames[base]!)).toEqual(['d-1', 'd-2']);
 
   await writer.register(storedAgent('d-3'));
   const d1 = await writer.read('d-1');
@@ -69,15 +69,7 @@ it('sends a delta socket its base list, then only what changed, and it converges
   await writer.register(storedAgent('d-4'));
 
   const final = ['d-3', 'd-4'];
-  await full.next(
-    'agents_update',
-    (f) =>
-      JSON.stringify(
-        agentsOf(f)
-          .map((a) => a.agent_id)
-          .sort(),
-      ) === JSON.stringify(final),
-  );
+  await full.next('agents_update', (f) => JSON.stringify(idsOf(f)) === JSON.stringify(final));
   await waitFor(() => JSON.stringify(held(delta, base)) === JSON.stringify(final), { what: 'the delta socket to converge' });
 
   // After its base the delta socket got deltas only; the whole-list socket never got one.
@@ -99,7 +91,7 @@ it('switches a socket back to whole lists', async () => {
   await writer.register(storedAgent('s-1'));
   await client.next('agents_delta');
   const back = await switchTo(client, 'full');
-  expect(agentsOf(client.frames[back]!).map((a) => a.agent_id)).toEqual(['s-1']);
+  expect(idsOf(client.frames[back]!)).toEqual(['s-1']);
   await writer.register(storedAgent('s-2'));
   await client.next('agents_update', (f) => agentsOf(f).length === 2, back + 1);
   expect(client.frames.slice(back + 1).some((f) => f.type === 'agents_delta')).toBe(false);

@@ -1,4 +1,4 @@
-import { AGENT_KEY, OTHER_KEY, registerAgent, registration, settle, startHarness, type Harness } from '../test-support/harness';
+import { AGENT_KEY, OTHER_KEY, registerAgent, tempToken, registration, settle, startHarness, type Harness } from '../test-support/harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -7,14 +7,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.registry.stop();
 });
-
-async function tempToken(agentId: string, key = AGENT_KEY): Promise<string> {
-  const res = await h.call('POST', '/auth/agent/request_temp_token', {
-    body: { agent_id: agentId, agent_type: 'Security', agent_key: key },
-  });
-  expect(res.status).toBe(200);
-  return res.json['temp_token'] as string;
-}
 
 describe('agent flow', () => {
   it('temp token → register → heartbeat → metrics → unregister', async () => {
@@ -77,7 +69,7 @@ describe('agent flow', () => {
 
   it('answers 409 for a live duplicate and replaces a dead one', async () => {
     await registerAgent(h, 'dup-1');
-    const temp = await tempToken('dup-1', OTHER_KEY);
+    const temp = await tempToken(h, 'dup-1', OTHER_KEY, 'Security');
     const dup = await h.call('POST', '/agents/register', { token: temp, body: registration('dup-1') });
     expect(dup.status).toBe(409);
     expect(dup.json).toMatchObject({ detail: 'Agent dup-1 is already registered and alive.', status: 409 });
@@ -89,7 +81,7 @@ describe('agent flow', () => {
 
   it('binds one key to one live agent', async () => {
     await registerAgent(h, 'bound-1', AGENT_KEY);
-    const temp = await tempToken('bound-2', AGENT_KEY);
+    const temp = await tempToken(h, 'bound-2', AGENT_KEY, 'Security');
     const res = await h.call('POST', '/agents/register', { token: temp, body: registration('bound-2') });
     expect(res.status).toBe(400);
     expect(res.json['detail']).toBe("Agent key is already in use by agent 'bound-1'. Each agent key can only register one agent.");
@@ -105,7 +97,7 @@ describe('agent flow', () => {
   });
 
   it('lets a temp token register only the agent it was issued for', async () => {
-    const temp = await tempToken('alpha-1');
+    const temp = await tempToken(h, 'alpha-1', AGENT_KEY, 'Security');
     const res = await h.call('POST', '/agents/register', { token: temp, body: registration('beta-1') });
     expect(res.status).toBe(403);
     expect(res.json).toMatchObject({ detail: 'Agents can only register themselves', agent_id: 'alpha-1', request_agent_id: 'beta-1' });
@@ -113,7 +105,7 @@ describe('agent flow', () => {
 
   it('refuses temp tokens on agent endpoints', async () => {
     await registerAgent(h, 'temp-1');
-    const temp = await tempToken('temp-1', OTHER_KEY);
+    const temp = await tempToken(h, 'temp-1', OTHER_KEY, 'Security');
     const res = await h.call('POST', '/agents/temp-1/heartbeat', { token: temp });
     expect(res.status).toBe(403);
     expect(res.json['type']).toBe('https://arcp.0x001.tech/docs/problems/insufficient-permissions');
@@ -129,7 +121,7 @@ describe('agent flow', () => {
   });
 
   it('rejects invalid registrations with a readable 422', async () => {
-    const temp = await tempToken('bad-1');
+    const temp = await tempToken(h, 'bad-1', AGENT_KEY, 'Security');
     const res = await h.call('POST', '/agents/register', {
       token: temp,
       body: registration('bad-1', { agent_type: 'weather', version: 'v1' }),
@@ -157,7 +149,7 @@ describe('agent flow', () => {
     expect(revoked.json['detail']).toBe('Token has been revoked');
     expect((await h.call('GET', '/agents/order-2', { token: await registerAgent(h, 'order-3', OTHER_KEY) })).status).toBe(404);
 
-    const temp = await tempToken('order-1');
+    const temp = await tempToken(h, 'order-1', AGENT_KEY, 'Security');
     expect((await h.call('POST', '/agents/register', { token: temp, body: bad })).status).toBe(422);
     expect(await invalid()).toBe(1);
   });

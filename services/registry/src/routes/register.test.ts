@@ -7,6 +7,7 @@ import {
   hookKv,
   OTHER_KEY,
   registerAgent,
+  tempToken,
   registration,
   settle,
   startHarness,
@@ -38,14 +39,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.registry.stop();
 });
-
-async function tempToken(agentId: string, key = AGENT_KEY): Promise<string> {
-  const res = await h.call('POST', '/auth/agent/request_temp_token', {
-    body: { agent_id: agentId, agent_type: 'security', agent_key: key },
-  });
-  expect(res.status).toBe(200);
-  return res.json['temp_token'] as string;
-}
 
 async function registrations(result: string): Promise<number> {
   const text = await h.metrics.getSingleMetricAsString('arcp_registry_registrations_total');
@@ -95,9 +88,15 @@ describe('POST /agents/register', () => {
 
   it('counts duplicates and keys in use apart', async () => {
     await registerAgent(h, 'count-1', AGENT_KEY);
-    const dup = await h.call('POST', '/agents/register', { token: await tempToken('count-1', OTHER_KEY), body: registration('count-1') });
+    const dup = await h.call('POST', '/agents/register', {
+      token: await tempToken(h, 'count-1', OTHER_KEY),
+      body: registration('count-1'),
+    });
     expect(dup.status).toBe(409);
-    const inUse = await h.call('POST', '/agents/register', { token: await tempToken('count-2', AGENT_KEY), body: registration('count-2') });
+    const inUse = await h.call('POST', '/agents/register', {
+      token: await tempToken(h, 'count-2', AGENT_KEY),
+      body: registration('count-2'),
+    });
     expect(inUse.status).toBe(400);
     expect([await registrations('duplicate'), await registrations('key_in_use'), await registrations('ok')]).toEqual([1, 1, 1]);
   });
@@ -111,7 +110,7 @@ describe('POST /agents/register', () => {
   });
 
   it('answers 409 to the loser of two registrations of one agent at once', async () => {
-    const temp = await tempToken('race-1', AGENT_KEY);
+    const temp = await tempToken(h, 'race-1', AGENT_KEY);
     before = {
       op: 'create',
       key: directoryKey('registration', 'race-1'),
@@ -130,7 +129,7 @@ describe('POST /agents/register', () => {
   });
 
   it('answers 500, not 409, when storing fails for another reason than a race', async () => {
-    const temp = await tempToken('broken-1');
+    const temp = await tempToken(h, 'broken-1');
     before = { op: 'create', key: directoryKey('registration', 'broken-1'), act: () => Promise.reject(new Error('disk failure')) };
     expect((await h.call('POST', '/agents/register', { token: temp, body: registration('broken-1') })).status).toBe(500);
   });

@@ -162,13 +162,18 @@ export function registration(agentId: string, over: Record<string, unknown> = {}
   };
 }
 
-/** Temp token → register; returns the agent's access token. */
-export async function registerAgent(h: Harness, agentId: string, key = AGENT_KEY, over: Record<string, unknown> = {}): Promise<string> {
+/** A temp registration token for `agentId`, from `key`; throws unless the registry answers 200. */
+export async function tempToken(h: Harness, agentId: string, key = AGENT_KEY, agentType = 'security'): Promise<string> {
   const temp = await h.call('POST', '/auth/agent/request_temp_token', {
-    body: { agent_id: agentId, agent_type: 'security', agent_key: key },
+    body: { agent_id: agentId, agent_type: agentType, agent_key: key },
   });
   if (temp.status !== 200) throw new Error(`temp token: ${temp.status} ${JSON.stringify(temp.json)}`);
-  const reg = await h.call('POST', '/agents/register', { token: temp.json['temp_token'] as string, body: registration(agentId, over) });
+  return temp.json['temp_token'] as string;
+}
+
+/** Temp token → register; returns the agent's access token. */
+export async function registerAgent(h: Harness, agentId: string, key = AGENT_KEY, over: Record<string, unknown> = {}): Promise<string> {
+  const reg = await h.call('POST', '/agents/register', { token: await tempToken(h, agentId, key), body: registration(agentId, over) });
   if (reg.status !== 200) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
   return reg.json['access_token'] as string;
 }
