@@ -21,6 +21,7 @@ import {
 } from './bus';
 import { BusClosedError, BusUnavailableError } from './errors';
 import { type BusHooks, type HandlerErrorReporter, handlerErrorReporter } from './handler-errors';
+import { ConnectionState } from './nats-availability';
 import { isClosedError, mapRequestError } from './nats-errors';
 import { openNatsKv, type NatsStoreContext } from './nats-kv';
 import { defaultReplicas } from './nats-replicas';
@@ -93,7 +94,7 @@ export async function connectNatsBus(opts: NatsBusOptions): Promise<Bus> {
 
 class NatsBus implements Bus {
   readonly engine = 'nats' as const;
-  private state: BusStatus = 'connected';
+  private readonly connection: ConnectionState;
   private readonly js: JetStreamClient;
   private readonly report: HandlerErrorReporter;
   private readonly stores: NatsStoreContext;
@@ -106,18 +107,18 @@ class NatsBus implements Bus {
     private readonly opts: NatsBusOptions,
     replicas: number,
   ) {
+    this.connection = new ConnectionState(() => nc.info);
     this.js = nc.jetstream();
     this.report = handlerErrorReporter(opts);
     this.stores = {
       js: this.js,
       watchJs: nc.jetstream({ timeout: WATCH_API_TIMEOUT_MS }),
       jsm,
-      policy: { replicas, clustered: !!nc.info?.cluster, ...(opts.logger ? { logger: opts.logger } : {}) },
+      policy: { replicas, clustered: this.connection.isClustered, ...(opts.logger ? { logger: opts.logger } : {}) },
       report: this.report,
       writeRetryMs: opts.writeRetryMs ?? WRITE_RETRY_MS,
       watchHeartbeatMs: opts.watchHeartbeatMs ?? WATCH_HEARTBEAT_MS,
-      availability: () =>
-        this.state === 'connected' ? 'online' : this.state === 'reconnecting' && nc.info?.cluster ? 'failover' : 'offline',
+      availability: () => this.connection.availability(),
       onReconnect: (listener) => {
         this.reconnectListeners.add(listener);
         return () => void this.reconnectListeners.delete(listener);
@@ -125,7 +126,7 @@ class NatsBus implements Bus {
     };
     void this.trackStatus();
     void nc.closed().then((err) => {
-      this.state = 'closed';
+      this.connection.close();
       if (err) opts.logger?.error({ err }, 'NATS connection closed with error');
     });
   }
@@ -162,7 +163,7 @@ class NatsBus implements Bus {
 
   async request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
     this.assertOpen();
-    if (this.state === 'reconnecting') throw new BusUnavailableError();
+    if (this.connection.status === 'reconnecting') throw new BusUnavailableError();
     try {
       return toBusMessage(await this.nc.request(subject, data, { timeout: opts.timeoutMs }));
     } catch (err) {
@@ -183,7 +184,7 @@ class NatsBus implements Bus {
   }
 
   status(): BusStatus {
-    return this.state;
+    return this.connection.status;
   }
 
   async flush(): Promise<void> {
@@ -194,16 +195,16 @@ class NatsBus implements Bus {
   async drain(): Promise<void> {
     if (this.nc.isClosed() || this.nc.isDraining()) return;
     await this.nc.drain();
-    this.state = 'closed';
+    this.connection.close();
   }
 
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
-    this.state = 'closed';
+    this.connection.close();
   }
 
   private assertOpen(): void {
-    if (this.state === 'closed' || this.nc.isClosed() || this.nc.isDraining()) throw new BusClosedError();
+    if (this.connection.status === 'closed' || this.nc.isClosed() || this.nc.isDraining()) throw new BusClosedError();
   }
 
   private mapSync<T>(op: () => T): T {
@@ -217,11 +218,9 @@ class NatsBus implements Bus {
   /** Follows connection events so health checks can report a reconnecting bus. */
   private async trackStatus(): Promise<void> {
     for await (const s of this.nc.status()) {
-      if (s.type === 'disconnect' || s.type === 'reconnecting') {
-        if (this.state !== 'closed') this.state = 'reconnecting';
-        if (s.type === 'disconnect') this.opts.logger?.warn({ server: s.data }, 'NATS disconnected');
-      } else if (s.type === 'reconnect') {
-        if (this.state !== 'closed') this.state = 'connected';
+      const change = this.connection.observe(s.type);
+      if (change === 'lost') this.opts.logger?.warn({ server: s.data }, 'NATS disconnected');
+      else if (change === 'regained') {
         this.opts.logger?.info({ server: s.data }, 'NATS reconnected');
         for (const listener of [...this.reconnectListeners]) listener();
       }
