@@ -156,6 +156,20 @@ describe('dashboard commands', () => {
     expect(logs).toContain('INFO Dashboard monitoring resumed');
   });
 
+  it('resumes even when fresh monitoring cannot be had: an error frame saying why, then the ack', async () => {
+    const { channel, conn } = await opened({ relayFails: true });
+    await channel.onMessage(conn, '{"type":"pause_monitoring"}');
+    conn.sent.length = 0;
+    conn.sends.length = 0;
+    await channel.onMessage(conn, '{"type":"resume_monitoring"}');
+    expect(conn.json()).toEqual([
+      expect.objectContaining({ type: 'error', message: 'Fresh monitoring data unavailable: no responders' }),
+      expect.objectContaining({ type: 'resume_ack', data: { status: 'resumed' } }),
+    ]);
+    expect(conn.sends).toEqual(asText('error', 'resume_ack'));
+    expect(conn.topics.has('dashboard/pausable')).toBe(true);
+  });
+
   it('relays refresh_request and sends the reply frames in order, with its own agents frame after health', async () => {
     const { channel, conn, relayed } = await opened();
     await channel.onMessage(conn, '{"type":"refresh_request"}');
