@@ -27,6 +27,10 @@
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
 #define PRE 160
+/* Longest -M marker (the -S scan keeps its last MARKER_MAX - 1 bytes per connection). */
+#define MARKER_MAX 32
+
+enum { MK_SEARCH = 0, MK_DIGITS, MK_DONE };
 
 enum { ST_FREE = 0, ST_CONNECTING, ST_UPGRADING, ST_OPEN, ST_CLOSED };
 
@@ -38,11 +42,15 @@ typedef struct {
     uint8_t hdr[14];
     uint8_t ctl[125];
     uint8_t pre[PRE];
-    uint64_t remaining, t0;
+    /* -S: the marker searched over the whole payload, chunk by chunk (scan_marker) */
+    uint8_t mk_state, mk_tail_len;
+    uint8_t mk_tail[MARKER_MAX];
+    uint64_t remaining, t0, mk_t;
 } conn_t;
 
 static const char *host = "127.0.0.1", *path = "/", *marker;
 static size_t marker_len;
+static int scan_all; /* -S: the marker may sit anywhere in a frame, not only in its first PRE bytes */
 static int port = 9001, target = 1000, inflight_max = 256, max_secs = 300;
 static int src_first = 1, per_src = 20000, ramp_only, wait_frames, stall_rcvbuf;
 static double stall_frac;
@@ -136,6 +144,49 @@ static int write_frame(conn_t *c, uint8_t op, const uint8_t *p, size_t len) {
 }
 static int send_text(conn_t *c, const char *s, size_t len) { return write_frame(c, 0x1, (const uint8_t *)s, len); }
 
+/* The digits after a found marker, which may continue in the next chunk. */
+static void marker_digits(conn_t *c, const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') { c->mk_state = MK_DONE; return; }
+        c->mk_t = c->mk_t * 10 + (uint64_t)(p[i] - '0');
+    }
+}
+
+/* -S: looks for the marker in one chunk of a frame's payload, including a marker split across
+ * the previous chunk and this one (the last marker_len - 1 bytes seen are kept). */
+static void scan_marker(conn_t *c, const uint8_t *p, size_t n) {
+    if (c->mk_state == MK_DONE || n == 0) return;
+    if (c->mk_state == MK_DIGITS) { marker_digits(c, p, n); return; }
+    size_t keep = marker_len - 1, head = n < keep ? n : keep;
+    if (c->mk_tail_len) {
+        uint8_t joint[2 * MARKER_MAX];
+        memcpy(joint, c->mk_tail, c->mk_tail_len);
+        memcpy(joint + c->mk_tail_len, p, head);
+        const uint8_t *m = memmem(joint, c->mk_tail_len + head, marker, marker_len);
+        if (m) {
+            size_t after = (size_t)(m - joint) + marker_len - c->mk_tail_len;
+            c->mk_state = MK_DIGITS;
+            marker_digits(c, p + after, n - after);
+            return;
+        }
+    }
+    const uint8_t *m = memmem(p, n, marker, marker_len);
+    if (m) {
+        c->mk_state = MK_DIGITS;
+        marker_digits(c, m + marker_len, (size_t)(p + n - (m + marker_len)));
+        return;
+    }
+    if (n >= keep) {
+        memcpy(c->mk_tail, p + n - keep, keep);
+        c->mk_tail_len = (uint8_t)keep;
+    } else {
+        size_t old = c->mk_tail_len + n > keep ? keep - n : c->mk_tail_len;
+        memmove(c->mk_tail, c->mk_tail + c->mk_tail_len - old, old);
+        memcpy(c->mk_tail + old, p, n);
+        c->mk_tail_len = (uint8_t)(old + n);
+    }
+}
+
 static void frame_done(conn_t *c) {
     uint8_t op = c->opcode;
     if (op == 9) { write_frame(c, 0xA, c->ctl, c->ctl_len); return; }
@@ -151,7 +202,10 @@ static void frame_done(conn_t *c) {
         uint64_t t = ts ? parse_epoch_us(ts + 12, end) : 0, now = real_us();
         if (t) hadd(&h_lat, now > t ? now - t : 0);
     }
-    if (marker_len) {
+    if (marker_len && scan_all) {
+        uint64_t now = real_us();
+        if (c->mk_state != MK_SEARCH && c->mk_t) hadd(&h_e2e, now > c->mk_t ? now - c->mk_t : 0);
+    } else if (marker_len) {
         const uint8_t *mk = memmem(p, c->pre_len, marker, marker_len);
         uint64_t t = mk ? parse_uint(mk + marker_len, end) : 0, now = real_us();
         if (t) hadd(&h_e2e, now > t ? now - t : 0);
@@ -177,6 +231,9 @@ static void feed(conn_t *c, const uint8_t *b, size_t n) {
                 c->remaining = pl;
                 c->pre_len = 0;
                 c->ctl_len = 0;
+                c->mk_state = MK_SEARCH;
+                c->mk_tail_len = 0;
+                c->mk_t = 0;
                 c->fh_len = 0;
                 if (c->opcode < 8) w_bytes += pl;
                 if (pl == 0) frame_done(c);
@@ -189,10 +246,13 @@ static void feed(conn_t *c, const uint8_t *b, size_t n) {
                 size_t room = sizeof c->ctl - c->ctl_len, cp = take < room ? take : room;
                 memcpy(c->ctl + c->ctl_len, b + i, cp);
                 c->ctl_len += (uint8_t)cp;
-            } else if (c->pre_len < PRE) {
-                size_t room = PRE - c->pre_len, cp = take < room ? take : room;
-                memcpy(c->pre + c->pre_len, b + i, cp);
-                c->pre_len += (uint8_t)cp;
+            } else {
+                if (c->pre_len < PRE) {
+                    size_t room = PRE - c->pre_len, cp = take < room ? take : room;
+                    memcpy(c->pre + c->pre_len, b + i, cp);
+                    c->pre_len += (uint8_t)cp;
+                }
+                if (scan_all && marker_len) scan_marker(c, b + i, take);
             }
             i += take;
             c->remaining -= take;

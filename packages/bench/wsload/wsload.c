@@ -15,7 +15,9 @@
  *   - prints "READY open=N errors=E ms=T rate=R ttff_p50_us=.. ttff_p99_us=.. ttff_max_us=.."
  *     when every connection is established or failed (T = ramp time, R = open / T);
  *   - then reads every frame, answers pings, counts frames/bytes and keeps the latency histograms
- *     described in wsstats.h ("t" monotonic stamp or "timestamp" epoch float; -M marker for e2e);
+ *     described in wsstats.h ("t" monotonic stamp or "timestamp" epoch float; -M marker for e2e,
+ *     looked for in a frame's first 160 bytes, or with -S anywhere in it, e.g. an agent deep in a
+ *     whole-list frame);
  *   - -x FRAC stalls that fraction of the connections (evenly spread) on the STALL command: they
  *     stop reading, so the server sees them as slow consumers; -b BYTES sets SO_RCVBUF (and a
  *     1024-byte TCP_MAXSEG, which keeps the server's autotuned send buffer small) on those sockets
@@ -30,7 +32,7 @@
  *
  * Flags: -h host(127.0.0.1) -p port(9001) -P path(/) -c conns(1000) -k inflight(256)
  *        -t max_seconds(300) -s first_src_octet(1) -n conns_per_src(20000) -R ramp-only (after
- *        READY, reset every socket and exit) -w frames(0) -A file -M marker -x frac(0) -b rcvbuf(0)
+ *        READY, reset every socket and exit) -w frames(0) -A file -M marker -S -x frac(0) -b rcvbuf(0)
  */
 #define _GNU_SOURCE
 #include "wsconn.h"
@@ -195,7 +197,7 @@ static void on_stdin(void) {
 int main(int argc, char **argv) {
     int o;
     const char *first_file = NULL;
-    while ((o = getopt(argc, argv, "h:p:P:c:k:t:s:n:Rw:A:M:x:b:")) != -1) {
+    while ((o = getopt(argc, argv, "h:p:P:c:k:t:s:n:Rw:A:M:Sx:b:")) != -1) {
         switch (o) {
         case 'h': host = optarg; break;
         case 'p': port = atoi(optarg); break;
@@ -209,12 +211,13 @@ int main(int argc, char **argv) {
         case 'w': wait_frames = atoi(optarg); break;
         case 'A': first_file = optarg; break;
         case 'M': marker = optarg; marker_len = strlen(optarg); break;
+        case 'S': scan_all = 1; break;
         case 'x': stall_frac = atof(optarg); break;
         case 'b': stall_rcvbuf = atoi(optarg); break;
         default: fprintf(stderr, "bad flag\n"); return 2;
         }
     }
-    if (target < 1 || inflight_max < 1 || per_src < 1 || wait_frames < 0 || wait_frames > 250) { fprintf(stderr, "bad value\n"); return 2; }
+    if (target < 1 || inflight_max < 1 || per_src < 1 || wait_frames < 0 || wait_frames > 250 || marker_len >= MARKER_MAX) { fprintf(stderr, "bad value\n"); return 2; }
     if (first_file && load_first_msgs(first_file) < 0) { fprintf(stderr, "cannot read %s\n", first_file); return 2; }
     signal(SIGPIPE, SIG_IGN);
     alarm(max_secs); /* hard self-termination */

@@ -1,5 +1,6 @@
 /** Every benchmark, in the order `pnpm bench` runs them. */
 import type { Bench } from '../lib/types';
+import { convergence } from './convergence';
 import { fanout } from './fanout';
 import { idleMemory } from './idle-memory';
 import { latency } from './latency';
@@ -8,4 +9,4 @@ import { reconnectStorm } from './reconnect-storm';
 import { scaleOut } from './scale-out';
 import { slowConsumer } from './slow-consumer';
 
-export const BENCHES: Bench[] = [fanout, idleMemory, latency, reconnectStorm, natsIngress, slowConsumer, scaleOut];
+export const BENCHES: Bench[] = [fanout, idleMemory, latency, convergence, reconnectStorm, natsIngress, slowConsumer, scaleOut];

@@ -38,7 +38,7 @@ const registration = registrationFields;
 /** One register (timed by the marker) + unregister cycle; returns the HTTP register round trip (µs). */
 async function cycle(reg: Registry, i: number, gapMs: number): Promise<number> {
   const agentId = `lat-${i}`;
-  const key = reg.agentKeys[i % reg.agentKeys.length]!;
+  const key = reg.agentKeys[i % CYCLE_KEYS]!;
   const temp = await post(`${reg.url}/auth/agent/request_temp_token`, { agent_id: agentId, agent_type: 'testing', agent_key: key });
   const t0 = nowMicros();
   const done = await post(`${reg.url}/agents/register`, registration(agentId, `t${t0}`), String(temp.temp_token));
@@ -49,20 +49,43 @@ async function cycle(reg: Registry, i: number, gapMs: number): Promise<number> {
   return rtt;
 }
 
-async function measure(
+/** What else a measurement sets up: gateway variables, agents in the directory, a first frame. */
+export interface MeasureOptions {
+  env?: Record<string, string>;
+  /** Agents registered (and left) before the subscribers connect; each frame of the whole list carries them. */
+  directory?: number;
+  /** A file whose line every subscriber sends after connecting (e.g. the delta request). */
+  firstMessagesFile?: string;
+}
+
+/** Keys the measured registrations take turns on; the directory's agents hold the others. */
+const CYCLE_KEYS = 8;
+
+/** Registers `count` agents that stay (names not starting with the marker's `t`), each on its own key. */
+async function fillDirectory(reg: Registry, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const agentId = `bg-${i}`;
+    const key = reg.agentKeys[CYCLE_KEYS + i]!;
+    const temp = await post(`${reg.url}/auth/agent/request_temp_token`, { agent_id: agentId, agent_type: 'testing', agent_key: key });
+    await post(`${reg.url}/agents/register`, registration(agentId, `background ${i}`), String(temp.temp_token));
+  }
+}
+
+export async function measure(
   ctx: RunContext,
   impl: Impl,
   subs: number,
   count: number,
   gapMs: number,
-  extraEnv: Record<string, string> = {},
+  opts: MeasureOptions = {},
 ): Promise<Record<string, unknown>> {
   const prefix = benchPrefix(`lat${impl}${subs}`);
   const secret = randomBytes(32).toString('hex');
-  const reg = await startRegistry(ctx.natsUrl, prefix, secret);
+  const reg = await startRegistry(ctx.natsUrl, prefix, secret, CYCLE_KEYS + (opts.directory ?? 0));
   try {
+    await fillDirectory(reg, opts.directory ?? 0);
     return await withGateway(
-      { impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret, ...extraEnv } },
+      { impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: secret, ...opts.env } },
       async (gw) => {
         const gen = startWsload({
           port: gw.port,
@@ -71,6 +94,9 @@ async function measure(
           cpu: CLIENT_CPU,
           waitFrames: 1,
           marker: E2E_MARKER,
+          // With agents already listed, the new one is deep in a whole-list frame.
+          scanWholeFrame: (opts.directory ?? 0) > 0,
+          ...(opts.firstMessagesFile ? { firstMessagesFile: opts.firstMessagesFile } : {}),
           maxSeconds: 300,
         });
         try {
@@ -91,6 +117,7 @@ async function measure(
           return {
             registrations: rtts.length,
             frames: rep.e2e_us.n,
+            bytes_per_subscriber_per_change: rtts.length ? rep.bytes / subs / (rtts.length * 2) : -1,
             coverage: expected ? rep.e2e_us.n / expected : 0,
             e2e_us: rep.e2e_us,
             server_stamp_us: rep.lat_us,
@@ -151,8 +178,8 @@ export const latency: Bench = {
         // Registrations are sequential; the gap outlasts the slowest delivery seen (max ~200 ms at 10k).
         const count = ctx.quick ? 3 : subs >= 10000 ? 25 : 50;
         const gapMs = ctx.quick ? 100 : subs >= 10000 ? 400 : 150;
-        const arcp = await measure(ctx, 'arcp', subs, count, gapMs, config.env);
-        const ws = await measure(ctx, 'ws', subs, count, gapMs, config.env);
+        const arcp = await measure(ctx, 'arcp', subs, count, gapMs, { env: config.env });
+        const ws = await measure(ctx, 'ws', subs, count, gapMs, { env: config.env });
         const p50 = Number(pick(arcp, 'e2e_us.p50'));
         const p99 = Number(pick(arcp, 'e2e_us.p99'));
         const wsP99 = Number(pick(ws, 'e2e_us.p99'));

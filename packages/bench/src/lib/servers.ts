@@ -177,11 +177,14 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-/** The registry service (CPU 1: it is the latency benchmark's client side). */
-export async function startRegistry(natsUrl: string, prefix: string, jwtSecret: string): Promise<Registry> {
+/**
+ * The registry service (CPU 1: it is the latency benchmark's client side), with `keys` agent keys
+ * (one agent registered per key at a time).
+ */
+export async function startRegistry(natsUrl: string, prefix: string, jwtSecret: string, keys = 8): Promise<Registry> {
   const port = await freePort();
   const opsPort = await freePort();
-  const agentKeys = Array.from({ length: 8 }, (_, i) => `bench-agent-key-${i}-${randomBytes(6).toString('hex')}`);
+  const agentKeys = Array.from({ length: keys }, (_, i) => `bench-agent-key-${i}-${randomBytes(6).toString('hex')}`);
   const proc = spawnNodeEntry('registry', 'services/registry/src/main.ts', {
     cpu: CLIENT_CPU,
     env: {

@@ -73,6 +73,8 @@ export interface WsloadOptions {
   waitFrames?: number;
   firstMessagesFile?: string;
   marker?: string;
+  /** Look for the marker anywhere in a frame (wsload -S), not only in its first 160 bytes. */
+  scanWholeFrame?: boolean;
   stallFraction?: number;
   stallRcvbuf?: number;
 }
@@ -129,6 +131,7 @@ export function startWsload(opts: WsloadOptions): Wsload {
   if (opts.waitFrames) args.push('-w', String(opts.waitFrames));
   if (opts.firstMessagesFile) args.push('-A', opts.firstMessagesFile);
   if (opts.marker) args.push('-M', opts.marker);
+  if (opts.scanWholeFrame) args.push('-S');
   if (opts.stallFraction) args.push('-x', String(opts.stallFraction));
   if (opts.stallRcvbuf) args.push('-b', String(opts.stallRcvbuf));
   let readyLine: ReadyLine | undefined;
