@@ -98,13 +98,20 @@ describe('HTTP_API catalog', () => {
 
   it('serves the generated documents and the /docs page', async () => {
     const docs = apiDocuments();
+    const json = { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' };
     const openapi = await checked('GET', '/openapi.json', '/openapi.json');
-    expect(openapi.headers?.['content-type']).toBe('application/json');
+    expect(openapi.headers).toMatchObject(json);
     expect(openapi.body).toBe(docs.openapiJson);
-    expect((await checked('GET', '/asyncapi.json', '/asyncapi.json')).body).toBe(docs.asyncapiJson);
+    const asyncapi = await checked('GET', '/asyncapi.json', '/asyncapi.json');
+    expect(asyncapi.headers).toMatchObject(json);
+    expect(asyncapi.body).toBe(docs.asyncapiJson);
     const page = await checked('GET', '/docs', '/docs');
-    expect(page.headers?.['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers?.['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(page.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+    });
     expect(String(page.body)).toContain('<h2 id="http">HTTP API</h2>');
   });
 });

@@ -1,3 +1,4 @@
+import { ARCP_API_VERSION } from '@arcp/protocol';
 import { registerAgent, startHarness, type Harness } from '../test-support/harness';
 
 let h: Harness;
@@ -68,9 +69,104 @@ describe('public endpoints', () => {
   });
 
   it('reports health truthfully and the root document', async () => {
+    await seed(); // pub-1 and pub-2 dead, pub-3 alive
     const health = await h.call('GET', '/health');
-    expect(health.json).toMatchObject({ status: 'healthy', service: 'ARCP Registry', storage: { engine: 'memory', status: 'connected' } });
-    expect(health.json).not.toHaveProperty('storage.redis');
-    expect((await h.call('GET', '/')).json).toMatchObject({ service: 'ARCP', status: 'healthy' });
+    expect(health.status).toBe(200);
+    expect(health.json).toEqual({
+      status: 'healthy',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      version: ARCP_API_VERSION,
+      uptime: 'operational',
+      service: 'ARCP Registry',
+      features: { vector_search: false, metrics_tracking: true, jwt_authentication: true, websocket_broadcasts: true },
+      storage: { engine: 'memory', status: 'connected' },
+      ai_services: { azure_openai: 'not_configured', embeddings: false },
+      agents: {
+        total_registered: 3,
+        alive_agents: 1,
+        dead_agents: 2,
+        agent_types: { security: 1, monitoring: 1, testing: 1 },
+      },
+    });
+    expect((await h.call('GET', '/')).json).toEqual({
+      service: 'ARCP',
+      version: ARCP_API_VERSION,
+      status: 'healthy',
+      dashboard: '/dashboard',
+      docs: '/docs',
+    });
+  });
+
+  it('counts agents of one type together in health', async () => {
+    await registerAgent(h, 'pub-1', 'key-aaaaaaaaaa');
+    await registerAgent(h, 'pub-2', 'key-bbbbbbbbbb');
+    expect((await h.call('GET', '/health')).json['agents']).toEqual({
+      total_registered: 2,
+      alive_agents: 2,
+      dead_agents: 0,
+      agent_types: { security: 2 },
+    });
+  });
+});
+
+describe('text search rules', () => {
+  const ids = (body: unknown) => (body as Array<{ id: string }>).map((a) => a.id);
+  const search = async (body: Record<string, unknown>) => ids((await h.call('POST', '/public/search', { body })).body);
+
+  beforeEach(async () => {
+    await registerAgent(h, 'pub-1', 'key-aaaaaaaaaa', {
+      capabilities: ['vulnerability-scan', 'reporting'],
+      context_brief: 'Scans hosts for weak ciphers',
+      metadata: { region: 'nordics', tier: 1 },
+    });
+    await registerAgent(h, 'pub-2', 'key-bbbbbbbbbb', {
+      agent_type: 'monitoring',
+      capabilities: ['metrics', 'reporting'],
+      context_brief: 'Watches CPU and memory of servers',
+    });
+  });
+
+  it('needs half of the words longer than two characters, at least one', async () => {
+    // Four words: two must match. "cpu" and "memory" do for pub-2; only "weak" for pub-1.
+    expect(await search({ query: 'cpu memory weak zzzz' })).toEqual(['pub-2']);
+    // Three words: one is enough (floor of 3/2).
+    expect((await search({ query: 'weak zzzz yyyy' })).sort()).toEqual(['pub-1']);
+    // Words of two characters or fewer are not words: "of" alone matches nothing.
+    expect(await search({ query: 'of' })).toEqual([]);
+    expect(await search({ query: 'of cpu' })).toEqual(['pub-2']);
+  });
+
+  it('searches the name, type, capabilities, features and string metadata, case-insensitively', async () => {
+    expect(await search({ query: 'NORDICS' })).toEqual(['pub-1']);
+    expect(await search({ query: 'monitoring' })).toEqual(['pub-2']);
+    expect(await search({ query: 'vulnerability-scan' })).toEqual(['pub-1']);
+    expect((await search({ query: 'agent' })).sort()).toEqual(['pub-1', 'pub-2']);
+  });
+
+  it('filters by type and by every capability, leaves out dead agents, and keeps top_k', async () => {
+    expect(await search({ query: 'reporting', agent_type: 'monitoring' })).toEqual(['pub-2']);
+    expect(await search({ query: 'reporting', capabilities: ['reporting', 'metrics'] })).toEqual(['pub-2']);
+    expect(await search({ query: 'reporting', top_k: 1 })).toHaveLength(1);
+    // Exactly the fallback's similarity still answers; above it nothing does.
+    expect((await search({ query: 'reporting', min_similarity: 0.8 })).sort()).toEqual(['pub-1', 'pub-2']);
+    h.clock.advance(61_000);
+    expect(await search({ query: 'reporting' })).toEqual([]);
+  });
+
+  it('answers each hit in the reference shape, with metrics only when weighted', async () => {
+    const [plain] = (await h.call('POST', '/public/search', { body: { query: 'ciphers' } })).body as Array<Record<string, unknown>>;
+    expect(plain).toEqual({
+      id: 'pub-1',
+      name: 'Agent pub-1',
+      url: 'https://agents.example.com/pub-1',
+      capabilities: ['vulnerability-scan', 'reporting'],
+      version: '1.2.3',
+      owner: 'Blue Team',
+      similarity: 0.8,
+    });
+    const [weighted] = (await h.call('POST', '/public/search', { body: { query: 'ciphers', weighted: true } })).body as Array<
+      Record<string, unknown>
+    >;
+    expect(weighted).toEqual({ ...plain, metrics: expect.objectContaining({ agent_id: 'pub-1' }) });
   });
 });
