@@ -25,17 +25,10 @@ export const convergence: Bench = {
   budgetS: 240,
   ratioLabel: 'ws/arcp p99',
   columns: [
-    {
-      title: 'arcp p50/p99/max ms',
-      get: (c) => `${fmt.ms(pick(c.arcp, 'e2e_us.p50'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.p99'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.max'))}`,
-    },
+    { title: 'arcp p50/p99/max ms', get: (c) => fmt.e2e(c.arcp) },
     { title: 'arcp frames seen', get: (c) => `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)` },
     { title: 'arcp bytes / subscriber / change', get: (c) => fmt.n(pick(c.arcp, 'bytes_per_subscriber_per_change')) },
-    {
-      title: 'ws p50/p99/max ms',
-      get: (c) =>
-        c.ws ? `${fmt.ms(pick(c.ws, 'e2e_us.p50'))} / ${fmt.ms(pick(c.ws, 'e2e_us.p99'))} / ${fmt.ms(pick(c.ws, 'e2e_us.max'))}` : '—',
-    },
+    { title: 'ws p50/p99/max ms', get: (c) => fmt.e2e(c.ws) },
   ],
   async run(ctx) {
     const subs = ctx.quick ? 20 : 1000;

@@ -35,13 +35,21 @@ async function post(url: string, body: unknown, token?: string, method = 'POST')
 
 const registration = registrationFields;
 
+/** Keys the measured registrations take turns on; the directory's agents hold the others. */
+const CYCLE_KEYS = 8;
+
+/** A temp registration token for `agentId` from the registry's agent key `key`. */
+async function tempToken(reg: Registry, agentId: string, key: string): Promise<string> {
+  const temp = await post(`${reg.url}/auth/agent/request_temp_token`, { agent_id: agentId, agent_type: 'testing', agent_key: key });
+  return String(temp.temp_token);
+}
+
 /** One register (timed by the marker) + unregister cycle; returns the HTTP register round trip (µs). */
 async function cycle(reg: Registry, i: number, gapMs: number): Promise<number> {
   const agentId = `lat-${i}`;
-  const key = reg.agentKeys[i % CYCLE_KEYS]!;
-  const temp = await post(`${reg.url}/auth/agent/request_temp_token`, { agent_id: agentId, agent_type: 'testing', agent_key: key });
+  const temp = await tempToken(reg, agentId, reg.agentKeys[i % CYCLE_KEYS]!);
   const t0 = nowMicros();
-  const done = await post(`${reg.url}/agents/register`, registration(agentId, `t${t0}`), String(temp.temp_token));
+  const done = await post(`${reg.url}/agents/register`, registration(agentId, `t${t0}`), temp);
   const rtt = nowMicros() - t0;
   await sleep(gapMs);
   await post(`${reg.url}/agents/${agentId}`, undefined, String(done.access_token), 'DELETE');
@@ -58,16 +66,12 @@ export interface MeasureOptions {
   firstMessagesFile?: string;
 }
 
-/** Keys the measured registrations take turns on; the directory's agents hold the others. */
-const CYCLE_KEYS = 8;
-
 /** Registers `count` agents that stay (names not starting with the marker's `t`), each on its own key. */
 async function fillDirectory(reg: Registry, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const agentId = `bg-${i}`;
-    const key = reg.agentKeys[CYCLE_KEYS + i]!;
-    const temp = await post(`${reg.url}/auth/agent/request_temp_token`, { agent_id: agentId, agent_type: 'testing', agent_key: key });
-    await post(`${reg.url}/agents/register`, registration(agentId, `background ${i}`), String(temp.temp_token));
+    const temp = await tempToken(reg, agentId, reg.agentKeys[CYCLE_KEYS + i]!);
+    await post(`${reg.url}/agents/register`, registration(agentId, `background ${i}`), temp);
   }
 }
 
@@ -151,10 +155,7 @@ export const latency: Bench = {
   columns: [
     {
       title: 'arcp p50/p99/max ms',
-      get: (c) =>
-        c.case.startsWith('churn')
-          ? '—'
-          : `${fmt.ms(pick(c.arcp, 'e2e_us.p50'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.p99'))} / ${fmt.ms(pick(c.arcp, 'e2e_us.max'))}`,
+      get: (c) => (c.case.startsWith('churn') ? '—' : fmt.e2e(c.arcp)),
     },
     {
       title: 'arcp frames seen',
@@ -163,11 +164,7 @@ export const latency: Bench = {
           ? `public ${fmt.n(pick(c.arcp, 'public.frames'))} (≤ ${fmt.n(pick(c.arcp, 'public.allowed'))}), agents ${fmt.n(pick(c.arcp, 'agents.frames'))} (≤ ${fmt.n(pick(c.arcp, 'agents.allowed'))})`
           : `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)`,
     },
-    {
-      title: 'ws p50/p99/max ms',
-      get: (c) =>
-        c.ws ? `${fmt.ms(pick(c.ws, 'e2e_us.p50'))} / ${fmt.ms(pick(c.ws, 'e2e_us.p99'))} / ${fmt.ms(pick(c.ws, 'e2e_us.max'))}` : '—',
-    },
+    { title: 'ws p50/p99/max ms', get: (c) => fmt.e2e(c.ws) },
     { title: 'HTTP register p50 ms', get: (c) => (c.case.startsWith('churn') ? '—' : fmt.ms(pick(c.arcp, 'http_register_p50_us'))) },
   ],
   async run(ctx) {

@@ -78,6 +78,11 @@ export const fmt = {
   ms(us: unknown): string {
     return typeof us === 'number' && us >= 0 ? (us / 1000).toFixed(1) : '–';
   },
+  /** `p50 / p99 / max` in ms of a result's end-to-end histogram (`e2e_us`); '—' without a result. */
+  e2e(result: Record<string, unknown> | undefined): string {
+    if (!result) return '—';
+    return `${fmt.ms(pick(result, 'e2e_us.p50'))} / ${fmt.ms(pick(result, 'e2e_us.p99'))} / ${fmt.ms(pick(result, 'e2e_us.max'))}`;
+  },
   x(v: unknown): string {
     return typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(2)}×` : '–';
   },
