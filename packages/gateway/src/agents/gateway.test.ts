@@ -3,9 +3,7 @@
  * and on every directory change, which token kinds it accepts, a revocation closing the
  * sockets of that credential, readiness, and bad frames counted under this channel.
  */
-import { revoke } from '@arcp/auth';
 import { storedAgent } from '@arcp/directory/testing';
-import { subjects } from '@arcp/protocol';
 import { openClient, startGateway, tokens, type Harness } from '../test-support/gateway-harness';
 
 let h: Harness | undefined;
@@ -72,11 +70,7 @@ it('closes the sockets of a revoked agent with 4009 and keeps the others', async
   h = await startGateway('agents');
   const { client: revoked } = await authed(h.port, 'ag-r1');
   const { client: kept } = await authed(h.port, 'ag-r2');
-  const names = subjects(h.prefix);
-  await revoke(
-    { kv: await h.bus.kv(names.revokedBucket), bus: h.bus, busSubject: names.revocations },
-    { kind: 'agent', subject: 'ag-r1', untilMs: Date.now() + 600_000 },
-  );
+  await h.revoke('agent', 'ag-r1');
   expect(await revoked.closed).toBe(4009);
   // The kept socket still answers after the revocation was applied.
   kept.send('not json');

@@ -3,7 +3,7 @@
  * directory writer that feeds it, its metrics registry and log lines, and `ws` clients that keep
  * every frame they receive so a test can wait for the one it expects.
  */
-import { createTokenService, type TokenService } from '@arcp/auth';
+import { createTokenService, revoke, type TokenService } from '@arcp/auth';
 import { createDirectoryWriter, type DirectoryWriter } from '@arcp/directory';
 import { subjects, type ChannelName } from '@arcp/protocol';
 import { createMemoryBus, loadConfig, type Bus } from '@arcp/service-kit';
@@ -30,6 +30,8 @@ export interface Harness {
   writer(): Promise<DirectoryWriter>;
   /** The value of a counter or gauge for these labels (0 when never set). */
   metric(name: string, labels: Record<string, string>): Promise<number>;
+  /** Revokes every token of `subject` for ten minutes, as the registry does (KV entry and bus event). */
+  revoke(kind: 'agent' | 'admin', subject: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,13 @@ export async function startGateway(
       const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string | number> }>;
       const match = values.find((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l));
       return match?.value ?? 0;
+    },
+    async revoke(kind, subject) {
+      const names = subjects(prefix);
+      await revoke(
+        { kv: await bus.kv(names.revokedBucket), bus, busSubject: names.revocations },
+        { kind, subject, untilMs: Date.now() + 600_000 },
+      );
     },
     async close() {
       for (const ws of openSockets) ws.terminate();
