@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, pick, type Bench, type CaseResult } from '../lib/types';
-import { measure } from './latency';
+import { measure, measureFloor } from './latency';
 
 /** The target of issue 18 for convergence at 1k subscribers (p99, ms). */
 const GOAL_P99_MS = 15;
@@ -29,6 +29,11 @@ export const convergence: Bench = {
     { title: 'arcp frames seen', get: (c) => `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)` },
     { title: 'arcp bytes / subscriber / change', get: (c) => fmt.n(pick(c.arcp, 'bytes_per_subscriber_per_change')) },
     { title: 'ws p50/p99/max ms', get: (c) => fmt.e2e(c.ws) },
+    {
+      title: 'HTTP register p50/p99 ms',
+      get: (c) => `${fmt.ms(pick(c.arcp, 'http_register_p50_us'))} / ${fmt.ms(pick(c.arcp, 'http_register_p99_us'))}`,
+    },
+    { title: 'raw uWS floor p50/p99/max ms (same frame size)', get: (c) => fmt.e2e(c.floor) },
   ],
   async run(ctx) {
     const subs = ctx.quick ? 20 : 1000;
@@ -47,6 +52,9 @@ export const convergence: Bench = {
         const opts = { env, directory, ...(mode === 'delta' ? { firstMessagesFile: deltaRequest } : {}) };
         const arcp = await measure(ctx, 'arcp', subs, count, gapMs, opts);
         const ws = mode === 'whole list' ? await measure(ctx, 'ws', subs, count, gapMs, opts) : undefined;
+        // Raw uWS publishing frames of the size the subscribers received, in the same run.
+        const frameBytes = Math.max(64, Math.round(Number(arcp.bytes_per_subscriber_per_change)));
+        const floor = await measureFloor(ctx, subs, count, gapMs, frameBytes);
         const p99 = Number(pick(arcp, 'e2e_us.p99'));
         const wsP99 = ws ? Number(pick(ws, 'e2e_us.p99')) : 0;
         const misses: string[] = [];
@@ -58,6 +66,7 @@ export const convergence: Bench = {
           params: { subs, directory, registrations: count, gap_ms: gapMs, mode, configuration: 'shipped defaults' },
           arcp,
           ...(ws ? { ws } : {}),
+          floor,
           ratio: ws && p99 > 0 && wsP99 > 0 ? wsP99 / p99 : null,
           generator_bound: false,
           target: ctx.quick

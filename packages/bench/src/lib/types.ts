@@ -18,6 +18,8 @@ export interface CaseResult {
   params: Record<string, unknown>;
   arcp: Record<string, unknown>;
   ws?: Record<string, unknown>;
+  /** The same timing against raw uWebSockets.js in the same run (the floor under arcp and ws), where a bench measures it. */
+  floor?: Record<string, unknown>;
   /** arcp / ws on the headline figure (higher is better unless the bench says otherwise). */
   ratio?: number | null;
   /** The load generator (wsload ≥ 0.9 core, or the whole client core) was the limit. */
