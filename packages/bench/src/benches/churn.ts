@@ -22,7 +22,11 @@ interface Arrival {
 }
 
 /** One subscriber that keeps every frame `keep` selects, with its arrival time. */
-async function subscribe(url: string, keep: (text: string) => boolean, first?: string): Promise<{ arrivals: Arrival[]; close(): void }> {
+export async function subscribe(
+  url: string,
+  keep: (text: string) => boolean,
+  first?: string,
+): Promise<{ arrivals: Arrival[]; close(): void }> {
   const arrivals: Arrival[] = [];
   const ws = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {

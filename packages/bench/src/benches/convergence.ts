@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, pick, type Bench, type CaseResult } from '../lib/types';
 import { measure, measureFloor } from './latency';
+import { sustainedCase } from './sustained';
 
 /** The target of issue 18 for convergence at 1k subscribers (p99, ms). */
 const GOAL_P99_MS = 15;
@@ -26,12 +27,21 @@ export const convergence: Bench = {
   ratioLabel: 'ws/arcp p99',
   columns: [
     { title: 'arcp p50/p99/max ms', get: (c) => fmt.e2e(c.arcp) },
-    { title: 'arcp frames seen', get: (c) => `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)` },
+    {
+      title: 'arcp frames seen',
+      get: (c) =>
+        c.case.includes('sustained')
+          ? `${fmt.n(pick(c.arcp, 'frames_per_s_per_subscriber'), 1)}/s per subscriber at ${fmt.n(pick(c.arcp, 'changes_per_s'))} changes/s; convergence p99 ≤ ${fmt.ms(pick(c.arcp, 'convergence_bound_p99_us'))} ms; last frame final: ${pick(c.arcp, 'last_shows_final') ? 'yes' : 'no'}`
+          : `${fmt.n(pick(c.arcp, 'frames'))} (${fmt.n(Number(pick(c.arcp, 'coverage')) * 100, 1)}%)`,
+    },
     { title: 'arcp bytes / subscriber / change', get: (c) => fmt.n(pick(c.arcp, 'bytes_per_subscriber_per_change')) },
     { title: 'ws p50/p99/max ms', get: (c) => fmt.e2e(c.ws) },
     {
       title: 'HTTP register p50/p99 ms',
-      get: (c) => `${fmt.ms(pick(c.arcp, 'http_register_p50_us'))} / ${fmt.ms(pick(c.arcp, 'http_register_p99_us'))}`,
+      get: (c) =>
+        c.case.includes('sustained')
+          ? '—'
+          : `${fmt.ms(pick(c.arcp, 'http_register_p50_us'))} / ${fmt.ms(pick(c.arcp, 'http_register_p99_us'))}`,
     },
     { title: 'raw uWS floor p50/p99/max ms (same frame size)', get: (c) => fmt.e2e(c.floor) },
   ],
@@ -78,6 +88,8 @@ export const convergence: Bench = {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+    const sustained = await sustainedCase(ctx, subs, ctx.quick ? 200 : undefined, ctx.quick ? 1 : 5);
+    out.push(ctx.quick ? { ...sustained, target: { goal: 'none (smoke run)', met: null } } : sustained);
     return out;
   },
 };
