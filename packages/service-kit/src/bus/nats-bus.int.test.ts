@@ -1,5 +1,5 @@
 import { type Bus } from './bus';
-import { BusUnavailableError } from './errors';
+import { BusUnavailableError, KvConflictError } from './errors';
 import { connectNatsBus } from './nats-bus';
 import { runBusContract } from './test-support/bus-contract';
 import { enc, runToken, waitFor } from './test-support/helpers';
@@ -52,6 +52,74 @@ if (!natsUrl) {
       expect(calls).toBe(2);
       expect(errors).toEqual([`${subject}:boom`, `${subject}:boom`]);
       await bus.close();
+    });
+
+    /**
+     * Counts what is published on a KV key's subject, refused writes included. Once a write has
+     * been answered its message is already queued for this connection, so after `settled()` (a
+     * round trip of its own) the count is exact.
+     */
+    async function countWrites(bucket: string, key: string): Promise<{ settled(): Promise<number>; close(): Promise<void> }> {
+      const { connect } = await import('nats');
+      const nc = await connect({ servers: natsUrl ?? '' });
+      let n = 0;
+      nc.subscribe(`$KV.${bucket}.${key}`, { callback: () => void n++ });
+      await nc.flush();
+      return {
+        settled: async () => {
+          await nc.flush();
+          return n;
+        },
+        close: () => nc.close(),
+      };
+    }
+
+    it('creates a deleted key again in one write when it deleted or read the delete marker', async () => {
+      const [a, b, c] = await Promise.all([connectTracked(), connectTracked(), connectTracked()]);
+      const bucket = `${prefix}_recreate`;
+      const [kvA, kvB, kvC] = await Promise.all([a.kv(bucket), b.kv(bucket), c.kv(bucket)]);
+      const text = async (kv: typeof kvA) => new TextDecoder().decode((await kv.get('agent'))!.value);
+      await kvA.create('agent', enc('v1'));
+      await kvA.delete('agent');
+      const writes = await countWrites(bucket, 'agent');
+      try {
+        // The side that deleted it.
+        const v2 = await kvA.create('agent', enc('v2'));
+        expect(await writes.settled()).toBe(1);
+        expect(await text(kvB)).toBe('v2');
+        // A side that read the marker.
+        await kvA.delete('agent', v2);
+        expect(await kvB.get('agent')).toBeNull();
+        await kvB.create('agent', enc('v3'));
+        expect(await writes.settled()).toBe(3);
+        expect(await text(kvA)).toBe('v3');
+        // A side that knows nothing of it: a refused write, a read, then the write.
+        await kvB.delete('agent');
+        await kvC.create('agent', enc('v4'));
+        expect(await writes.settled()).toBe(6);
+        expect(await text(kvA)).toBe('v4');
+      } finally {
+        await writes.close();
+      }
+    });
+
+    it('a remembered delete marker that moved on never changes what a create decides', async () => {
+      const [a, b] = await Promise.all([connectTracked(), connectTracked()]);
+      const bucket = `${prefix}_stale`;
+      const [kvA, kvB] = await Promise.all([a.kv(bucket), b.kv(bucket)]);
+      // Recreated by someone else: the create is refused.
+      await kvA.create('taken', enc('1'));
+      await kvA.delete('taken');
+      await kvB.create('taken', enc('2'));
+      await expect(kvA.create('taken', enc('3'))).rejects.toBeInstanceOf(KvConflictError);
+      expect(new TextDecoder().decode((await kvA.get('taken'))!.value)).toBe('2');
+      // Recreated and deleted again by someone else: a newer marker, the create goes through.
+      await kvA.create('moved', enc('1'));
+      await kvA.delete('moved');
+      await kvB.create('moved', enc('2'));
+      await kvB.delete('moved');
+      await kvA.create('moved', enc('3'));
+      expect(new TextDecoder().decode((await kvB.get('moved'))!.value)).toBe('3');
     });
 
     it('opens the same KV bucket and stream concurrently from two connections', async () => {

@@ -37,6 +37,8 @@ export interface NatsStoreContext {
 
 /** nats.js's JetStream API timeout (its default), for error messages. */
 const API_TIMEOUT_MS = 5000;
+/** Delete markers remembered per bucket (oldest forgotten first): a recreate costs one write. */
+const TOMBSTONES_KEPT = 10_000;
 /** The keys nats.js's KV accepts (it checks them on its own writes; ours bypass them). */
 const VALID_KEY = /^[-/=.\w]+$/;
 
@@ -64,6 +66,14 @@ export async function openNatsKv(ctx: NatsStoreContext, bucket: string, opts: Kv
 }
 
 class NatsKv implements KvStore {
+  /**
+   * Revisions of delete markers this process wrote or read, by key. A create on a deleted key
+   * (an agent registering again after it left) then expects that revision in its one write,
+   * instead of a refused write, a read and a second write; when the key moved on meanwhile the
+   * create falls back to that longer path, so a stale entry costs one round trip, never a result.
+   */
+  private readonly tombstones = new Map<string, number>();
+
   constructor(
     readonly bucket: string,
     private readonly kv: KV,
@@ -72,6 +82,7 @@ class NatsKv implements KvStore {
 
   async get(key: string): Promise<KvEntry | null> {
     const e = await this.run(key, () => this.kv.get(key));
+    if (e && e.operation !== 'PUT') this.rememberTombstone(key, e.revision);
     return e && e.operation === 'PUT' ? toEntry(e) : null;
   }
 
@@ -80,6 +91,15 @@ class NatsKv implements KvStore {
   }
 
   async create(key: string, value: Uint8Array): Promise<number> {
+    const tombstone = this.tombstones.get(key);
+    if (tombstone !== undefined) {
+      try {
+        return await this.write(key, value, { expect: tombstone });
+      } catch (err) {
+        if (!(err instanceof KvConflictError)) throw err;
+        this.tombstones.delete(key);
+      }
+    }
     try {
       return await this.write(key, value, { expect: 0 });
     } catch (err) {
@@ -99,7 +119,8 @@ class NatsKv implements KvStore {
   async delete(key: string, revision?: number): Promise<void> {
     const h = headers();
     h.set(KV_OPERATION, 'DEL');
-    await this.write(key, new Uint8Array(0), { ...(revision === undefined ? {} : { expect: revision }), headers: h });
+    const marker = await this.write(key, new Uint8Array(0), { ...(revision === undefined ? {} : { expect: revision }), headers: h });
+    this.rememberTombstone(key, marker);
   }
 
   async lastRevision(): Promise<number> {
@@ -140,10 +161,17 @@ class NatsKv implements KvStore {
       const attempt = (timeout: number) =>
         this.ctx.js.publish(subject, value, { msgID, timeout, expect, ...(opts.headers ? { headers: opts.headers } : {}) });
       const ack = await retryWrite(attempt, this.ctx.writeRetryMs, this.ctx.availability);
+      this.tombstones.delete(key);
       return ack.seq;
     } catch (err) {
       throw mapKvError(err, this.bucket, key, this.ctx.writeRetryMs);
     }
+  }
+
+  private rememberTombstone(key: string, revision: number): void {
+    this.tombstones.delete(key);
+    this.tombstones.set(key, revision);
+    if (this.tombstones.size > TOMBSTONES_KEPT) this.tombstones.delete(this.tombstones.keys().next().value!);
   }
 
   private async run<T>(key: string, op: () => Promise<T>): Promise<T> {
