@@ -50,6 +50,19 @@ test('forward relays a bus subject to the topic subscribers unchanged', async ()
   c.ws.terminate();
 });
 
+test('relayed frames reach subscribers in order after the pushing call; past the bound the oldest are counted as overload drops', async () => {
+  const c = await open('/drain');
+  const handle = handles[0]!;
+  const before = Number(/arcp_gateway_drops_total\{channel="public",reason="overload"\} (\d+)/.exec(await registry.metrics())?.[1] ?? 0);
+  for (let i = 0; i < 4098; i++) handle.relay('test/topic', `{"n":${i}}`, 'stats_update');
+  const text = await registry.metrics();
+  expect(text).toContain(`arcp_gateway_drops_total{channel="public",reason="overload"} ${before + 2}`);
+  // The two oldest went; the rest arrive in order.
+  expect(await c.next()).toBe('{"n":2}');
+  expect(await c.next()).toBe('{"n":3}');
+  c.ws.terminate();
+});
+
 test('a socket whose send buffer stays over the limit is closed 4201 and counted', async () => {
   const stalled = await open('/slow');
   const healthy = await open('/slow');

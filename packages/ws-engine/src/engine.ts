@@ -23,6 +23,7 @@ import { startSlowConsumerSweep } from './slow-consumers';
 import { startIdlePinger } from './idle-ping';
 import { createSocketLog } from './socket-log';
 import { createAdmission, type RefusalReason } from './admission';
+import { createRelay } from './relay';
 import { rebaseActivity, UwsConnection, type EndpointShared, type SocketData } from './uws-connection';
 
 export interface MountEndpointDeps {
@@ -46,7 +47,13 @@ export interface EndpointHandle {
   connections(): IterableIterator<Connection>;
   /** Hands already-encoded bytes to every subscriber of `topic`; `type` labels the metrics. Returns the subscriber count. */
   publish(topic: string, bytes: string | Uint8Array, type: string): number;
-  /** Publishes every message of a bus subject to a topic, unchanged. */
+  /**
+   * Publishes bytes that arrived from the bus, in paced turns (relay.ts): in order, a bounded
+   * time per event-loop turn, the oldest dropped (`arcp_gateway_drops_total{reason="overload"}`)
+   * past the queue's bound. For frames relayed in bulk; `publish` stays for frames built here.
+   */
+  relay(topic: string, bytes: string | Uint8Array, type: string): void;
+  /** Relays every message of a bus subject to a topic, unchanged. */
   forward(subject: string, topic: string, type: string): Subscription;
   /** Closes every socket matching `predicate` (revocations); returns how many. */
   closeWhere(predicate: (conn: Connection) => boolean, code: number, reason: string): number;
@@ -209,6 +216,11 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     return delivered;
   };
 
+  const relay = createRelay({
+    publish,
+    onDrop: (_type, frames) => metrics.drops.inc({ channel, reason: 'overload' }, frames),
+  });
+
   return {
     name: channel,
     get draining() {
@@ -218,9 +230,10 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     counts: () => ({ authenticated: admission.counts.authenticated, pending: admission.counts.pending }),
     connections: () => conns.values(),
     publish,
+    relay: (topic, bytes, type) => relay.push(topic, bytes, type),
     forward(subject, topic, type) {
       if (!deps.bus) throw new Error(`channel ${channel}: forward() needs a bus in mountEndpoint deps`);
-      const sub = deps.bus.subscribe(subject, (msg) => void publish(topic, msg.data, type));
+      const sub = deps.bus.subscribe(subject, (msg) => relay.push(topic, msg.data, type));
       forwards.push(sub);
       return sub;
     },
@@ -244,6 +257,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       clearInterval(rebase);
       socketLog.flush();
       for (const sub of forwards.splice(0)) sub.unsubscribe();
+      relay.stop();
     },
   };
 }

@@ -6,7 +6,7 @@ import { perRegistry } from '@arcp/service-kit';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** `skipped`: a published frame uWS did not queue for a socket over its send-buffer limit. */
-export type DropReason = 'backpressure' | 'skipped' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame';
+export type DropReason = 'backpressure' | 'skipped' | 'rate_limit' | 'payload' | 'cap' | 'bad_frame' | 'overload';
 
 export interface SocketMetrics {
   /** Authenticated sockets (every socket of an endpoint without auth). */

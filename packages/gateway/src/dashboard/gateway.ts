@@ -135,11 +135,12 @@ export function createDashboardGateway(deps: DashboardGatewayDeps): DashboardGat
       // carries last_seen and metrics, which change without a directory change).
       periodic = setInterval(() => publishAgents(agentsCache.get()), config.DASHBOARD_WS_INTERVAL * 1000);
       periodic.unref();
-      // Frames arrive encoded; they are handed on unchanged, and remembered by the watch.
+      // Frames arrive encoded; they are handed on unchanged, in paced turns (the engine's relay),
+      // and remembered by the watch.
       const follow = (type: DashboardFrameTopic, topic: string) =>
         bus.subscribe(names.dashboardFrame(type), (msg) => {
           watch.seen(type, msg.data);
-          handle.publish(topic, msg.data, type);
+          handle.relay(topic, msg.data, type);
         });
       for (const type of PAUSABLE) subs.push(follow(type, Topics.dashboardPausable));
       for (const type of ALWAYS) subs.push(follow(type, Topics.dashboardAlways));
