@@ -61,7 +61,7 @@ const CORES_FOR_RATIO = 4;
 export const scaleOut: Bench = {
   name: 'scale-out',
   title: 'Two public gateway processes and two generators: connections held and fan-out vs one process',
-  budgetS: 150,
+  budgetS: 200,
   ratioLabel: 'arcp/ws 2-process deliveries/s',
   columns: [
     { title: 'arcp conns held (2 procs)', get: (c) => fmt.n(pick(c.arcp, 'two.connections')) },
