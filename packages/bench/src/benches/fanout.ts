@@ -23,16 +23,25 @@ import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/
  * The forward ladders start near each server's range (ws saturates around 100k deliveries/s) to
  * keep the suite inside its time budget; the ladder bisects above the last sustained rate.
  */
-const RATES: Record<'kv' | 'forward', Record<'arcp' | 'ws', Record<number, number[]>>> = {
+const RATES: Record<'kv' | 'forward', Record<'arcp' | 'ws' | 'uws', Record<number, number[]>>> = {
   kv: {
     arcp: { 1000: [100, 300, 1000, 3000], 10000: [10, 30, 100] },
     ws: { 1000: [100, 300, 1000, 3000], 10000: [10, 30, 100] },
+    uws: {},
   },
   forward: {
     arcp: { 1000: [400, 800, 1600, 3200, 6400], 10000: [40, 80, 160, 320, 640] },
     ws: { 1000: [50, 100, 200], 10000: [5, 10, 20] },
+    uws: { 1000: [400, 800, 1600, 3200, 6400] },
   },
 };
+
+/**
+ * Issue 18: on the same frames, the product's bytes per second within 70 % of raw uWS publishing
+ * them (baseline/uws-forward.ts, same feed, sockets and placement). Measured where raw uWS has a
+ * ladder (the forward path at 1k); the frames are the same, so bytes/s and deliveries/s agree.
+ */
+const RAW_SHARE_GOAL = 0.7;
 
 const CASES: Array<{ feed: 'kv' | 'forward'; subs: number }> = [
   { feed: 'kv', subs: 1000 },
@@ -59,7 +68,7 @@ const OPS_GOAL_MS = 100;
 export const fanout: Bench = {
   name: 'fanout',
   title: 'Fan-out of agents_update frames from NATS (KV path and engine forward path)',
-  budgetS: 280,
+  budgetS: 340,
   ratioLabel: 'arcp/ws deliveries/s',
   columns: [
     {
@@ -73,19 +82,28 @@ export const fanout: Bench = {
     { title: 'ws deliveries/s (peak)', get: (c) => `${fmt.n(pick(c.ws, 'max_sustained_per_s'))} (${fmt.n(pick(c.ws, 'peak_per_s'))})` },
     { title: 'ws e2e p50/p99 ms', get: (c) => `${fmt.ms(pick(c.ws, 'e2e_p50_us'))} / ${fmt.ms(pick(c.ws, 'e2e_p99_us'))}` },
     { title: 'ws CPU srv/gen', get: (c) => `${fmt.n(pick(c.ws, 'server_cpu'), 2)} / ${fmt.n(pick(c.ws, 'gen_cpu'), 2)}` },
+    {
+      title: 'raw uWS deliveries/s (peak); arcp share',
+      get: (c) =>
+        c.floor
+          ? `${fmt.n(pick(c.floor, 'max_sustained_per_s'))} (${fmt.n(pick(c.floor, 'peak_per_s'))}); ${fmt.n(Number(pick(c.params, 'raw_share')) * 100, 0)} %`
+          : '—',
+    },
   ],
   async run(ctx) {
     const cases: Array<{ feed: 'kv' | 'forward'; subs: number }> = ctx.quick ? [{ feed: 'kv', subs: 20 }] : CASES;
     const out: CaseResult[] = [];
     for (const { feed, subs } of cases) {
       if (Date.now() > ctx.deadline) break;
-      const rates = (impl: 'arcp' | 'ws') => (ctx.quick ? [20, 50] : RATES[feed][impl][subs]!);
+      const rates = (impl: 'arcp' | 'ws' | 'uws') => (ctx.quick ? [20, 50] : (RATES[feed][impl][subs] ?? []));
+      const withRaw = rates('uws').length > 0;
       const windowS = ctx.quick ? 0.7 : 3;
       const name = `${feed === 'kv' ? 'KV path' : 'engine forward'} N=${subs}`;
       const prof = ctx.quick ? undefined : profileFile(ctx.resultsDir, 'fanout', name);
       // Each of the remaining ladders gets an equal share of the time left, so none is starved.
       const share = (left: number): RunContext => ({ ...ctx, deadline: Date.now() + Math.max(0, ctx.deadline - Date.now()) / left });
-      const left = 2 * (cases.length - out.length);
+      const ladders = (c: { feed: 'kv' | 'forward'; subs: number }) => 2 + (!ctx.quick && RATES[c.feed].uws[c.subs] ? 1 : 0);
+      const left = cases.slice(out.length).reduce((n, c) => n + ladders(c), 0);
       const arcp = await runLadder(share(left), {
         impl: 'arcp',
         subs,
@@ -95,6 +113,9 @@ export const fanout: Bench = {
         ...(prof ? { profilePath: prof } : {}),
       });
       const ws = await runLadder(share(left - 1), { impl: 'ws', subs, rates: rates('ws'), windowS, feed });
+      const raw = withRaw ? await runLadder(share(left - 2), { impl: 'uws', subs, rates: rates('uws'), windowS, feed }) : undefined;
+      const rawBest = raw?.best?.delivered_per_s ?? 0;
+      const rawShare = raw && rawBest > 0 ? (arcp.best?.delivered_per_s ?? 0) / rawBest : null;
       const a = arcp.best?.delivered_per_s ?? 0;
       const w = ws.best?.delivered_per_s ?? 0;
       const ratio = w > 0 ? a / w : null;
@@ -107,6 +128,11 @@ export const fanout: Bench = {
         if (goal.p99Ms && (arcp.best?.e2e_p99_us ?? Infinity) > goal.p99Ms * 1000)
           misses.push(`e2e p99 ${fmt.ms(arcp.best?.e2e_p99_us)} ms > ${goal.p99Ms} ms`);
         if (goal.ratio && (ratio ?? 0) < goal.ratio) misses.push(`ratio ${fmt.x(ratio)} < ${goal.ratio}×`);
+        if (raw) {
+          goalText += `, ≥ ${RAW_SHARE_GOAL * 100} % of raw uWS`;
+          if (!(rawShare !== null && rawShare >= RAW_SHARE_GOAL))
+            misses.push(`${fmt.n((rawShare ?? 0) * 100, 0)} % of raw uWS < ${RAW_SHARE_GOAL * 100} %`);
+        }
         goalText += `, ops ≤ ${OPS_GOAL_MS} ms under every step`;
         const opsWorst = Number(ladderSummary(arcp).ops_worst_ms);
         if (!(opsWorst >= 0 && opsWorst <= OPS_GOAL_MS))
@@ -117,17 +143,22 @@ export const fanout: Bench = {
         params: {
           feed,
           subs,
-          rates: { arcp: rates('arcp'), ws: rates('ws') },
+          rates: { arcp: rates('arcp'), ws: rates('ws'), ...(raw ? { uws: rates('uws') } : {}) },
+          ...(raw ? { raw_share: rawShare } : {}),
           window_s: windowS,
           frame: 'agents_update with one agent',
           configuration: LADDER_CONFIGURATION,
         },
         arcp: ladderSummary(arcp),
         ws: ladderSummary(ws),
+        ...(raw ? { floor: ladderSummary(raw) } : {}),
         ratio,
-        generator_bound: arcp.generator_bound || ws.generator_bound,
+        generator_bound: arcp.generator_bound || ws.generator_bound || !!raw?.generator_bound,
         target: { goal: goalText, met: goal ? misses.length === 0 : null, ...(misses.length ? { reason: misses.join('; ') } : {}) },
-        notes: contentionNotes(arcp.contended_windows + ws.contended_windows, arcp.steps.length + ws.steps.length),
+        notes: contentionNotes(
+          arcp.contended_windows + ws.contended_windows + (raw?.contended_windows ?? 0),
+          arcp.steps.length + ws.steps.length + (raw?.steps.length ?? 0),
+        ),
       });
     }
     return out;

@@ -15,7 +15,7 @@ import { startFeeder } from './feeder';
 import { sleep } from './procs';
 import { probeOps, type OpsLatency } from './ops-probe';
 import { profileServer, type ProfileSummary } from './profile';
-import { benchPrefix, promSum, startGateway, type Gateway, type Impl } from './servers';
+import { benchPrefix, promSum, startGateway, type Gateway, type GatewayImpl } from './servers';
 import { fmt, type RunContext } from './types';
 import { leastContended, WindowMeter, type WindowCpu } from './window';
 import { startWsload, type Wsload } from './wsload';
@@ -54,7 +54,7 @@ export interface LadderResult {
 }
 
 export interface LadderOptions {
-  impl: Impl;
+  impl: GatewayImpl;
   /** Subscribers per instance. */
   subs: number;
   rates: number[];

@@ -13,6 +13,8 @@ import { spawnNodeEntry, waitHttpOk } from './node-proc';
 import { adopt, pin, sleep, type Proc } from './procs';
 
 export type Impl = 'arcp' | 'ws';
+/** Also raw uWebSockets.js, on the engine forward path only (baseline/uws-forward.ts). */
+export type GatewayImpl = Impl | 'uws';
 export type ChannelKind = 'public' | 'agents';
 
 /** Server side on CPU 0; generator, feeder, nats-server, registry and harness on CPU 1. */
@@ -76,7 +78,7 @@ export interface MemProbe {
 }
 
 export interface Gateway {
-  readonly impl: Impl;
+  readonly impl: GatewayImpl;
   readonly proc: Proc;
   readonly port: number;
   readonly opsPort: number;
@@ -89,7 +91,7 @@ export interface Gateway {
 }
 
 export interface GatewayOptions {
-  impl: Impl;
+  impl: GatewayImpl;
   channel: ChannelKind;
   natsUrl: string;
   prefix: string;
@@ -104,6 +106,14 @@ const ENTRY: Record<Impl, Record<ChannelKind, string>> = {
   arcp: { public: 'services/gateway-public/src/main.ts', agents: 'services/gateway-agents/src/main.ts' },
   ws: { public: 'packages/bench/src/baseline/ws-gateway.ts', agents: 'packages/bench/src/baseline/ws-gateway.ts' },
 };
+
+function gatewayEntry(opts: GatewayOptions): string {
+  if (opts.impl === 'uws') {
+    if (!opts.forwardSubject || opts.channel !== 'public') throw new Error('raw uWS runs the public forward path only');
+    return 'packages/bench/src/baseline/uws-forward.ts';
+  }
+  return opts.forwardSubject && opts.impl === 'arcp' ? 'packages/bench/src/variants/public-forward.ts' : ENTRY[opts.impl][opts.channel];
+}
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const port = opts.port ?? (await freePort());
@@ -120,8 +130,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     BASELINE_CHANNEL: opts.channel,
     ...(opts.forwardSubject ? { BENCH_FORWARD_SUBJECT: opts.forwardSubject } : {}),
   };
-  const entry =
-    opts.forwardSubject && opts.impl === 'arcp' ? 'packages/bench/src/variants/public-forward.ts' : ENTRY[opts.impl][opts.channel];
+  const entry = gatewayEntry(opts);
   const proc = spawnNodeEntry(`${opts.impl}-${opts.channel}`, entry, {
     cpu: opts.cpu ?? SERVER_CPU,
     env,
