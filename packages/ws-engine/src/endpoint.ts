@@ -40,6 +40,10 @@ export interface EndpointLimits {
    * text `ping`, repeated while it stays silent. Unset or 0 disables.
    */
   idlePingMs?: number;
+  /** Frames relayed from the bus: deliveries handed to uWS per event-loop turn (relay.ts; default 50,000). */
+  relayTurnDeliveries?: number;
+  /** Frames relayed from the bus that may wait for a turn; past it the oldest are dropped (default 4,096). */
+  relayMaxPending?: number;
 }
 
 /**

@@ -49,7 +49,7 @@ export interface EndpointHandle {
   publish(topic: string, bytes: string | Uint8Array, type: string): number;
   /**
    * Publishes bytes that arrived from the bus, in paced turns (relay.ts): in order, a bounded
-   * time per event-loop turn, the oldest dropped (`arcp_gateway_drops_total{reason="overload"}`)
+   * number of deliveries per event-loop turn, the oldest dropped (`arcp_gateway_drops_total{reason="overload"}`)
    * past the queue's bound. For frames relayed in bulk; `publish` stays for frames built here.
    */
   relay(topic: string, bytes: string | Uint8Array, type: string): void;
@@ -219,6 +219,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const relay = createRelay({
     publish,
     onDrop: (_type, frames) => metrics.drops.inc({ channel, reason: 'overload' }, frames),
+    ...(def.limits.relayTurnDeliveries === undefined ? {} : { turnDeliveries: def.limits.relayTurnDeliveries }),
+    ...(def.limits.relayMaxPending === undefined ? {} : { maxPending: def.limits.relayMaxPending }),
   });
 
   return {
