@@ -95,6 +95,12 @@ export const TOOL_VARIABLES: ReadonlyArray<{ name: string; tool: string; secret?
   { name: 'FEED_MAX_S', tool: 'pnpm bench', use: 'Set by the benchmark for its feeder process.' },
   { name: 'BENCH_PROBE_FILE', tool: 'pnpm bench', use: 'Set by the benchmark for its probed servers.' },
   { name: 'BENCH_FORWARD_SUBJECT', tool: 'pnpm bench', use: 'Set by the benchmark for its baseline servers.' },
+  { name: 'FLOOR_PORT', tool: 'pnpm bench', use: 'Set by the benchmark for its raw-uWS floor server (0: any free port).' },
+  {
+    name: 'FLOOR_FRAME_BYTES',
+    tool: 'pnpm bench',
+    use: 'Set by the benchmark: the size of the frames its raw-uWS floor server publishes.',
+  },
   { name: 'BASELINE_CHANNEL', tool: 'pnpm bench', use: 'Set by the benchmark for its baseline servers.' },
 ];
 
