@@ -96,13 +96,14 @@ export const fanout: Bench = {
     for (const { feed, subs } of cases) {
       if (Date.now() > ctx.deadline) break;
       const rates = (impl: 'arcp' | 'ws' | 'uws') => (ctx.quick ? [20, 50] : (RATES[feed][impl][subs] ?? []));
-      const withRaw = rates('uws').length > 0;
+      // Raw uWS runs only where it has a ladder (the forward path at 1k), never on the KV path.
+      const withRaw = (RATES[feed].uws[subs]?.length ?? 0) > 0;
       const windowS = ctx.quick ? 0.7 : 3;
       const name = `${feed === 'kv' ? 'KV path' : 'engine forward'} N=${subs}`;
       const prof = ctx.quick ? undefined : profileFile(ctx.resultsDir, 'fanout', name);
       // Each of the remaining ladders gets an equal share of the time left, so none is starved.
       const share = (left: number): RunContext => ({ ...ctx, deadline: Date.now() + Math.max(0, ctx.deadline - Date.now()) / left });
-      const ladders = (c: { feed: 'kv' | 'forward'; subs: number }) => 2 + (!ctx.quick && RATES[c.feed].uws[c.subs] ? 1 : 0);
+      const ladders = (c: { feed: 'kv' | 'forward'; subs: number }) => 2 + (RATES[c.feed].uws[c.subs]?.length ? 1 : 0);
       const left = cases.slice(out.length).reduce((n, c) => n + ladders(c), 0);
       const arcp = await runLadder(share(left), {
         impl: 'arcp',
