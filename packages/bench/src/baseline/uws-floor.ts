@@ -8,12 +8,10 @@
  * Prints `listening <port>` when ready; exits on stdin end.
  */
 import { createInterface } from 'node:readline';
-import { loadUws } from '@arcp/ws-engine';
+import { rawPublicApp, RAW_TOPIC } from './raw-uws';
 
-const uws = loadUws();
 const port = Number(process.env.FLOOR_PORT ?? 0);
 const size = Number(process.env.FLOOR_FRAME_BYTES ?? 750);
-const TOPIC = 'floor';
 
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
@@ -25,17 +23,7 @@ function frame(): string {
   return head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail;
 }
 
-const app = uws.App();
-app.ws('/public/ws', {
-  compression: uws.DISABLED,
-  maxPayloadLength: 16 * 1024,
-  maxBackpressure: 1024 * 1024,
-  idleTimeout: 0,
-  open: (ws) => {
-    ws.subscribe(TOPIC);
-    ws.send('{"type":"welcome"}', false);
-  },
-});
+const { uws, app } = rawPublicApp();
 app.listen('127.0.0.1', port, (listen) => {
   if (!listen) {
     process.stderr.write(`uws-floor: cannot listen on port ${port}\n`);
@@ -46,6 +34,6 @@ app.listen('127.0.0.1', port, (listen) => {
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line.trim() === 'p') app.publish(TOPIC, frame(), false);
+  if (line.trim() === 'p') app.publish(RAW_TOPIC, frame(), false);
 });
 lines.on('close', () => process.exit(0));

@@ -8,36 +8,19 @@
  */
 import { createServer } from 'node:http';
 import { connect } from 'nats';
-import { loadUws } from '@arcp/ws-engine';
+import { rawPublicApp, RAW_TOPIC } from './raw-uws';
 
 const env = process.env;
-const uws = loadUws();
-const TOPIC = 'agents';
-let open = 0;
 let sent = 0;
 
 async function main(): Promise<void> {
   const nc = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'uws-forward' });
-  const app = uws.App();
-  app.ws('/public/ws', {
-    compression: uws.DISABLED,
-    maxPayloadLength: 16 * 1024,
-    maxBackpressure: Number(env.PUBLIC_WS_MAX_BACKPRESSURE_BYTES ?? 1024 * 1024),
-    idleTimeout: 0,
-    open: (ws) => {
-      open++;
-      ws.send('{"type":"welcome"}', false);
-      ws.subscribe(TOPIC);
-    },
-    close: () => {
-      open--;
-    },
-  });
+  const { app, open } = rawPublicApp(Number(env.PUBLIC_WS_MAX_BACKPRESSURE_BYTES ?? 1024 * 1024));
   const subject = env.BENCH_FORWARD_SUBJECT ?? 'bench.frames';
   nc.subscribe(subject, {
     callback: (_err, msg) => {
-      const subscribers = app.numSubscribers(TOPIC);
-      app.publish(TOPIC, msg.data, false, false);
+      const subscribers = app.numSubscribers(RAW_TOPIC);
+      app.publish(RAW_TOPIC, msg.data, false, false);
       sent += subscribers;
     },
   });
@@ -51,7 +34,7 @@ async function main(): Promise<void> {
     if (req.url === '/metrics') {
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       return void res.end(
-        `arcp_gateway_connections{channel="public"} ${open}\narcp_gateway_messages_sent_total{channel="public",type="agents_update"} ${sent}\n`,
+        `arcp_gateway_connections{channel="public"} ${open()}\narcp_gateway_messages_sent_total{channel="public",type="agents_update"} ${sent}\n`,
       );
     }
     res.statusCode = 404;

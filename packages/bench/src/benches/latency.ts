@@ -18,8 +18,7 @@ import { spawnNodeEntry, waitLine } from '../lib/node-proc';
 import { benchPrefix, CLIENT_CPU, SERVER_CPU, startRegistry, type Impl, type Registry } from '../lib/servers';
 import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/types';
 import { WindowMeter } from '../lib/window';
-import { startWsload } from '../lib/wsload';
-import { E2E_MARKER } from '../lib/ladder';
+import { startTimedSubscribers } from '../lib/wsload';
 import { registrationFields } from '../feeder/agent-doc';
 import { churnCase } from './churn';
 
@@ -123,13 +122,8 @@ export async function measure(
       async (gw) => {
         // Before the subscribers connect: the gateway follows the changes without writing frames.
         const warmCycles = await warmUp(reg, WARM_UP_MS);
-        const gen = startWsload({
-          port: gw.port,
-          path: '/public/ws',
-          conns: subs,
+        const gen = startTimedSubscribers(gw.port, subs, {
           cpu: CLIENT_CPU,
-          waitFrames: 1,
-          marker: E2E_MARKER,
           // With agents already listed, the new one is deep in a whole-list frame.
           scanWholeFrame: (opts.directory ?? 0) > 0,
           ...(opts.firstMessagesFile ? { firstMessagesFile: opts.firstMessagesFile } : {}),
@@ -193,7 +187,7 @@ export async function measureFloor(
   });
   try {
     const port = Number(/^listening (\d+)/.exec(await waitLine(proc, lines, /^listening \d+/, 30_000))![1]);
-    const gen = startWsload({ port, path: '/public/ws', conns: subs, cpu: CLIENT_CPU, waitFrames: 1, marker: E2E_MARKER, maxSeconds: 300 });
+    const gen = startTimedSubscribers(port, subs, { cpu: CLIENT_CPU, maxSeconds: 300 });
     try {
       await gen.ready(60_000);
       const meter = new WindowMeter({ server: [proc.pid], gen: [gen.proc.pid], aux: [] });

@@ -19,8 +19,7 @@ import { rssSampler, serverConnections, withGateway } from '../lib/scenario';
 import { benchPrefix, CLIENT_CPU, promSum, type Impl } from '../lib/servers';
 import { fmt, pick, type Bench, type CaseResult, type RunContext } from '../lib/types';
 import { WindowMeter } from '../lib/window';
-import { startWsload } from '../lib/wsload';
-import { E2E_MARKER } from '../lib/ladder';
+import { startTimedSubscribers } from '../lib/wsload';
 
 const LIMIT = 16 * 1024;
 const SLACK = 4 * 1024 * 1024;
@@ -30,13 +29,8 @@ async function measure(ctx: RunContext, impl: Impl, subs: number, fraction: numb
   const env = { PUBLIC_WS_MAX_BACKPRESSURE_BYTES: String(LIMIT) };
   return withGateway({ impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env }, async (gw) => {
     const feeder = await startFeeder({ natsUrl: ctx.natsUrl, bucket: `${prefix}_agents`, mode: 'change' });
-    const gen = startWsload({
-      port: gw.port,
-      path: '/public/ws',
-      conns: subs,
+    const gen = startTimedSubscribers(gw.port, subs, {
       cpu: CLIENT_CPU,
-      waitFrames: 1,
-      marker: E2E_MARKER,
       stallFraction: fraction,
       stallRcvbuf: 4096,
       maxSeconds: 300,

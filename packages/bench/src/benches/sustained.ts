@@ -12,13 +12,12 @@
 import { randomBytes } from 'node:crypto';
 import { PublicChannelEnv } from '@arcp/gateway';
 import { startFeeder } from '../lib/feeder';
-import { E2E_MARKER } from '../lib/ladder';
 import { sleep } from '../lib/procs';
 import { withGateway } from '../lib/scenario';
 import { benchPrefix, CLIENT_CPU } from '../lib/servers';
 import { fmt, type CaseResult, type RunContext } from '../lib/types';
 import { WindowMeter } from '../lib/window';
-import { startWsload } from '../lib/wsload';
+import { startTimedSubscribers } from '../lib/wsload';
 import { subscribe } from './churn';
 
 /** Issue 18: 5,000 changes/s ingested with convergence p99 ≤ 100 ms at 1k subscribers. */
@@ -33,15 +32,7 @@ export async function sustainedCase(ctx: RunContext, subs: number, rate = GOAL_R
     return await withGateway(
       { impl: 'arcp', channel: 'public', natsUrl: ctx.natsUrl, prefix, env: { JWT_SECRET: randomBytes(32).toString('hex') } },
       async (gw) => {
-        const gen = startWsload({
-          port: gw.port,
-          path: '/public/ws',
-          conns: subs,
-          cpu: CLIENT_CPU,
-          waitFrames: 1,
-          marker: E2E_MARKER,
-          maxSeconds: 120,
-        });
+        const gen = startTimedSubscribers(gw.port, subs, { cpu: CLIENT_CPU, maxSeconds: 120 });
         const watcher = await subscribe(`ws://127.0.0.1:${gw.port}/public/ws`, (t) => t.includes('"agents_update"'));
         try {
           await gen.ready(60_000);

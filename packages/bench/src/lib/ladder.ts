@@ -18,9 +18,7 @@ import { profileServer, type ProfileSummary } from './profile';
 import { benchPrefix, promSum, startGateway, type Gateway, type GatewayImpl } from './servers';
 import { fmt, type RunContext } from './types';
 import { leastContended, WindowMeter, type WindowCpu } from './window';
-import { startWsload, type Wsload } from './wsload';
-
-export const E2E_MARKER = '"name":"t';
+import { startTimedSubscribers, type Wsload } from './wsload';
 
 export interface Step {
   offered_per_s: number;
@@ -115,18 +113,7 @@ export async function runLadder(ctx: RunContext, o: LadderOptions): Promise<Ladd
       );
     }
     for (let i = 0; i < n; i++) {
-      gens.push(
-        startWsload({
-          port: gws[i]!.port,
-          path: '/public/ws',
-          conns: o.subs,
-          cpu: String((i + 1) % 2),
-          srcFirst: 1 + 2 * i,
-          waitFrames: 1,
-          marker: E2E_MARKER,
-          maxSeconds: 900,
-        }),
-      );
+      gens.push(startTimedSubscribers(gws[i]!.port, o.subs, { cpu: String((i + 1) % 2), srcFirst: 1 + 2 * i, maxSeconds: 900 }));
     }
     const readies = await Promise.all(gens.map((g) => g.ready(120_000)));
     const connections = readies.reduce((a, r) => a + r.open, 0);

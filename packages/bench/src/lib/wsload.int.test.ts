@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { E2E_MARKER } from './ladder';
-import { startWsload } from './wsload';
+import { E2E_MARKER, startWsload } from './wsload';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
 

@@ -187,3 +187,18 @@ export function startWsload(opts: WsloadOptions): Wsload {
     },
   };
 }
+
+/** What whoever causes a frame writes into it (`"name":"t<epoch µs>"`), for wsload's e2e timing. */
+export const E2E_MARKER = '"name":"t';
+
+/**
+ * `conns` public subscribers (`/public/ws`), each established once its first frame (the welcome)
+ * arrived, with every later frame timed end to end from the marker.
+ */
+export function startTimedSubscribers(
+  port: number,
+  conns: number,
+  opts: Omit<WsloadOptions, 'port' | 'path' | 'conns' | 'waitFrames' | 'marker'> & { cpu: string; maxSeconds: number },
+): Wsload {
+  return startWsload({ port, path: '/public/ws', conns, waitFrames: 1, marker: E2E_MARKER, ...opts });
+}
