@@ -7,6 +7,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 export interface DirectoryMetrics {
   readonly invalidRecords: Counter;
+  readonly beats: Counter;
   readonly syncs: Counter<'result'>;
   readonly syncWait: Histogram;
 }
@@ -15,6 +16,11 @@ export const directoryMetrics = perRegistry((registry: Registry): DirectoryMetri
   invalidRecords: new Counter({
     name: 'arcp_directory_invalid_records_total',
     help: 'Agent directory records that could not be read (skipped)',
+    registers: [registry],
+  }),
+  beats: new Counter({
+    name: 'arcp_directory_heartbeats_read_total',
+    help: 'Heartbeats read from the heartbeat log (many per bus message)',
     registers: [registry],
   }),
   syncs: new Counter({

@@ -7,6 +7,11 @@
  * Changes that matter to watchers (membership, effective status, registration content) are
  * announced one by one, synchronously, in bucket order; heartbeats that only move `last_seen` and
  * metrics updates are applied silently (they bump `freshness`, not `version`).
+ *
+ * Heartbeats come from the heartbeat log (`records.ts`), a second bucket the reader watches and
+ * `sync()` covers too: an agent's `last_seen` is the newer of its liveness record and its newest
+ * heartbeat in the log (the record wins a tie, so the sweeper's `dead` stands until a later
+ * heartbeat). A heartbeat read before its agent's records is kept until they arrive.
  */
 import {
   effectiveStatus,
@@ -20,7 +25,17 @@ import { followKv, type Bus, type KvEntry, type KvStore, type KvWatch, type Logg
 import type { Registry } from 'prom-client';
 import { directoryMetrics, type DirectoryMetrics } from './metrics';
 import { singleFlightAfterCall, withTimeout } from './barrier';
-import { assemble, decodeLegacy, decodeLiveness, decodeMetrics, decodeRegistration, type Liveness } from './records';
+import {
+  BEATS_RETENTION_MS,
+  assemble,
+  beatsBucket,
+  decodeBeats,
+  decodeLegacy,
+  decodeLiveness,
+  decodeMetrics,
+  decodeRegistration,
+  type Liveness,
+} from './records';
 
 export type DirectoryChangeKind = 'registered' | 'updated' | 'status' | 'unregistered';
 
@@ -64,11 +79,19 @@ export interface DirectoryReader {
   get(id: string): StoredAgent | undefined;
   /** Effective status (lazy liveness applied) as of the last evaluation. */
   statusOf(id: string): AgentStatus | undefined;
+  /** An agent's liveness as the model holds it: the newer of its record and its newest heartbeat. */
+  livenessOf(id: string): Liveness | undefined;
   /**
    * Agents with liveness or metrics records but no registration (a removal interrupted between
    * its writes, or a registration being written), with their last heartbeat if known.
    */
   leftovers(): Array<{ agentId: string; lastSeenMs: number | undefined }>;
+  /**
+   * Agents whose newest heartbeat is in the heartbeat log only (newer than their liveness
+   * record) and at least `minAgeMs` old at `nowMs`: what the sweeper writes to the record before
+   * the log expires it.
+   */
+  unpersistedBeats(nowMs: number, minAgeMs: number): Array<{ agentId: string; lastSeen: string }>;
   /** Called for every announced change, in order; returns an unsubscribe function. */
   onChange(listener: (change: DirectoryChange) => void): () => void;
   /**
@@ -82,7 +105,12 @@ interface Entry {
   registration?: StoredRegistration;
   /** Registration content as JSON, to tell a rewrite from a change. */
   signature?: string;
+  /** The newer of `record` and `beat`: what the agent's status and `last_seen` come from. */
   liveness?: Liveness;
+  /** The liveness record. */
+  record?: Liveness;
+  /** The newest heartbeat read from the log. */
+  beat?: Liveness;
   metrics?: AgentMetrics;
   legacy?: StoredAgent;
   /** Effective status when last evaluated. */
@@ -92,11 +120,16 @@ interface Entry {
 }
 
 interface Waiter {
-  readonly target: number;
+  /** Revisions of the agents bucket and of the heartbeat log to reach. */
+  readonly target: readonly [number, number];
   readonly resolve: (result: SyncResult) => void;
 }
 
 const present = (e: Entry): boolean => e.registration !== undefined || e.legacy !== undefined;
+
+/** The newer of an agent's liveness record and its newest heartbeat; the record wins a tie. */
+const newest = (e: Entry): Liveness | undefined =>
+  e.beat !== undefined && (e.record === undefined || e.beat.lastSeenMs > e.record.lastSeenMs) ? e.beat : e.record;
 
 export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryReader {
   const now = opts.now ?? Date.now;
@@ -107,6 +140,10 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
   let snapshot: { freshness: number; agents: StoredAgent[] } | undefined;
   let kv: KvStore | undefined;
   let watch: KvWatch | undefined;
+  let beatsKv: KvStore | undefined;
+  let beatsWatch: KvWatch | undefined;
+  /** Heartbeats of agents the model has no records of (yet), newest per agent. */
+  const earlyBeats = new Map<string, Liveness>();
   let ready = false;
   let version = 0;
   let freshness = 0;
@@ -114,6 +151,7 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
   let expiryTimer: NodeJS.Timeout | undefined;
 
   const revisionNow = () => watch?.revision ?? 0;
+  const reached = (target: readonly [number, number]) => revisionNow() >= target[0] && (beatsWatch?.revision ?? 0) >= target[1];
 
   const announce = (change: DirectoryChange) => {
     version++;
@@ -128,8 +166,10 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
   };
 
   const evaluate = (e: Entry, t: number): AgentStatus => {
-    const live = e.registration ? e.liveness : e.legacy;
-    return live ? effectiveStatus(live, t, opts.heartbeatTimeoutMs) : 'dead';
+    if (!e.registration) return e.legacy ? effectiveStatus(e.legacy, t, opts.heartbeatTimeoutMs) : 'dead';
+    // effectiveStatus's rule on the instant parsed once, when the record or heartbeat was read.
+    const live = e.liveness;
+    return live !== undefined && live.status === 'alive' && live.lastSeenMs > t - opts.heartbeatTimeoutMs ? 'alive' : 'dead';
   };
 
   const unreadable = (entry: KvEntry) => {
@@ -144,7 +184,10 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
       case 'liveness': {
         const value = put ? decodeLiveness(entry.value) : undefined;
         if (put && !value) return false;
-        e.liveness = value;
+        e.record = value;
+        // A removal ends the agent's heartbeats too; a later registration starts afresh.
+        if (!value) e.beat = undefined;
+        e.liveness = newest(e);
         return true;
       }
       case 'registration': {
@@ -175,7 +218,15 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
     const key = parseDirectoryKey(entry.key);
     if (!key) return unreadable(entry);
     const id = key.agentId;
-    const e = entries.get(id) ?? { status: 'dead' as AgentStatus };
+    let e = entries.get(id);
+    if (!e) {
+      e = { status: 'dead' };
+      const early = earlyBeats.get(id);
+      if (early) {
+        e.beat = early;
+        e.liveness = early;
+      }
+    }
     const wasPresent = present(e);
     const before = { status: e.status, signature: e.signature, registeredAt: (e.registration ?? e.legacy)?.registered_at };
     if (!store(e, key.kind, entry)) unreadable(entry);
@@ -185,7 +236,10 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
       e.status = evaluate(e, now());
       const isPresent = present(e);
       if (!isPresent && !e.liveness && !e.metrics) entries.delete(id);
-      else entries.set(id, e);
+      else {
+        entries.set(id, e);
+        earlyBeats.delete(id);
+      }
       if (wasPresent !== isPresent || before.registeredAt !== (e.registration ?? e.legacy)?.registered_at) order = undefined;
       if (!wasPresent && isPresent) announce({ kind: 'registered', agentId: id, status: e.status });
       else if (wasPresent && !isPresent) announce({ kind: 'unregistered', agentId: id });
@@ -195,9 +249,45 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
     release();
   };
 
+  /** Applies one entry of the heartbeat log: each agent's `last_seen` moves to its newest heartbeat. */
+  const applyBeats = (entry: KvEntry) => {
+    // Entries are only ever added; they leave by expiry, which changes nothing read from them.
+    if (entry.operation === 'PUT') {
+      const beats = decodeBeats(entry.value);
+      if (!beats) unreadable(entry);
+      else {
+        metrics?.beats.inc(beats.length);
+        const t = now();
+        for (const beat of beats) {
+          const e = entries.get(beat.agentId);
+          if (!e) {
+            const early = earlyBeats.get(beat.agentId);
+            if (!early || beat.lastSeenMs > early.lastSeenMs) earlyBeats.set(beat.agentId, beat);
+            continue;
+          }
+          if (e.beat && e.beat.lastSeenMs >= beat.lastSeenMs) continue;
+          e.beat = beat;
+          const next = newest(e);
+          if (next === e.liveness) continue;
+          e.liveness = next;
+          e.agent = undefined;
+          if (!present(e)) continue;
+          const status = evaluate(e, t);
+          if (status !== e.status) {
+            e.status = status;
+            announce({ kind: 'status', agentId: beat.agentId, status });
+          }
+        }
+        freshness++;
+      }
+    }
+    release();
+  };
+
   /** Lazy liveness: an alive agent whose heartbeat is older than the timeout turns dead here. */
   const checkExpiry = () => {
     const t = now();
+    for (const [id, beat] of earlyBeats) if (t - beat.lastSeenMs > BEATS_RETENTION_MS) earlyBeats.delete(id);
     for (const [id, e] of entries) {
       if (e.status !== 'alive' || !present(e)) continue;
       if (evaluate(e, t) === 'dead') {
@@ -212,18 +302,17 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
   /** Resolves the waiters whose revision the model has reached. */
   const release = () => {
     if (waiters.length === 0) return;
-    const reached = revisionNow();
     const still: Waiter[] = [];
     for (const w of waiters) {
-      if (reached >= w.target) w.resolve('ok');
+      if (reached(w.target)) w.resolve('ok');
       else still.push(w);
     }
     waiters = still;
   };
 
-  const latest = singleFlightAfterCall(() => {
-    if (!kv) return Promise.reject(new Error('directory reader not started'));
-    return kv.lastRevision();
+  const latest = singleFlightAfterCall((): Promise<readonly [number, number]> => {
+    if (!kv || !beatsKv) return Promise.reject(new Error('directory reader not started'));
+    return Promise.all([kv.lastRevision(), beatsKv.lastRevision()]);
   });
 
   const assembled = (e: Entry): StoredAgent => {
@@ -237,7 +326,9 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
   return {
     async start() {
       kv = await opts.bus.kv(opts.bucket);
+      beatsKv = await opts.bus.kv(beatsBucket(opts.bucket), { ttlMs: BEATS_RETENTION_MS });
       watch = await followKv(kv, apply);
+      beatsWatch = await followKv(beatsKv, applyBeats);
       ready = true;
       release();
       expiryTimer = setInterval(checkExpiry, opts.expiryCheckMs ?? 1000);
@@ -246,6 +337,8 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
     stop() {
       watch?.stop();
       watch = undefined;
+      beatsWatch?.stop();
+      beatsWatch = undefined;
       clearInterval(expiryTimer);
       ready = false;
       for (const w of waiters.splice(0)) w.resolve('unavailable');
@@ -280,9 +373,21 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
       const e = entries.get(id);
       return e && present(e) ? e.status : undefined;
     },
+    livenessOf(id) {
+      return entries.get(id)?.liveness;
+    },
     leftovers() {
       const out: Array<{ agentId: string; lastSeenMs: number | undefined }> = [];
       for (const [agentId, e] of entries) if (!present(e)) out.push({ agentId, lastSeenMs: e.liveness?.lastSeenMs });
+      return out;
+    },
+    unpersistedBeats(nowMs, minAgeMs) {
+      const out: Array<{ agentId: string; lastSeen: string }> = [];
+      for (const [agentId, e] of entries) {
+        const beat = e.beat;
+        if (beat && beat === e.liveness && present(e) && nowMs - beat.lastSeenMs >= minAgeMs)
+          out.push({ agentId, lastSeen: beat.last_seen });
+      }
       return out;
     },
     onChange(listener) {
@@ -297,13 +402,13 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
         return result;
       };
       if (!watch || opts.bus.status() !== 'connected') return done('unavailable');
-      let target: number;
+      let target: readonly [number, number];
       try {
         target = await withTimeout(latest(), timeoutMs);
       } catch {
         return done('unavailable');
       }
-      if (revisionNow() >= target) return done('ok');
+      if (reached(target)) return done('ok');
       const left = Math.max(0, timeoutMs - (performance.now() - started));
       const result = await new Promise<SyncResult>((resolve) => {
         const timer = setTimeout(() => {
@@ -321,7 +426,7 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
       });
       if (result === 'timeout')
         opts.logger.warn(
-          { bucket: opts.bucket, target, reached: revisionNow(), timeoutMs },
+          { bucket: opts.bucket, target, reached: [revisionNow(), beatsWatch?.revision ?? 0], timeoutMs },
           'directory did not catch up within its sync bound',
         );
       return done(result);

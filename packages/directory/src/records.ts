@@ -72,17 +72,22 @@ function epochOfSecond(whole: string): number | undefined {
   return ms ?? undefined;
 }
 
+/** Epoch milliseconds of an instant in the writer's format (the same value parseIso gives); undefined otherwise. */
+function writerInstant(lastSeen: string): number | undefined {
+  const m = WRITER_ISO.exec(lastSeen);
+  if (!m) return undefined;
+  const second = epochOfSecond(m[1]!);
+  if (second === undefined) return undefined;
+  const fractionUs = m[2] === undefined ? 0 : Number(m[2].padEnd(6, '0'));
+  return second + fractionUs / 1000;
+}
+
 function decodeLivenessFast(text: string): Liveness | undefined {
   const status = text.startsWith(ALIVE_PREFIX) ? 'alive' : text.startsWith(DEAD_PREFIX) ? 'dead' : undefined;
   if (status === undefined || !text.endsWith(SUFFIX)) return undefined;
   const last_seen = text.slice(status === 'alive' ? ALIVE_PREFIX.length : DEAD_PREFIX.length, -SUFFIX.length);
-  const m = WRITER_ISO.exec(last_seen);
-  if (!m) return undefined;
-  const second = epochOfSecond(m[1]!);
-  if (second === undefined) return undefined;
-  // The same fractional milliseconds parseIso gives.
-  const fractionUs = m[2] === undefined ? 0 : Number(m[2].padEnd(6, '0'));
-  return { status, last_seen, lastSeenMs: second + fractionUs / 1000 };
+  const lastSeenMs = writerInstant(last_seen);
+  return lastSeenMs === undefined ? undefined : { status, last_seen, lastSeenMs };
 }
 
 function decodeLivenessGeneric(text: string): Liveness | undefined {
@@ -120,4 +125,65 @@ export function assemble(
     last_seen: liveness?.last_seen ?? registration.registered_at,
     metrics: metrics ?? defaultMetrics(registration.agent_id, registration.registered_at),
   };
+}
+
+/**
+ * The heartbeat log (KV bucket `<agents bucket>_beats`): heartbeats are not written to each
+ * agent's liveness record but appended, many agents to one entry, under keys of their own that
+ * the server expires after `BEATS_RETENTION_MS`. A reader parses one entry for many heartbeats.
+ * A heartbeat whose agent's liveness record is older than `BEAT_PERSIST_AFTER_MS` also rewrites
+ * that record, and the sweeper persists the last heartbeat of an agent that went silent, so the
+ * record never lags what the log held by more than that when an entry expires.
+ */
+export const BEATS_RETENTION_MS = 15 * 60_000;
+export const BEAT_PERSIST_AFTER_MS = 2 * 60_000;
+
+export function beatsBucket(agentsBucket: string): string {
+  return `${agentsBucket}_beats`;
+}
+
+/** One heartbeat of the log: the agent and the instant it was seen. */
+export interface Beat {
+  readonly agentId: string;
+  readonly lastSeen: string;
+}
+
+/** `{"beats":[["<agent_id>","<last_seen>"],...]}` */
+export function encodeBeats(beats: readonly Beat[]): Uint8Array {
+  return encodeJson({ beats: beats.map((b) => [b.agentId, b.lastSeen]) });
+}
+
+/**
+ * The heartbeats of one log entry, each with its instant parsed; entries that are not readable
+ * pairs (an agent id, a zoned ISO instant) are left out. Undefined when the entry is not a batch.
+ */
+export function decodeBeats(bytes: Uint8Array): Array<Liveness & { agentId: string }> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  const beats = (value as { beats?: unknown } | null)?.beats;
+  if (!Array.isArray(beats)) return undefined;
+  const out: Array<Liveness & { agentId: string }> = [];
+  for (const pair of beats as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2) continue;
+    const [agentId, lastSeen] = pair as unknown[];
+    if (typeof agentId !== 'string' || agentId.length === 0 || agentId.includes('.') || typeof lastSeen !== 'string') continue;
+    const lastSeenMs = writerInstant(lastSeen) ?? (isZonedIso(lastSeen) ? parseIso(lastSeen) : undefined);
+    if (lastSeenMs === undefined || Number.isNaN(lastSeenMs)) continue;
+    out.push({ agentId, status: 'alive', last_seen: lastSeen, lastSeenMs });
+  }
+  return out;
+}
+
+/**
+ * An agent as stored, with `status` and `last_seen` from `liveness` when that is newer than its
+ * liveness record (a heartbeat in the log): what the registry answers after an authoritative read.
+ */
+export function newerLiveness(agent: StoredAgent, liveness: Liveness | undefined): StoredAgent {
+  if (liveness === undefined) return agent;
+  const recordMs = isZonedIso(agent.last_seen) ? parseIso(agent.last_seen) : -Infinity;
+  return liveness.lastSeenMs > recordMs ? { ...agent, status: liveness.status, last_seen: liveness.last_seen } : agent;
 }

@@ -3,8 +3,19 @@
  * first use (and eagerly in `start()`), so routes can be mounted before the bus is reachable.
  */
 import { createKvRevocationList, createMirroredRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
-import { type StoredAgent, type Subjects } from '@arcp/protocol';
-import { createDirectoryReader, createDirectoryWriter, type DirectoryReader, type DirectoryWriter } from '@arcp/directory';
+import { effectiveStatus, type StoredAgent, type Subjects } from '@arcp/protocol';
+import {
+  BEATS_RETENTION_MS,
+  beatsBucket,
+  createBeatWriter,
+  createDirectoryReader,
+  createDirectoryWriter,
+  newerLiveness,
+  type BeatWriter,
+  type DirectoryReader,
+  type DirectoryWriter,
+  type VersionedAgent,
+} from '@arcp/directory';
 import { mirrorKv, type AuditLog, type Bus, type KvMirror, type KvStore, type Logger } from '@arcp/service-kit';
 import { type RegistryConfig } from './config';
 import { type RegistryEvents } from './events';
@@ -17,6 +28,8 @@ export interface Stores {
   readonly directory: DirectoryReader;
   /** Authoritative reads and every write of the agents bucket. */
   readonly writer: DirectoryWriter;
+  /** Heartbeats, appended to the heartbeat log by group commit. */
+  readonly beats: BeatWriter;
   readonly agentsKv: KvStore;
   readonly keys: KeyBindings;
   readonly lockout: LoginLockout;
@@ -59,11 +72,28 @@ export async function listAgents(ctx: RegistryContext): Promise<readonly StoredA
   return directory.all();
 }
 
-/** One agent: read from the bucket, or from the local copy while the bus reconnects. */
+/**
+ * One agent: read from the bucket (its `last_seen` from the heartbeat log when that is newer, the
+ * model synced alongside), or from the local copy while the bus reconnects.
+ */
 export async function findAgent(ctx: RegistryContext, agentId: string): Promise<StoredAgent | undefined> {
   const stores = await ctx.stores();
   if (offline(ctx)) return stores.directory.get(agentId);
-  return (await stores.writer.read(agentId))?.agent;
+  const [current] = await Promise.all([stores.writer.read(agentId), stores.directory.sync()]);
+  return current ? newerLiveness(current.agent, stores.directory.livenessOf(agentId)) : undefined;
+}
+
+/**
+ * Whether an agent read from the bucket is alive now: by its liveness record or by a newer
+ * heartbeat in the log. The model is synced only when neither says alive at first look, so that
+ * a heartbeat acknowledged a moment ago counts.
+ */
+export async function aliveNow(ctx: RegistryContext, stores: Stores, found: VersionedAgent): Promise<boolean> {
+  const alive = () =>
+    effectiveStatus(newerLiveness(found.agent, stores.directory.livenessOf(found.agent.agent_id)), ctx.now(), ctx.timeoutMs) === 'alive';
+  if (alive()) return true;
+  await stores.directory.sync();
+  return alive();
 }
 
 /** True while the bus reconnects: reads are answered from the local copies, writes refused. */
@@ -76,9 +106,17 @@ export function revokedTtlMs(config: RegistryConfig): number {
   return Math.max(config.JWT_EXPIRE_MINUTES, config.SESSION_TIMEOUT) * 60_000 + 60_000;
 }
 
-export async function openStores(bus: Bus, names: Subjects, config: RegistryConfig, logger: Logger, now: () => number): Promise<Stores> {
-  const [agentsKv, registryKv, revokedKv, leasesKv] = await Promise.all([
+export async function openStores(
+  bus: Bus,
+  names: Subjects,
+  config: RegistryConfig,
+  logger: Logger,
+  now: () => number,
+  onBeatsWritten?: (heartbeats: number) => void,
+): Promise<Stores> {
+  const [agentsKv, beatsKv, registryKv, revokedKv, leasesKv] = await Promise.all([
     bus.kv(names.agentsBucket),
+    bus.kv(beatsBucket(names.agentsBucket), { ttlMs: BEATS_RETENTION_MS }),
     bus.kv(names.registryBucket),
     bus.kv(names.revokedBucket, { ttlMs: revokedTtlMs(config) }),
     // Lease expiry lives in the value (see liveness/lease.ts), so no bucket TTL is needed.
@@ -94,6 +132,7 @@ export async function openStores(bus: Bus, names: Subjects, config: RegistryConf
       now,
     }),
     writer: createDirectoryWriter(agentsKv),
+    beats: createBeatWriter(beatsKv, onBeatsWritten ? { onWrite: onBeatsWritten } : {}),
     agentsKv,
     keys: new KeyBindings(registryKv),
     lockout: new LoginLockout(registryKv, {

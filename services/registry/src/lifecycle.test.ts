@@ -1,5 +1,6 @@
-import { directoryKey, subjects } from '@arcp/protocol';
-import { createMemoryBus, type KvStore } from '@arcp/service-kit';
+import { BEAT_PERSIST_AFTER_MS, beatsBucket, decodeLiveness } from '@arcp/directory';
+import { directoryKey, isoUtc, subjects } from '@arcp/protocol';
+import { createMemoryBus, type Bus, type KvStore } from '@arcp/service-kit';
 import { adminToken, fakeClock, hookKv, registerAgent, settle, startHarness, type Harness, type KvOp } from './test-support/harness';
 
 const AGENTS_BUCKET = subjects('test').agentsBucket;
@@ -14,6 +15,7 @@ interface Interference {
 }
 
 let h: Harness;
+let bus: Bus;
 let interference: Interference | null;
 /** Matching operations seen while an interference was set, interfered with or not. */
 let attempts: number;
@@ -21,20 +23,16 @@ let attempts: number;
 beforeEach(async () => {
   interference = null;
   attempts = 0;
-  h = await startHarness(
-    {},
-    {
-      bus: hookKv(createMemoryBus(), AGENTS_BUCKET, async (op, key, kv) => {
-        const i = interference;
-        if (i === null || i.op !== op || i.key !== key) return;
-        attempts++;
-        if (i.times <= 0) return;
-        i.times--;
-        await i.act(kv, key);
-      }),
-      clock: fakeClock(),
-    },
-  );
+  bus = createMemoryBus();
+  const hook = async (op: KvOp, key: string, kv: KvStore) => {
+    const i = interference;
+    if (i === null || i.op !== op || !(i.key === key || (i.key.endsWith('*') && key.startsWith(i.key.slice(0, -1))))) return;
+    attempts++;
+    if (i.times <= 0) return;
+    i.times--;
+    await i.act(kv, key);
+  };
+  h = await startHarness({}, { bus: hookKv(hookKv(bus, AGENTS_BUCKET, hook), beatsBucket(AGENTS_BUCKET), hook), clock: fakeClock() });
 });
 afterEach(async () => {
   await h.registry.stop();
@@ -54,13 +52,53 @@ function published(subject: string, agentId: string): Array<Record<string, unkno
   return h.published.filter((p) => p.subject.endsWith(subject) && p.body['agent_id'] === agentId).map((p) => p.body);
 }
 
-describe('heartbeat and metrics writes', () => {
+async function livenessRecord(agentId: string) {
+  const entry = await (await bus.kv(AGENTS_BUCKET)).get(directoryKey('liveness', agentId));
+  return { revision: entry!.revision, liveness: decodeLiveness(entry!.value)! };
+}
+
+describe('heartbeats', () => {
+  it('go to the heartbeat log, and to the liveness record only once the record is older than the log must remember', async () => {
+    const token = await registerAgent(h, 'hb-1');
+    const registered = await livenessRecord('hb-1');
+    h.clock.advance(1_000);
+    const beat = await h.call('POST', '/agents/hb-1/heartbeat', { token });
+    expect(beat.status).toBe(200);
+    expect(beat.json['last_seen']).toBe(isoUtc(h.clock.now()));
+    expect(await livenessRecord('hb-1')).toEqual(registered);
+    // Read back from the log, by the route that reads the bucket itself.
+    expect((await h.call('GET', '/agents/hb-1', { token })).json['last_seen']).toBe(isoUtc(h.clock.now()));
+
+    h.clock.advance(BEAT_PERSIST_AFTER_MS - 1_000 - 1);
+    expect((await h.call('POST', '/agents/hb-1/heartbeat', { token })).status).toBe(200);
+    expect(await livenessRecord('hb-1')).toEqual(registered);
+    h.clock.advance(1);
+    expect((await h.call('POST', '/agents/hb-1/heartbeat', { token })).status).toBe(200);
+    const rewritten = await livenessRecord('hb-1');
+    expect(rewritten.revision).toBeGreaterThan(registered.revision);
+    expect(rewritten.liveness).toMatchObject({ status: 'alive', last_seen: isoUtc(h.clock.now()) });
+  });
+
+  it('succeed when a concurrent writer wins the rewrite of the record: the log holds the heartbeat', async () => {
+    const token = await registerAgent(h, 'hb-2');
+    h.clock.advance(BEAT_PERSIST_AFTER_MS);
+    interference = { op: 'update', key: directoryKey('liveness', 'hb-2'), times: Infinity, act: rewrite };
+    expect((await h.call('POST', '/agents/hb-2/heartbeat', { token })).status).toBe(200);
+    expect(attempts).toBe(1);
+    expect((await h.call('GET', '/agents/hb-2', { token })).json['last_seen']).toBe(isoUtc(h.clock.now()));
+  });
+
+  it('fail when the heartbeat log cannot be written, without an answer that says otherwise', async () => {
+    const token = await registerAgent(h, 'hb-3');
+    interference = { op: 'put', key: 'b.*', times: Infinity, act: fail };
+    expect((await h.call('POST', '/agents/hb-3/heartbeat', { token })).status).toBe(500);
+    expect(attempts).toBe(1);
+  });
+});
+
+describe('metrics writes', () => {
   it('retry a compare-and-set lost to a concurrent writer', async () => {
     const token = await registerAgent(h, 'cas-1');
-    interference = { op: 'update', key: directoryKey('liveness', 'cas-1'), times: 1, act: rewrite };
-    expect((await h.call('POST', '/agents/cas-1/heartbeat', { token })).status).toBe(200);
-    expect(attempts).toBe(2);
-
     interference = { op: 'update', key: directoryKey('metrics', 'cas-1'), times: 2, act: rewrite };
     attempts = 0;
     const res = await h.call('POST', '/agents/cas-1/metrics', { token, body: { total_requests: 7 } });
@@ -71,8 +109,8 @@ describe('heartbeat and metrics writes', () => {
 
   it('give up after eight lost compare-and-sets with a 503 that names the agent', async () => {
     const token = await registerAgent(h, 'cas-2');
-    interference = { op: 'update', key: directoryKey('liveness', 'cas-2'), times: Infinity, act: rewrite };
-    const res = await h.call('POST', '/agents/cas-2/heartbeat', { token });
+    interference = { op: 'update', key: directoryKey('metrics', 'cas-2'), times: Infinity, act: rewrite };
+    const res = await h.call('POST', '/agents/cas-2/metrics', { token, body: { total_requests: 7 } });
     expect(res.status).toBe(503);
     expect(res.json['detail']).toBe('Agent directory storage is unavailable, try again shortly');
     expect(attempts).toBe(8);
@@ -83,8 +121,8 @@ describe('heartbeat and metrics writes', () => {
 
   it('do not retry a write that failed for another reason than a race', async () => {
     const token = await registerAgent(h, 'cas-3');
-    interference = { op: 'update', key: directoryKey('liveness', 'cas-3'), times: Infinity, act: fail };
-    expect((await h.call('POST', '/agents/cas-3/heartbeat', { token })).status).toBe(500);
+    interference = { op: 'update', key: directoryKey('metrics', 'cas-3'), times: Infinity, act: fail };
+    expect((await h.call('POST', '/agents/cas-3/metrics', { token, body: { total_requests: 7 } })).status).toBe(500);
     expect(attempts).toBe(1);
   });
 

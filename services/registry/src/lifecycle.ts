@@ -1,11 +1,11 @@
 /**
  * Directory mutations shared by the HTTP routes and the liveness sweeper: compare-and-set updates
- * of an agent's liveness or metrics with retry, and unregistration (delete, revoke the agent's
+ * of an agent's metrics with retry, and unregistration (delete, revoke the agent's
  * tokens, free its key, announce once).
  */
 import { revoke } from '@arcp/auth';
 import { type VersionedAgent } from '@arcp/directory';
-import { type AgentMetrics, type StoredLiveness } from '@arcp/protocol';
+import { type AgentMetrics } from '@arcp/protocol';
 import { KvConflictError } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from './context';
 
@@ -26,24 +26,6 @@ async function withRetry<T>(key: string, attempt: () => Promise<T | null>): Prom
     }
   }
   throw new KvConflictError('agents', key);
-}
-
-/**
- * Applies `change` to an agent's liveness (a heartbeat rewrites this small record only).
- * Resolves null when the agent has no liveness record (it is not registered).
- */
-export function mutateLiveness(
-  stores: Stores,
-  agentId: string,
-  change: (current: StoredLiveness) => StoredLiveness,
-): Promise<Change<StoredLiveness> | null> {
-  return withRetry(agentId, async () => {
-    const current = await stores.writer.readLiveness(agentId);
-    if (current === null) return null;
-    const next = change(current.liveness);
-    await stores.writer.setLiveness(agentId, next, current.revision);
-    return { before: current.liveness, after: next };
-  });
 }
 
 /** Applies `change` to a registered agent's metrics; null when the agent is not registered. */

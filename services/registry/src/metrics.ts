@@ -2,11 +2,12 @@
  * The registry's Prometheus series. Labels are bounded enums (result, reason, status), never
  * agent ids or addresses. HTTP latency is recorded where ws-engine mounts the routes.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface RegistryMetrics {
   registrations: Counter<'result'>;
   heartbeats: Counter<'result'>;
+  heartbeatsPerLogEntry: Histogram;
   authFailures: Counter<'reason'>;
   agents: Gauge<'status'>;
 }
@@ -23,6 +24,12 @@ export function createRegistryMetrics(registry: Registry, countAgents: () => { a
       name: 'arcp_registry_heartbeats_total',
       help: 'Agent heartbeats by result (ok, revived, not_found, forbidden, error)',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    heartbeatsPerLogEntry: new Histogram({
+      name: 'arcp_registry_heartbeats_per_log_entry',
+      help: 'Heartbeats carried by each heartbeat-log entry this replica wrote (group commit)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       registers: [registry],
     }),
     authFailures: new Counter({

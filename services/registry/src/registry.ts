@@ -48,7 +48,9 @@ export function createRegistry(deps: RegistryDeps): RegistryService {
   let loaded: Stores | null = null;
   const stores = (): Promise<Stores> => {
     if (opened === null) {
-      const attempt = openStores(bus, names, config, logger, now).then((s) => (loaded = s));
+      const attempt = openStores(bus, names, config, logger, now, (n) => ctx.metrics.heartbeatsPerLogEntry.observe(n)).then(
+        (s) => (loaded = s),
+      );
       // A failed open is retried on the next call instead of poisoning every later request.
       attempt.catch(() => {
         if (opened === attempt) opened = null;

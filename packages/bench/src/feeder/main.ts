@@ -9,14 +9,16 @@
  *   change     one agent whose registration `name` is rewritten on every write with
  *              `t<epoch µs>`: every write is a registration change, so the gateway broadcasts
  *              agents_update, and the name is the end-to-end marker wsload reads (-M '"name":"t')
- *   heartbeat  FEED_KEYS agents whose liveness records are written round-robin with only
- *              `last_seen` moving (what a heartbeat writes): the gateway absorbs them without
- *              broadcasting (bus ingress cost)
+ *   heartbeat  FEED_KEYS agents (seeded as the registry writes them) heartbeating round-robin
+ *              into the heartbeat log, every heartbeat of one 2 ms tick in one entry, in the
+ *              registry's bytes (its group commit writes an entry per write round trip): the
+ *              gateway absorbs them without broadcasting (bus ingress cost)
  *   frames     no KV: ready-made `agents_update` frames (same bytes the gateway would build, same
  *              marker) published on FEED_SUBJECT, for the gateway's engine `forward` path
  * stdin: `RATE <writes/s>` (0 stops), `REPORT` (prints {"sent","secs","rate","last_marker"}), `QUIT`.
  * Exits by itself after FEED_MAX_S seconds.
  */
+import { BEATS_RETENTION_MS, beatsBucket, encodeBeats, type Beat } from '@arcp/directory';
 import { directoryKey } from '@arcp/protocol';
 import { connect } from 'nats';
 import { agentsUpdateDocument, isoMicros, livenessDocument, metricsDocument, registrationDocument } from './agent-doc';
@@ -37,14 +39,16 @@ async function main(): Promise<void> {
   const nc = await connect({ servers, name: 'bench-feeder' });
   const registeredAt = isoMicros(Date.now());
   const ids = Array.from({ length: keys }, (_, i) => `bench-${i}`);
-  const record = mode === 'heartbeat' ? 'liveness' : 'registration';
-  const subjectOf = ids.map((id) => (mode === 'frames' ? frameSubject : `$KV.${bucket}.${directoryKey(record, id)}`));
+  const subjectOf = ids.map((id) => (mode === 'frames' ? frameSubject : `$KV.${bucket}.${directoryKey('registration', id)}`));
+  const logSubject = `$KV.${beatsBucket(bucket)}.b.feeder${process.pid}`;
+  let entries = 0;
   const registrations = ids.map((id) => registrationDocument(id, registeredAt));
   const liveness = livenessDocument();
   const frame = agentsUpdateDocument(ids[0]!, registeredAt);
   if (mode !== 'frames') {
     // Same options as the product's bus (history 1, no TTL), so whoever creates it first wins.
     const kv = await nc.jetstream().views.kv(bucket, { history: 1, ttl: 0 });
+    if (mode === 'heartbeat') await nc.jetstream().views.kv(beatsBucket(bucket), { history: 1, ttl: BEATS_RETENTION_MS });
     // Seed every agent once, acknowledged and in the registry's order, so the directory starts
     // with the full set.
     for (let i = 0; i < keys; i++) {
@@ -60,6 +64,8 @@ async function main(): Promise<void> {
   let last = performance.now();
   let windowStart = performance.now();
   let windowSent = 0;
+  /** Heartbeat mode: log entries written (each carries the heartbeats of one tick). */
+  let windowEntries = 0;
   let next = 0;
   let seen = isoMicros(Date.now());
   /** The marker of the newest change written (change mode): what the last frame must show. */
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
       seenAt = Date.now();
       seen = isoMicros(seenAt);
     }
+    const beats: Beat[] = [];
     while (credit >= 1) {
       credit -= 1;
       const i = next;
@@ -81,12 +88,19 @@ async function main(): Promise<void> {
       if (mode === 'frames') {
         const us = nowMicros();
         nc.publish(subjectOf[i]!, frame(`t${us}`, Math.floor(us / 1000) / 1000));
+      } else if (mode === 'heartbeat') {
+        beats.push({ agentId: ids[i]!, lastSeen: seen });
       } else {
-        if (mode === 'change') lastMarker = `t${nowMicros()}`;
-        nc.publish(subjectOf[i]!, mode === 'change' ? registrations[i]!(lastMarker) : liveness(seen));
+        lastMarker = `t${nowMicros()}`;
+        nc.publish(subjectOf[i]!, registrations[i]!(lastMarker));
       }
       sent++;
       windowSent++;
+    }
+    if (beats.length > 0) {
+      entries++;
+      windowEntries++;
+      nc.publish(`${logSubject}.${entries}`, encodeBeats(beats));
     }
   };
   const timer = setInterval(tick, TICK_MS);
@@ -111,10 +125,11 @@ async function main(): Promise<void> {
         last = performance.now();
         windowStart = last;
         windowSent = 0;
+        windowEntries = 0;
       } else if (cmd === 'REPORT') {
         const secs = (performance.now() - windowStart) / 1000;
         process.stdout.write(
-          `${JSON.stringify({ sent, window_sent: windowSent, secs, rate: secs > 0 ? windowSent / secs : 0, last_marker: lastMarker })}\n`,
+          `${JSON.stringify({ sent, window_sent: windowSent, window_entries: windowEntries, secs, rate: secs > 0 ? windowSent / secs : 0, last_marker: lastMarker })}\n`,
         );
       } else if (cmd === 'QUIT') {
         void stopAll(0);

@@ -9,6 +9,8 @@ import { CLIENT_CPU } from './servers';
 export interface FeederReport {
   sent: number;
   window_sent: number;
+  /** Heartbeat mode: heartbeat-log entries written in the window (each holds one tick's heartbeats). */
+  window_entries: number;
   secs: number;
   rate: number;
   /** Change mode: the marker (`t<epoch µs>`) of the newest write. */

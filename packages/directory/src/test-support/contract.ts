@@ -7,8 +7,9 @@ import { isoUtc, type StoredAgent } from '@arcp/protocol';
 import { KvConflictError, type Bus, type KvEntry, type KvStore, type KvWatch, type KvWatchOptions } from '@arcp/service-kit';
 import { createRecordingLogger } from '@arcp/ws-engine/testing';
 import { Registry } from 'prom-client';
+import { createBeatWriter, type BeatWriter } from '../beats';
 import { createDirectoryReader, type DirectoryChange, type DirectoryReader } from '../reader';
-import { encodeRecord } from '../records';
+import { BEATS_RETENTION_MS, beatsBucket, encodeRecord } from '../records';
 import { storedAgent } from '../testing';
 import { createDirectoryWriter, migrateLegacyRecords, type DirectoryWriter } from '../writer';
 
@@ -94,6 +95,8 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
   let bucket: string;
   let kv: KvStore;
   let writer: DirectoryWriter;
+  let log: KvStore;
+  let beats: BeatWriter;
   let readers: DirectoryReader[];
   let changes: DirectoryChange[];
   const logger = createRecordingLogger();
@@ -103,6 +106,8 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     bucket = ctx.bucket('dir');
     kv = await ctx.writerBus().kv(bucket);
     writer = createDirectoryWriter(kv);
+    log = await ctx.writerBus().kv(beatsBucket(bucket), { ttlMs: BEATS_RETENTION_MS });
+    beats = createBeatWriter(log);
     readers = [];
     changes = [];
   });
@@ -314,5 +319,117 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     expect(reader.leftovers()).toEqual([]);
     expect((await kv.keys()).sort()).toEqual(['live.ag-kept', 'metrics.ag-kept', 'reg.ag-kept']);
     await expect(writer.removeOrphan('ag-kept')).rejects.toBeInstanceOf(KvConflictError);
+  });
+
+  it('a heartbeat in the log moves last_seen silently, and sync() covers it', async () => {
+    await writer.register(agent('ag-hb'));
+    const registry = new Registry();
+    const reader = await startReader({ registry });
+    const version = reader.version;
+    const freshness = reader.freshness;
+    for (let i = 1; i <= 20; i++) {
+      await beats.beat('ag-hb', isoUtc(clock + i * 1000));
+      await expect(reader.sync()).resolves.toBe('ok');
+      expect(reader.get('ag-hb')?.last_seen).toBe(isoUtc(clock + i * 1000));
+    }
+    expect(reader.version).toBe(version);
+    expect(reader.freshness).toBeGreaterThan(freshness);
+    expect(reader.statusOf('ag-hb')).toBe('alive');
+    expect(changes).toEqual([]);
+    expect(await registry.metrics()).toMatch(/arcp_directory_heartbeats_read_total 20/);
+    // The record itself was not written.
+    expect(JSON.parse(Buffer.from((await kv.get('live.ag-hb'))!.value).toString())).toEqual({ status: 'alive', last_seen: isoUtc(clock) });
+  });
+
+  it('heartbeats of one moment share one log entry, and each resolves once that entry is durable', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `ag-many-${i}`);
+    for (const id of ids) await writer.register(agent(id));
+    const reader = await startReader();
+    const before = (await log.keys()).length;
+    await Promise.all(ids.map((id, i) => beats.beat(id, isoUtc(clock + 1000 + i))));
+    expect((await log.keys()).length).toBe(before + 1);
+    await reader.sync();
+    ids.forEach((id, i) => expect(reader.get(id)?.last_seen).toBe(isoUtc(clock + 1000 + i)));
+    // Beyond the entry's bound the rest wait for the next entry.
+    const small = createBeatWriter(log, { maxBatch: 20 });
+    await Promise.all(ids.map((id) => small.beat(id, isoUtc(clock + 5000))));
+    expect((await log.keys()).length).toBe(before + 4);
+  });
+
+  it('a heartbeat revives an agent the lazy rule timed out; a dead record wins only with an instant as new', async () => {
+    await writer.register(agent('ag-rv'));
+    const reader = await startReader({ expiryCheckMs: 10 });
+    clock += TIMEOUT_MS;
+    await until('expiry', () => reader.statusOf('ag-rv') === 'dead');
+    await beats.beat('ag-rv', isoUtc(clock));
+    await reader.sync();
+    expect(reader.statusOf('ag-rv')).toBe('alive');
+    // The sweeper's record, carrying that same instant, wins the tie.
+    const live = await writer.readLiveness('ag-rv');
+    await writer.setLiveness('ag-rv', { status: 'dead', last_seen: isoUtc(clock) }, live!.revision);
+    await reader.sync();
+    expect(reader.statusOf('ag-rv')).toBe('dead');
+    await beats.beat('ag-rv', isoUtc(clock - 1));
+    await reader.sync();
+    expect(reader.statusOf('ag-rv')).toBe('dead');
+    clock += 1;
+    await beats.beat('ag-rv', isoUtc(clock));
+    await reader.sync();
+    expect(reader.get('ag-rv')).toMatchObject({ status: 'alive', last_seen: isoUtc(clock) });
+    expect(kinds()).toEqual(['status:ag-rv:dead', 'status:ag-rv:alive', 'status:ag-rv:dead', 'status:ag-rv:alive']);
+  });
+
+  it('a reader started later reads the log: a heartbeat read before its records counts, a removal ends them', async () => {
+    await beats.beat('ag-early', isoUtc(clock + 2000));
+    await writer.register(agent('ag-early'));
+    await writer.register(agent('ag-gone'));
+    await beats.beat('ag-gone', isoUtc(clock + 3000));
+    const gone = await writer.read('ag-gone');
+    await writer.remove('ag-gone', gone!.revisions.registration);
+    const reader = await startReader();
+    expect(reader.get('ag-early')?.last_seen).toBe(isoUtc(clock + 2000));
+    expect(reader.get('ag-gone')).toBeUndefined();
+    // Registered again later: its new record is newer than the old heartbeat.
+    clock += 4000;
+    await writer.register(agent('ag-gone'));
+    await reader.sync();
+    expect(reader.get('ag-gone')?.last_seen).toBe(isoUtc(clock));
+    // A live reader: the removal drops the heartbeat with the records.
+    await beats.beat('ag-early', isoUtc(clock + 1000));
+    const early = await writer.read('ag-early');
+    await writer.remove('ag-early', early!.revisions.registration);
+    await reader.sync();
+    expect(reader.get('ag-early')).toBeUndefined();
+    expect(reader.livenessOf('ag-early')).toBeUndefined();
+  });
+
+  it('lists heartbeats newer than their record and older than a bound, for the sweeper to persist', async () => {
+    await writer.register(agent('ag-p1'));
+    await writer.register(agent('ag-p2'));
+    await writer.register(agent('ag-p3'));
+    const reader = await startReader();
+    await beats.beat('ag-p1', isoUtc(clock + 1000));
+    await beats.beat('ag-p2', isoUtc(clock + 5000));
+    await reader.sync();
+    expect(reader.unpersistedBeats(clock + 11_000, 10_000)).toEqual([{ agentId: 'ag-p1', lastSeen: isoUtc(clock + 1000) }]);
+    const live = await writer.readLiveness('ag-p1');
+    await writer.setLiveness('ag-p1', { status: 'alive', last_seen: isoUtc(clock + 1000) }, live!.revision);
+    await reader.sync();
+    expect(reader.unpersistedBeats(clock + 20_000, 10_000)).toEqual([{ agentId: 'ag-p2', lastSeen: isoUtc(clock + 5000) }]);
+  });
+
+  it('an unreadable log entry is skipped and counted; the entries around it apply', async () => {
+    await writer.register(agent('ag-lg'));
+    const registry = new Registry();
+    const reader = await startReader({ registry });
+    await log.put('b.test.1', Buffer.from('{"beats":'));
+    await log.put(
+      'b.test.2',
+      Buffer.from(JSON.stringify({ beats: [['ag-lg', 'yesterday'], ['ag.x', isoUtc(clock)], 7, ['ag-lg', isoUtc(clock + 9)]] })),
+    );
+    await reader.sync();
+    expect(reader.get('ag-lg')?.last_seen).toBe(isoUtc(clock + 9));
+    expect(await registry.metrics()).toMatch(/arcp_directory_invalid_records_total 1/);
+    expect(await registry.metrics()).toMatch(/arcp_directory_heartbeats_read_total 1/);
   });
 }

@@ -1,4 +1,4 @@
-import { encodeRecord } from '@arcp/directory';
+import { BEAT_PERSIST_AFTER_MS, encodeRecord } from '@arcp/directory';
 import { defaultMetrics, directoryKey, isoUtc, subjects } from '@arcp/protocol';
 import { createMemoryBus, type KvStore } from '@arcp/service-kit';
 import { fakeClock, hookKv, registerAgent, settle, startHarness, type Harness, type KvHook } from '../test-support/harness';
@@ -91,13 +91,13 @@ describe('liveness sweeper: timing rules', () => {
     h = await startHarness(SHORT);
     await registerAgent(h, 'gone-1');
     h.clock.advance(2_500);
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, persisted: 0, orphans: 0 });
     // The stored status is dead now: a second sweep has nothing to announce.
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     h.clock.advance(60_000 - 2_500 - 1);
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     h.clock.advance(1);
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 1, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 1, persisted: 0, orphans: 0 });
     await settle();
     expect(dirEvents(h, 'dead')).toEqual(['gone-1']);
     expect(dirEvents(h, 'unregistered')).toEqual(['gone-1']);
@@ -128,9 +128,9 @@ describe('liveness sweeper: timing rules', () => {
     h = await startHarness({ AGENT_HEARTBEAT_TIMEOUT: '40', AGENT_CLEANUP_INTERVAL: '3600' });
     await registerAgent(h, 'slow-1');
     h.clock.advance(80_000 - 1);
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, persisted: 0, orphans: 0 });
     h.clock.advance(1);
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 1, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 1, persisted: 0, orphans: 0 });
   });
 
   it('lets a standby take the lease only after seeing it unrenewed for three sweep periods, and do nothing before', async () => {
@@ -149,8 +149,8 @@ describe('liveness sweeper: timing rules', () => {
       expect((await h.registry.sweep()).leader).toBe(true);
       clock.advance(2_000);
       // held-1 is overdue now; only the holder may act on it.
-      expect(await standby.registry.sweep()).toEqual({ leader: false, dead: 0, removed: 0, orphans: 0 });
-      expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, orphans: 0 });
+      expect(await standby.registry.sweep()).toEqual({ leader: false, dead: 0, removed: 0, persisted: 0, orphans: 0 });
+      expect(await h.registry.sweep()).toEqual({ leader: true, dead: 1, removed: 0, persisted: 0, orphans: 0 });
       expect((await standby.registry.sweep()).leader).toBe(false);
       clock.advance(2_999);
       expect((await standby.registry.sweep()).leader).toBe(false);
@@ -188,7 +188,7 @@ describe('liveness sweeper: records that move under it', () => {
     await registerAgent(h, 'race-1');
     h.clock.advance(2_500);
     state.armed = true;
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     expect(state.armed).toBe(false);
     await settle();
     expect(dirEvents(h, 'dead')).toEqual([]);
@@ -204,7 +204,7 @@ describe('liveness sweeper: records that move under it', () => {
     await registerAgent(h, 'race-5');
     h.clock.advance(2_500);
     state.armed = true;
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     expect(state.armed).toBe(false);
     await settle();
     expect(dirEvents(h, 'dead')).toEqual([]);
@@ -216,7 +216,7 @@ describe('liveness sweeper: records that move under it', () => {
     await registerAgent(h, 'race-2');
     h.clock.advance(2_500);
     state.armed = true;
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     expect(state.armed).toBe(false);
   });
 
@@ -226,10 +226,30 @@ describe('liveness sweeper: records that move under it', () => {
     await registerAgent(h, 'race-3');
     h.clock.advance(2_500);
     state.armed = true;
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 0 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
     expect(state.armed).toBe(false);
     await settle();
     expect(dirEvents(h, 'dead')).toEqual([]);
+  });
+
+  it('announces no death when a heartbeat reached the log between its read and its write', async () => {
+    const { state, hook } = once('update', directoryKey('liveness', 'race-6'), async () => {
+      expect((await h.call('POST', '/agents/race-6/heartbeat', { token: tokens.race6 })).status).toBe(200);
+    });
+    const tokens = { race6: '' };
+    h = await hookedHarness(SHORT, hook);
+    tokens.race6 = await registerAgent(h, 'race-6');
+    h.clock.advance(2_500);
+    state.armed = true;
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 0 });
+    expect(state.armed).toBe(false);
+    await settle();
+    expect(dirEvents(h, 'dead')).toEqual([]);
+    // The record says dead, the newer heartbeat in the log says alive: readers take the heartbeat.
+    expect((await h.call('GET', '/agents/race-6', { token: tokens.race6 })).json['status']).toBe('alive');
+    expect((await h.call('GET', '/agents', { token: tokens.race6 })).json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ agent_id: 'race-6', status: 'alive' })]),
+    );
   });
 
   it('fails the sweep when the liveness write fails for another reason than a race', async () => {
@@ -239,6 +259,49 @@ describe('liveness sweeper: records that move under it', () => {
     h.clock.advance(2_500);
     state.armed = true;
     await expect(h.registry.sweep()).rejects.toThrow('disk failure');
+  });
+});
+
+describe('liveness sweeper: heartbeats in the log', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.registry.stop();
+  });
+
+  it('writes the last heartbeat of an agent silent for a while to its record, once', async () => {
+    h = await startHarness({ AGENT_HEARTBEAT_TIMEOUT: '600', AGENT_CLEANUP_INTERVAL: '3600' });
+    const token = await registerAgent(h, 'quiet-1');
+    h.clock.advance(1_000);
+    expect((await h.call('POST', '/agents/quiet-1/heartbeat', { token })).status).toBe(200);
+    const beatAt = isoUtc(h.clock.now());
+    await settle();
+    h.clock.advance(BEAT_PERSIST_AFTER_MS - 1);
+    expect((await h.registry.sweep()).persisted).toBe(0);
+    h.clock.advance(1);
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 1, orphans: 0 });
+    const agentsKv = await h.bus.kv(AGENTS_BUCKET);
+    const record = await agentsKv.get(directoryKey('liveness', 'quiet-1'));
+    expect(JSON.parse(Buffer.from(record!.value).toString())).toEqual({ status: 'alive', last_seen: beatAt });
+    await settle();
+    expect((await h.registry.sweep()).persisted).toBe(0);
+  });
+
+  it('times out and removes by the last heartbeat in the log, not by the older record', async () => {
+    h = await startHarness(SHORT);
+    const token = await registerAgent(h, 'log-1');
+    h.clock.advance(1_500);
+    expect((await h.call('POST', '/agents/log-1/heartbeat', { token })).status).toBe(200);
+    await settle();
+    // 2.5 s after the registration but 1 s after the heartbeat: alive.
+    h.clock.advance(1_000);
+    expect((await h.registry.sweep()).dead).toBe(0);
+    h.clock.advance(1_000);
+    expect((await h.registry.sweep()).dead).toBe(1);
+    // Removal counts from the heartbeat too: 60 s after it, not after the registration.
+    h.clock.advance(60_000 - 2_000 - 1);
+    expect((await h.registry.sweep()).removed).toBe(0);
+    h.clock.advance(1);
+    expect((await h.registry.sweep()).removed).toBe(1);
   });
 });
 
@@ -270,7 +333,7 @@ describe('liveness sweeper: leftover records', () => {
     await leftover('ghost-1', 'liveness');
     await leftover('ghost-2', 'metrics');
     // No heartbeat on record: nothing says it is recent.
-    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, orphans: 1 });
+    expect(await h.registry.sweep()).toEqual({ leader: true, dead: 0, removed: 0, persisted: 0, orphans: 1 });
     expect(await agentsKv.get(directoryKey('metrics', 'ghost-2'))).toBeNull();
     h.clock.advance(59_999);
     expect((await h.registry.sweep()).orphans).toBe(0);

@@ -2,8 +2,11 @@
  * The liveness sweeper. One replica at a time (the lease holder) flips alive → dead once
  * `last_seen` is older than the heartbeat timeout and unregisters agents silent for
  * max(60 s, 2 × timeout). Each transition is a compare-and-set, so even overlapping leaders
- * announce every change exactly once.
+ * announce every change exactly once. An agent's `last_seen` is the newer of its liveness record
+ * and its newest heartbeat in the heartbeat log (the model, synced first); the sweeper also writes
+ * to the record the last heartbeat of an agent silent for a while, before the log expires it.
  */
+import { BEAT_PERSIST_AFTER_MS, newerLiveness } from '@arcp/directory';
 import { effectiveStatus, parseIso, type StoredAgent } from '@arcp/protocol';
 import { KvConflictError, LeaderLease } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from '../context';
@@ -15,6 +18,8 @@ export interface SweepResult {
   leader: boolean;
   dead: number;
   removed: number;
+  /** Heartbeats of silent agents written from the heartbeat log to their liveness records. */
+  persisted: number;
   /** Leftover records of agents without a registration that were deleted. */
   orphans: number;
 }
@@ -51,13 +56,16 @@ export function createSweeper(ctx: RegistryContext, stores: Stores): Sweeper {
 
   async function sweep(): Promise<SweepResult> {
     await lease.tick();
-    const result: SweepResult = { leader: lease.isLeader(), dead: 0, removed: 0, orphans: 0 };
+    const result: SweepResult = { leader: lease.isLeader(), dead: 0, removed: 0, persisted: 0, orphans: 0 };
     if (!result.leader) return result;
+    // Every heartbeat acknowledged so far counts (a lagging model would time out live agents).
+    await stores.directory.sync();
     for (const cached of stores.directory.all()) {
       const outcome = await settle(ctx, stores, cached);
       if (outcome === 'dead') result.dead++;
       if (outcome === 'removed') result.removed++;
     }
+    result.persisted = await persistSilentBeats(ctx, stores);
     result.orphans = await removeOrphans(ctx, stores);
     return result;
   }
@@ -94,7 +102,7 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
   if (!expired && !dying) return null;
   const current = await stores.writer.read(cached.agent_id);
   if (current === null) return null;
-  const { agent } = current;
+  const agent = newerLiveness(current.agent, stores.directory.livenessOf(cached.agent_id));
   if (now - seenMs(agent) >= removeAfterMs(ctx)) {
     return (await unregisterAgent(ctx, stores, current, 'timeout')) ? 'removed' : null;
   }
@@ -106,6 +114,10 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
     if (err instanceof KvConflictError) return null;
     throw err;
   }
+  // A heartbeat that reached the log meanwhile outweighs the record just written: no death to announce.
+  await stores.directory.sync();
+  const latest = stores.directory.livenessOf(agent.agent_id);
+  if (latest !== undefined && latest.lastSeenMs > seenMs(agent)) return null;
   const dead: StoredAgent = { ...agent, status: 'dead' };
   ctx.events.directory('dead', dead);
   ctx.events.log('WARN', 'agents', `Agent ${agent.agent_id} missed its heartbeats and is now dead`, {
@@ -113,6 +125,26 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
     agent_type: agent.agent_type,
   });
   return 'dead';
+}
+
+/**
+ * Writes the last heartbeat of agents silent for `BEAT_PERSIST_AFTER_MS` (and not yet dead, which
+ * writes it too) from the heartbeat log to their liveness records, so that a reader started after
+ * the log expired it still reads it. A heartbeat or a registration racing us wins the compare-and-set.
+ */
+async function persistSilentBeats(ctx: RegistryContext, stores: Stores): Promise<number> {
+  let persisted = 0;
+  for (const { agentId, lastSeen } of stores.directory.unpersistedBeats(ctx.now(), BEAT_PERSIST_AFTER_MS)) {
+    const record = await stores.writer.readLiveness(agentId);
+    if (record === null || record.liveness.last_seen === lastSeen || seenMs(record.liveness) >= parseIso(lastSeen)) continue;
+    try {
+      await stores.writer.setLiveness(agentId, { status: 'alive', last_seen: lastSeen }, record.revision);
+      persisted++;
+    } catch (err) {
+      if (!(err instanceof KvConflictError)) throw err;
+    }
+  }
+  return persisted;
 }
 
 /**
@@ -136,7 +168,7 @@ async function removeOrphans(ctx: RegistryContext, stores: Stores): Promise<numb
   return removed;
 }
 
-function seenMs(agent: StoredAgent): number {
+function seenMs(agent: Pick<StoredAgent, 'last_seen'>): number {
   try {
     return parseIso(agent.last_seen);
   } catch {

@@ -2,13 +2,14 @@
  * What an agent does to its own record (as in the original ARCP server): heartbeat, unregister, and metrics.
  * Agents act on themselves, admins on anyone; temp registration tokens are refused here.
  */
+import { BEAT_PERSIST_AFTER_MS } from '@arcp/directory';
 import { AgentMetricsUpdateSchema, effectiveStatus, isoUtc } from '@arcp/protocol';
-import { type HttpRequest, type HttpResponse } from '@arcp/service-kit';
+import { KvConflictError, type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { findAgent, type RegistryContext } from '../context';
 import { parseBody } from '../http/body';
 import { authenticate, mayActOn } from '../http/guard';
 import { fail, HttpFailure, json, readAnswer } from '../http/responses';
-import { mutateLiveness, mutateMetrics, unregisterAgent } from '../lifecycle';
+import { mutateMetrics, unregisterAgent } from '../lifecycle';
 
 const AGENT_CALLERS = ['agent', 'admin'] as const;
 
@@ -28,19 +29,34 @@ export async function heartbeat(req: HttpRequest, ctx: RegistryContext): Promise
     throw forbidden(req, 'Agents can only update their own heartbeat', caller.claims.agent_id, agentId);
   }
   const stores = await ctx.stores();
-  const seenAt = isoUtc(ctx.now());
-  // A heartbeat rewrites the agent's small liveness record only, never its registration.
-  const result = await mutateLiveness(stores, agentId, () => ({ status: 'alive', last_seen: seenAt }));
-  if (result === null) {
+  const nowMs = ctx.now();
+  const seenAt = isoUtc(nowMs);
+  // The liveness record tells that the agent is registered; the heartbeat itself goes to the
+  // heartbeat log (one entry for every heartbeat of the moment), and to the record as well only
+  // when the record is older than the log must remember.
+  const record = await stores.writer.readLiveness(agentId);
+  if (record === null) {
     ctx.metrics.heartbeats.inc({ result: 'not_found' });
     throw notFound(req, agentId);
   }
-  const revived = effectiveStatus(result.before, ctx.now(), ctx.timeoutMs) === 'dead';
+  const known = stores.directory.livenessOf(agentId);
+  const before = known !== undefined && known.lastSeenMs > record.liveness.lastSeenMs ? known : record.liveness;
+  // A revival over the sweeper's `dead` is written to the record too: it is rare, and leaves no tie.
+  const persist = record.liveness.status === 'dead' || nowMs - record.liveness.lastSeenMs >= BEAT_PERSIST_AFTER_MS;
+  await Promise.all([
+    stores.beats.beat(agentId, seenAt),
+    persist &&
+      stores.writer.setLiveness(agentId, { status: 'alive', last_seen: seenAt }, record.revision).catch((err: unknown) => {
+        // Another write got there first; the heartbeat in the log is newer than it either way.
+        if (!(err instanceof KvConflictError)) throw err;
+      }),
+  ]);
+  const revived = effectiveStatus(before, nowMs, ctx.timeoutMs) === 'dead';
   ctx.metrics.heartbeats.inc({ result: revived ? 'revived' : 'ok' });
   if (revived) {
     const agent = (await stores.writer.read(agentId))?.agent;
     if (agent) {
-      ctx.events.directory('alive', agent);
+      ctx.events.directory('alive', { ...agent, status: 'alive', last_seen: seenAt });
       ctx.events.log('INFO', 'agents', `Agent ${agentId} is alive again`, { agent_id: agentId, agent_type: agent.agent_type });
     }
   } else {

@@ -7,7 +7,6 @@ import { type VerifiedToken } from '@arcp/auth';
 import { type VersionedAgent } from '@arcp/directory';
 import {
   defaultMetrics,
-  effectiveStatus,
   isoUtc,
   makeAgentRegistrationSchema,
   StoredAgentSchema,
@@ -15,7 +14,7 @@ import {
   type StoredAgent,
 } from '@arcp/protocol';
 import { KvConflictError, type HttpRequest, type HttpResponse } from '@arcp/service-kit';
-import { type RegistryContext, type Stores } from '../context';
+import { aliveNow, type RegistryContext, type Stores } from '../context';
 import { parseBody } from '../http/body';
 import { authenticate } from '../http/guard';
 import { fail, HttpFailure, json } from '../http/responses';
@@ -42,8 +41,7 @@ export function registerHandler(ctx: RegistryContext) {
     const stores = await ctx.stores();
     // The duplicate check comes before the key binding so a refused attempt binds nothing.
     const existing = await (existingRead ?? stores.writer.read(registration.agent_id));
-    if (existing !== null && effectiveStatus(existing.agent, ctx.now(), ctx.timeoutMs) === 'alive')
-      throw duplicate(ctx, req, registration.agent_id);
+    if (existing !== null && (await aliveNow(ctx, stores, existing))) throw duplicate(ctx, req, registration.agent_id);
     const link = token.kind === 'temp' ? await claimKey(ctx, req, stores, token, registration.agent_id) : undefined;
     // The agent's side of the key binding is durable before the agent appears.
     const agent = await store(ctx, req, stores, registration, existing, link);
@@ -112,7 +110,7 @@ async function claimKey(
   const hash = token.claims.agent_key_hash ?? '';
   const isLive = async (id: string) => {
     const found = await stores.writer.read(id);
-    return found !== null && effectiveStatus(found.agent, ctx.now(), ctx.timeoutMs) === 'alive';
+    return found !== null && (await aliveNow(ctx, stores, found));
   };
   const holder = await stores.keys.claim(hash, agentId, isLive);
   if (holder === null) return () => stores.keys.link(agentId, hash);
