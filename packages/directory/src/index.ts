@@ -23,6 +23,7 @@ export {
   encodeBeats,
   encodeRecord,
   newerLiveness,
+  newerOf,
   splitAgent,
   type Beat,
   type Liveness,

@@ -34,6 +34,7 @@ import {
   decodeLiveness,
   decodeMetrics,
   decodeRegistration,
+  newerOf,
   type Liveness,
 } from './records';
 
@@ -91,7 +92,7 @@ export interface DirectoryReader {
    * record) and at least `minAgeMs` old at `nowMs`: what the sweeper writes to the record before
    * the log expires it.
    */
-  unpersistedBeats(nowMs: number, minAgeMs: number): Array<{ agentId: string; lastSeen: string }>;
+  unpersistedBeats(nowMs: number, minAgeMs: number): Array<{ agentId: string; beat: Liveness }>;
   /** Called for every announced change, in order; returns an unsubscribe function. */
   onChange(listener: (change: DirectoryChange) => void): () => void;
   /**
@@ -127,9 +128,7 @@ interface Waiter {
 
 const present = (e: Entry): boolean => e.registration !== undefined || e.legacy !== undefined;
 
-/** The newer of an agent's liveness record and its newest heartbeat; the record wins a tie. */
-const newest = (e: Entry): Liveness | undefined =>
-  e.beat !== undefined && (e.record === undefined || e.beat.lastSeenMs > e.record.lastSeenMs) ? e.beat : e.record;
+const newest = (e: Entry): Liveness | undefined => newerOf(e.record, e.beat);
 
 export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryReader {
   const now = opts.now ?? Date.now;
@@ -382,11 +381,10 @@ export function createDirectoryReader(opts: DirectoryReaderOptions): DirectoryRe
       return out;
     },
     unpersistedBeats(nowMs, minAgeMs) {
-      const out: Array<{ agentId: string; lastSeen: string }> = [];
+      const out: Array<{ agentId: string; beat: Liveness }> = [];
       for (const [agentId, e] of entries) {
         const beat = e.beat;
-        if (beat && beat === e.liveness && present(e) && nowMs - beat.lastSeenMs >= minAgeMs)
-          out.push({ agentId, lastSeen: beat.last_seen });
+        if (beat && beat === e.liveness && present(e) && nowMs - beat.lastSeenMs >= minAgeMs) out.push({ agentId, beat });
       }
       return out;
     },

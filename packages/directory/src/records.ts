@@ -148,6 +148,13 @@ export interface Beat {
   readonly lastSeen: string;
 }
 
+/** The newer of an agent's liveness record and a heartbeat of the log; the record wins a tie. */
+export function newerOf(record: Liveness, beat: Liveness | undefined): Liveness;
+export function newerOf(record: Liveness | undefined, beat: Liveness | undefined): Liveness | undefined;
+export function newerOf(record: Liveness | undefined, beat: Liveness | undefined): Liveness | undefined {
+  return beat !== undefined && (record === undefined || beat.lastSeenMs > record.lastSeenMs) ? beat : record;
+}
+
 /** `{"beats":[["<agent_id>","<last_seen>"],...]}` */
 export function encodeBeats(beats: readonly Beat[]): Uint8Array {
   return encodeJson({ beats: beats.map((b) => [b.agentId, b.lastSeen]) });

@@ -411,11 +411,15 @@ export function runDirectoryContract(ctx: DirectoryContractContext): void {
     await beats.beat('ag-p1', isoUtc(clock + 1000));
     await beats.beat('ag-p2', isoUtc(clock + 5000));
     await reader.sync();
-    expect(reader.unpersistedBeats(clock + 11_000, 10_000)).toEqual([{ agentId: 'ag-p1', lastSeen: isoUtc(clock + 1000) }]);
+    expect(reader.unpersistedBeats(clock + 11_000, 10_000)).toEqual([
+      { agentId: 'ag-p1', beat: expect.objectContaining({ status: 'alive', last_seen: isoUtc(clock + 1000), lastSeenMs: clock + 1000 }) },
+    ]);
     const live = await writer.readLiveness('ag-p1');
     await writer.setLiveness('ag-p1', { status: 'alive', last_seen: isoUtc(clock + 1000) }, live!.revision);
     await reader.sync();
-    expect(reader.unpersistedBeats(clock + 20_000, 10_000)).toEqual([{ agentId: 'ag-p2', lastSeen: isoUtc(clock + 5000) }]);
+    expect(reader.unpersistedBeats(clock + 20_000, 10_000)).toEqual([
+      { agentId: 'ag-p2', beat: expect.objectContaining({ status: 'alive', last_seen: isoUtc(clock + 5000), lastSeenMs: clock + 5000 }) },
+    ]);
   });
 
   it('an unreadable log entry is skipped and counted; the entries around it apply', async () => {

@@ -6,7 +6,7 @@
  * and its newest heartbeat in the heartbeat log (the model, synced first); the sweeper also writes
  * to the record the last heartbeat of an agent silent for a while, before the log expires it.
  */
-import { BEAT_PERSIST_AFTER_MS, newerLiveness } from '@arcp/directory';
+import { BEAT_PERSIST_AFTER_MS, newerLiveness, newerOf } from '@arcp/directory';
 import { effectiveStatus, parseIso, type StoredAgent } from '@arcp/protocol';
 import { KvConflictError, LeaderLease } from '@arcp/service-kit';
 import { type RegistryContext, type Stores } from '../context';
@@ -134,11 +134,11 @@ async function settle(ctx: RegistryContext, stores: Stores, cached: StoredAgent)
  */
 async function persistSilentBeats(ctx: RegistryContext, stores: Stores): Promise<number> {
   let persisted = 0;
-  for (const { agentId, lastSeen } of stores.directory.unpersistedBeats(ctx.now(), BEAT_PERSIST_AFTER_MS)) {
+  for (const { agentId, beat } of stores.directory.unpersistedBeats(ctx.now(), BEAT_PERSIST_AFTER_MS)) {
     const record = await stores.writer.readLiveness(agentId);
-    if (record === null || record.liveness.last_seen === lastSeen || seenMs(record.liveness) >= parseIso(lastSeen)) continue;
+    if (record === null || newerOf(record.liveness, beat) !== beat) continue;
     try {
-      await stores.writer.setLiveness(agentId, { status: 'alive', last_seen: lastSeen }, record.revision);
+      await stores.writer.setLiveness(agentId, { status: 'alive', last_seen: beat.last_seen }, record.revision);
       persisted++;
     } catch (err) {
       if (!(err instanceof KvConflictError)) throw err;
@@ -168,7 +168,7 @@ async function removeOrphans(ctx: RegistryContext, stores: Stores): Promise<numb
   return removed;
 }
 
-function seenMs(agent: Pick<StoredAgent, 'last_seen'>): number {
+function seenMs(agent: StoredAgent): number {
   try {
     return parseIso(agent.last_seen);
   } catch {

@@ -2,7 +2,7 @@
  * What an agent does to its own record (as in the original ARCP server): heartbeat, unregister, and metrics.
  * Agents act on themselves, admins on anyone; temp registration tokens are refused here.
  */
-import { BEAT_PERSIST_AFTER_MS } from '@arcp/directory';
+import { BEAT_PERSIST_AFTER_MS, newerOf } from '@arcp/directory';
 import { AgentMetricsUpdateSchema, effectiveStatus, isoUtc } from '@arcp/protocol';
 import { KvConflictError, type HttpRequest, type HttpResponse } from '@arcp/service-kit';
 import { findAgent, type RegistryContext } from '../context';
@@ -39,8 +39,7 @@ export async function heartbeat(req: HttpRequest, ctx: RegistryContext): Promise
     ctx.metrics.heartbeats.inc({ result: 'not_found' });
     throw notFound(req, agentId);
   }
-  const known = stores.directory.livenessOf(agentId);
-  const before = known !== undefined && known.lastSeenMs > record.liveness.lastSeenMs ? known : record.liveness;
+  const before = newerOf(record.liveness, stores.directory.livenessOf(agentId));
   // A revival over the sweeper's `dead` is written to the record too: it is rare, and leaves no tie.
   const persist = record.liveness.status === 'dead' || nowMs - record.liveness.lastSeenMs >= BEAT_PERSIST_AFTER_MS;
   await Promise.all([
