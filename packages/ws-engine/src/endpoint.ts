@@ -40,9 +40,11 @@ export interface EndpointLimits {
    * text `ping`, repeated while it stays silent. Unset or 0 disables.
    */
   idlePingMs?: number;
-  /** Frames relayed from the bus: deliveries handed to uWS per event-loop turn (relay.ts; default 50,000). */
+  /** Broadcast frames: deliveries handed to uWS per event-loop turn (relay.ts; default 50,000). */
   relayTurnDeliveries?: number;
-  /** Frames relayed from the bus that may wait for a turn; past it the oldest are dropped (default 4,096). */
+  /** Broadcast frames: sockets written per event-loop turn, by shard (relay.ts; default 3,000). */
+  relayTurnSockets?: number;
+  /** Broadcast frames that may wait for a turn; past it the oldest are dropped (default 4,096). */
   relayMaxPending?: number;
 }
 

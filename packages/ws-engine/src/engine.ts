@@ -24,7 +24,7 @@ import { startIdlePinger } from './idle-ping';
 import { createSocketLog } from './socket-log';
 import { createAdmission, type RefusalReason } from './admission';
 import { createRelay } from './relay';
-import { rebaseActivity, UwsConnection, type EndpointShared, type SocketData } from './uws-connection';
+import { FANOUT_SHARDS, rebaseActivity, shardTopic, UwsConnection, type EndpointShared, type SocketData } from './uws-connection';
 
 export interface MountEndpointDeps {
   logger: LoggerLike;
@@ -45,12 +45,15 @@ export interface EndpointHandle {
   /** Authenticated sockets and sockets waiting for their first message. */
   counts(): { authenticated: number; pending: number };
   connections(): IterableIterator<Connection>;
-  /** Hands already-encoded bytes to every subscriber of `topic`; `type` labels the metrics. Returns the subscriber count. */
+  /**
+   * Hands already-encoded bytes to every subscriber of `topic`, through the endpoint's paced,
+   * ordered queue (relay.ts): at once while the turn's budget lasts, shard by shard in the turns
+   * that follow past it. `type` labels the metrics. Returns the subscriber count.
+   */
   publish(topic: string, bytes: string | Uint8Array, type: string): number;
   /**
-   * Publishes bytes that arrived from the bus, in paced turns (relay.ts): in order, a bounded
-   * number of deliveries per event-loop turn, the oldest dropped (`arcp_gateway_drops_total{reason="overload"}`)
-   * past the queue's bound. For frames relayed in bulk; `publish` stays for frames built here.
+   * The same for bytes that arrived from the bus, without counting subscribers first: the oldest
+   * waiting frames are dropped (`arcp_gateway_drops_total{reason="overload"}`) past the queue's bound.
    */
   relay(topic: string, bytes: string | Uint8Array, type: string): void;
   /** Relays every message of a bus subject to a topic, unchanged. */
@@ -94,7 +97,54 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const conns = new Set<UwsConnection>();
   /** Sockets the slow-consumer sweep saw over the send-buffer limit (usually none). */
   const overLimit = new Set<UwsConnection>();
-  const shared: EndpointShared = { channel, rate: def.limits.messageRate, metrics, activityEpoch: Date.now() };
+  /** Hands one shard of a topic's subscribers a frame; returns the deliveries. */
+  const publishShard = (topic: string, shard: number, bytes: string | Uint8Array, type: string): number => {
+    const name = shardTopic(topic, shard);
+    const subscribers = app.numSubscribers(name);
+    // uWS skips a subscriber whose send buffer is over the limit: count those frames as dropped
+    // (sockets the sweep has seen over it; a socket goes over between two sweeps unnoticed).
+    let skipped = 0;
+    if (overLimit.size > 0) {
+      for (const conn of overLimit)
+        if (conn.shard === shard && conn.bufferedAmount() > def.limits.maxBackpressureBytes && conn.isSubscribed(topic)) skipped++;
+    }
+    app.publish(name, bytes, false, false);
+    const delivered = subscribers - skipped;
+    if (skipped > 0) metrics.drops.inc({ channel, reason: 'skipped' }, skipped);
+    metrics.sent.inc({ channel, type }, delivered);
+    metrics.sentBytes.inc({ channel }, delivered * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
+    return delivered;
+  };
+
+  const relay = createRelay({
+    subscribers: (topic, shard) => app.numSubscribers(shardTopic(topic, shard)),
+    publish: publishShard,
+    shards: FANOUT_SHARDS,
+    onDrop: (_type, frames) => metrics.drops.inc({ channel, reason: 'overload' }, frames),
+    onSent: (_type, seconds, deliveries) => {
+      if (deliveries > 0) metrics.fanout.observe({ channel }, seconds);
+    },
+    ...(def.limits.relayTurnDeliveries === undefined ? {} : { turnDeliveries: def.limits.relayTurnDeliveries }),
+    ...(def.limits.relayTurnSockets === undefined ? {} : { turnSockets: def.limits.relayTurnSockets }),
+    ...(def.limits.relayMaxPending === undefined ? {} : { maxPending: def.limits.relayMaxPending }),
+  });
+
+  /** Subscribers of `topic` across its shards. */
+  const subscribersOf = (topic: string): number => {
+    let n = 0;
+    for (let shard = 0; shard < FANOUT_SHARDS; shard++) n += app.numSubscribers(shardTopic(topic, shard));
+    return n;
+  };
+
+  const publish = (topic: string, bytes: string | Uint8Array, type: string): number => {
+    const subscribers = subscribersOf(topic);
+    // While the queue holds anything, a socket's subscribe may be waiting in it: queue the frame
+    // anyway, so that socket gets it once subscribed.
+    if (subscribers > 0 || relay.busy()) relay.push(topic, bytes, type);
+    return subscribers;
+  };
+
+  const shared: EndpointShared = { channel, rate: def.limits.messageRate, metrics, activityEpoch: Date.now(), outbound: relay };
   // Activity stamps are offsets from `shared.activityEpoch`; move it daily so they stay small.
   const rebase = setInterval(() => rebaseActivity(shared, conns), ACTIVITY_REBASE_MS);
   rebase.unref();
@@ -196,32 +246,6 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   });
 
   const pinger = def.limits.idlePingMs ? startIdlePinger(conns, def.limits.idlePingMs) : undefined;
-
-  const publish = (topic: string, bytes: string | Uint8Array, type: string): number => {
-    const started = process.hrtime.bigint();
-    const subscribers = app.numSubscribers(topic);
-    if (subscribers === 0) return 0;
-    // uWS skips a subscriber whose send buffer is over the limit: count those frames as dropped
-    // (sockets the sweep has seen over it; a socket goes over between two sweeps unnoticed).
-    let skipped = 0;
-    if (overLimit.size > 0) {
-      for (const conn of overLimit) if (conn.bufferedAmount() > def.limits.maxBackpressureBytes && conn.isSubscribed(topic)) skipped++;
-    }
-    app.publish(topic, bytes, false, false);
-    metrics.fanout.observe({ channel }, Number(process.hrtime.bigint() - started) / 1e9);
-    const delivered = subscribers - skipped;
-    if (skipped > 0) metrics.drops.inc({ channel, reason: 'skipped' }, skipped);
-    metrics.sent.inc({ channel, type }, delivered);
-    metrics.sentBytes.inc({ channel }, delivered * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
-    return delivered;
-  };
-
-  const relay = createRelay({
-    publish,
-    onDrop: (_type, frames) => metrics.drops.inc({ channel, reason: 'overload' }, frames),
-    ...(def.limits.relayTurnDeliveries === undefined ? {} : { turnDeliveries: def.limits.relayTurnDeliveries }),
-    ...(def.limits.relayMaxPending === undefined ? {} : { maxPending: def.limits.relayMaxPending }),
-  });
 
   return {
     name: channel,

@@ -1,18 +1,19 @@
-import { createRelay, RELAY_MAX_PENDING, RELAY_TURN_DELIVERIES, type RelayOptions } from './relay';
+import { createRelay, RELAY_MAX_PENDING, RELAY_TURN_DELIVERIES, RELAY_TURN_SOCKETS, type RelayOptions } from './relay';
 
-/** A relay on manual turns: each publish reaches `subscribers` sockets. */
-function harness(opts: Partial<RelayOptions> & { subscribers?: number } = {}) {
+/** A relay on manual turns: each shard of every topic has `reach` subscribers. */
+function harness({ reach, ...opts }: Partial<Omit<RelayOptions, 'subscribers'>> & { reach?: number } = {}) {
   const turns: Array<() => void> = [];
   const published: string[] = [];
-  /** Frames published in the pushing code (index 0), then in each turn run. */
+  /** Shard publishes in the pushing code (index 0), then in each turn run. */
   const perTurn: number[] = [0];
   const drops: Array<[string, number]> = [];
   const relay = createRelay({
-    publish: (topic, bytes) => {
-      published.push(`${topic}:${String(bytes)}`);
+    publish: (topic, shard, bytes) => {
+      published.push((opts.shards ?? 1) > 1 ? `${topic}#${shard}:${String(bytes)}` : `${topic}:${String(bytes)}`);
       perTurn[perTurn.length - 1]!++;
-      return opts.subscribers ?? 1;
+      return reach ?? 1;
     },
+    subscribers: () => reach ?? 1,
     onDrop: (type, n) => drops.push([type, n]),
     schedule: (fn) => {
       turns.push(fn);
@@ -47,22 +48,23 @@ test('within the turn budget a frame is published in the pushing call, as withou
 });
 
 test('past the budget frames wait, in order, for the turns that follow, a budget each', () => {
-  const h = harness({ turnDeliveries: 10, subscribers: 4 });
+  const h = harness({ turnDeliveries: 10, reach: 4 });
   for (let i = 0; i < 9; i++) h.relay.push(i % 2 ? 'odd' : 'even', String(i), 'logs');
   // 4 sockets each: the third frame brings a turn to 12 deliveries, past the 10 of the budget.
   expect(h.perTurn).toEqual([3]);
   expect(h.relay.pending()).toBe(6);
   expect(h.turns).toHaveLength(1);
   h.runAll();
-  expect(h.perTurn).toEqual([3, 3, 3]);
+  // The last turn only starts a fresh budget for what comes next.
+  expect(h.perTurn).toEqual([3, 3, 3, 0]);
   expect(h.published).toEqual(['even:0', 'odd:1', 'even:2', 'odd:3', 'even:4', 'odd:5', 'even:6', 'odd:7', 'even:8']);
 });
 
 test('a frame with more subscribers than the whole budget still goes out, one per turn', () => {
-  const h = harness({ turnDeliveries: 10, subscribers: 50 });
+  const h = harness({ turnDeliveries: 10, reach: 50 });
   for (let i = 0; i < 3; i++) h.relay.push('t', String(i), 'logs');
   h.runAll();
-  expect(h.perTurn).toEqual([1, 1, 1]);
+  expect(h.perTurn).toEqual([1, 1, 1, 0]);
 });
 
 test('a frame pushed after the backlog went out, with budget left, goes out at once and in order', () => {
@@ -77,22 +79,66 @@ test('a frame pushed after the backlog went out, with budget left, goes out at o
   expect(h.published).toEqual(['t:0', 't:1', 't:2', 't:late']);
 });
 
-test('the default budget is 50,000 deliveries per turn: 50 frames to 1,000 sockets, 5 to 10,000', () => {
+test('the default budgets: 50,000 deliveries and 3,000 sockets per turn', () => {
   expect(RELAY_TURN_DELIVERIES).toBe(50_000);
-  const small = harness({ subscribers: 1000 });
+  expect(RELAY_TURN_SOCKETS).toBe(3_000);
+  // 1,000 sockets in one shard: 50 frames a turn, the deliveries bound.
+  const small = harness({ reach: 1000 });
   for (let i = 0; i < 120; i++) small.relay.push('t', String(i), 'logs');
   small.runAll();
-  expect(small.perTurn).toEqual([50, 50, 20]);
-  const large = harness({ subscribers: 10_000 });
-  for (let i = 0; i < 12; i++) large.relay.push('t', String(i), 'logs');
+  expect(small.perTurn).toEqual([50, 50, 20, 0]);
+  // 10,000 sockets in 16 shards of 625: a frame goes out over four turns of at most ~3,000 sockets.
+  const large = harness({ reach: 625, shards: 16 });
+  large.relay.push('t', 'x', 'logs');
   large.runAll();
-  expect(large.perTurn).toEqual([5, 5, 2]);
+  expect(large.perTurn).toEqual([5, 5, 5, 1, 0]);
+  expect(large.published).toEqual(Array.from({ length: 16 }, (_, i) => `t#${i}:x`));
+});
+
+test('shards already written in a turn take more frames without counting their sockets again', () => {
+  // Two shards of 1,000: after one frame every socket is being written this turn; the next
+  // frames cost deliveries only, until the 10,000 of the budget.
+  const h = harness({ reach: 1000, shards: 2, turnSockets: 2500, turnDeliveries: 10_000 });
+  for (let i = 0; i < 7; i++) h.relay.push('t', String(i), 'logs');
+  h.runAll();
+  expect(h.perTurn).toEqual([10, 4, 0]);
+});
+
+test('a frame that waits keeps its place: later frames follow its last shard, per shard in order', () => {
+  const h = harness({ reach: 1000, shards: 4, turnSockets: 2000 });
+  h.relay.push('a', '1', 'logs');
+  h.relay.push('b', '2', 'logs');
+  h.runAll();
+  expect(h.published).toEqual(['a#0:1', 'a#1:1', 'a#2:1', 'a#3:1', 'b#0:2', 'b#1:2', 'b#2:2', 'b#3:2']);
+  expect(h.perTurn).toEqual([2, 2, 2, 2, 0]);
+});
+
+test('a frame takes budget only in shards with subscribers', () => {
+  const subscribed = new Set([2, 5]);
+  const published: string[] = [];
+  const turns: Array<() => void> = [];
+  const relay = createRelay({
+    shards: 8,
+    turnDeliveries: 2,
+    subscribers: (_t, shard) => (subscribed.has(shard) ? 1 : 0),
+    publish: (_t, shard, bytes) => (published.push(`${String(bytes)}#${shard}`), 1),
+    onDrop: () => undefined,
+    schedule: (fn) => (turns.push(fn), { cancel: () => undefined }),
+  });
+  relay.push('t', 'a', 'logs');
+  relay.push('t', 'b', 'logs');
+  // The budget of 2 went to the first frame's two subscribed shards; the second frame waits whole.
+  expect(published).toEqual(['a#2', 'a#5']);
+  expect(relay.pending()).toBe(1);
+  turns.shift()!();
+  expect(published).toEqual(['a#2', 'a#5', 'b#2', 'b#5']);
 });
 
 test('frames nobody subscribes to use no budget and schedule nothing', () => {
-  const h = harness({ turnDeliveries: 10, subscribers: 0 });
+  const h = harness({ turnDeliveries: 10, reach: 0 });
   for (let i = 0; i < 100; i++) h.relay.push('t', String(i), 'logs');
-  expect(h.perTurn).toEqual([100]);
+  expect(h.published).toEqual([]);
+  expect(h.relay.pending()).toBe(0);
   expect(h.turns).toHaveLength(0);
 });
 
@@ -133,7 +179,8 @@ test('a long backlog drains completely across many turns, nothing lost or repeat
   expect(h.published.at(0)).toBe('t:0');
   expect(h.published.at(-1)).toBe('t:2999');
   expect(new Set(h.published).size).toBe(3000);
-  expect(h.perTurn.every((n) => n === 3)).toBe(true);
+  expect(h.perTurn.slice(0, -1).every((n) => n === 3)).toBe(true);
+  expect(h.perTurn.at(-1)).toBe(0);
 });
 
 test('stop forgets the queue, cancels the turn and ignores later pushes', () => {
@@ -151,7 +198,8 @@ test('stop forgets the queue, cancels the turn and ignores later pushes', () => 
 test('without a schedule the next budget starts on setImmediate', async () => {
   const published: string[] = [];
   const relay = createRelay({
-    publish: (_t, b) => {
+    subscribers: () => 1,
+    publish: (_t, _s, b) => {
       published.push(String(b));
       return 1;
     },
@@ -163,4 +211,70 @@ test('without a schedule the next budget starts on setImmediate', async () => {
   expect(published).toEqual(['x']);
   await new Promise((r) => setImmediate(r));
   expect(published).toEqual(['x', 'y']);
+});
+
+test('a step runs at once while nothing waits, else behind what waits and before what follows', () => {
+  const h = harness({ turnDeliveries: 1 });
+  const steps: string[] = [];
+  h.relay.inOrder(() => steps.push('idle'));
+  expect(steps).toEqual(['idle']);
+  expect(h.relay.busy()).toBe(false);
+  h.relay.push('t', 'a', 'logs');
+  h.relay.push('t', 'b', 'logs');
+  expect(h.relay.busy()).toBe(true);
+  h.relay.inOrder(() => steps.push(`after ${h.published.join(',')}`));
+  h.relay.push('t', 'c', 'logs');
+  h.runAll();
+  expect(steps).toEqual(['idle', 'after t:a,t:b']);
+  expect(h.published).toEqual(['t:a', 't:b', 't:c']);
+  expect(h.relay.busy()).toBe(false);
+});
+
+test('a step in the middle of a turn runs there: the turn goes on with what follows it', () => {
+  const h = harness({ turnDeliveries: 2 });
+  const steps: string[] = [];
+  for (let i = 0; i < 3; i++) h.relay.push('t', String(i), 'logs');
+  h.relay.inOrder(() => steps.push(`step after ${h.published.length}`));
+  h.relay.push('t', '3', 'logs');
+  h.runTurn();
+  expect(steps).toEqual(['step after 3']);
+  expect(h.published).toEqual(['t:0', 't:1', 't:2', 't:3']);
+});
+
+test('dropping the oldest frame never drops a step: steps ahead of it run', () => {
+  const h = harness({ turnDeliveries: 1, maxPending: 2 });
+  const steps: string[] = [];
+  h.relay.push('t', 'sent', 'logs');
+  h.relay.inOrder(() => steps.push('subscribe'));
+  h.relay.push('t', 'a', 'logs');
+  h.relay.push('t', 'b', 'logs');
+  h.relay.push('t', 'c', 'logs');
+  expect(steps).toEqual(['subscribe']);
+  expect(h.drops).toEqual([['logs', 1]]);
+  h.runAll();
+  expect(h.published).toEqual(['t:sent', 't:b', 't:c']);
+});
+
+test('a frame is reported sent after its last shard, with its wait and deliveries', () => {
+  let clock = 0;
+  const sent: Array<[string, number, number]> = [];
+  const h = harness({ reach: 10, shards: 4, turnSockets: 20, now: () => clock, onSent: (type, s, n) => sent.push([type, s, n]) });
+  h.relay.push('t', 'x', 'alert');
+  expect(sent).toEqual([]);
+  clock = 7;
+  h.runAll();
+  expect(sent).toEqual([['alert', 0.007, 40]]);
+});
+
+test('stop forgets waiting steps too', () => {
+  const h = harness({ turnDeliveries: 1 });
+  const steps: string[] = [];
+  h.relay.push('t', 'a', 'logs');
+  h.relay.push('t', 'b', 'logs');
+  h.relay.inOrder(() => steps.push('late'));
+  h.relay.stop();
+  h.relay.inOrder(() => steps.push('after stop'));
+  h.runAll();
+  expect(steps).toEqual([]);
+  expect(h.relay.busy()).toBe(false);
 });

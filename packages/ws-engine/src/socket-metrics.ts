@@ -62,9 +62,9 @@ function create(registry: Registry): SocketMetrics {
     drops: counter(registry, 'arcp_gateway_drops_total', 'Frames or sockets dropped by a limit', ['channel', 'reason']),
     fanout: new Histogram({
       name: 'arcp_gateway_fanout_duration_seconds',
-      help: 'Time to hand one frame to every subscriber of a topic',
+      help: 'Time from handing a broadcast frame over to publishing it to the last shard of its subscribers (waiting turns included)',
       labelNames: ['channel'],
-      buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1],
+      buckets: [0.00001, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     rejected: counter(

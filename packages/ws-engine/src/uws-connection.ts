@@ -11,6 +11,25 @@ import type { Connection, SendStatus } from './connection';
 import type { SocketMetrics } from './socket-metrics';
 import type { RateLimit } from '@arcp/service-kit';
 import { TokenBucket } from './rate-limit';
+import type { Relay } from './relay';
+
+/**
+ * Shard groups per topic (relay.ts): one frame to 10,000 sockets is written ~625 sockets a shard,
+ * a few shards per event-loop turn. A socket's shard comes from its sequence number.
+ */
+export const FANOUT_SHARDS = 16;
+
+const shardNames = new Map<string, readonly string[]>();
+
+/** The uWS topic of one shard of `topic`. */
+export function shardTopic(topic: string, shard: number): string {
+  let names = shardNames.get(topic);
+  if (names === undefined) {
+    names = Array.from({ length: FANOUT_SHARDS }, (_, i) => `${topic}#${i}`);
+    shardNames.set(topic, names);
+  }
+  return names[shard]!;
+}
 
 /**
  * Data attached to each uWS socket at upgrade: the connection object itself, made at upgrade, so
@@ -32,6 +51,8 @@ export interface EndpointShared {
    * it long before an offset leaves the small-integer range (2^30 ms, about 12 days).
    */
   activityEpoch: number;
+  /** The endpoint's outbound queue: while it holds anything, a socket's own steps wait behind it. */
+  readonly outbound: Pick<Relay, 'busy' | 'inOrder'>;
 }
 
 /** Moves the endpoint's activity origin to `now` and shifts every stamp, keeping idle times. */
@@ -42,6 +63,11 @@ export function rebaseActivity(shared: EndpointShared, conns: Iterable<UwsConnec
 }
 
 export type AuthPhase = 'awaiting' | 'verifying' | 'ready';
+
+/** Open; closing (a close asked for, waiting in order behind queued frames); gone (uWS closed it). */
+const OPEN = 0;
+const CLOSING = 1;
+const GONE = 2;
 
 let counter = 0;
 
@@ -58,7 +84,7 @@ export class UwsConnection implements Connection {
   rateWarned = false;
   /** Last client frame (or server keep-alive ping), in ms after the endpoint's activity origin. */
   private lastActivity: number;
-  private open = true;
+  private life: typeof OPEN | typeof CLOSING | typeof GONE = OPEN;
   /** Set by `attach` when uWS opens the socket; the object is made at upgrade. */
   private ws!: WebSocket<SocketData>;
 
@@ -128,11 +154,30 @@ export class UwsConnection implements Connection {
   }
 
   get isOpen(): boolean {
-    return this.open;
+    return this.life === OPEN;
+  }
+
+  /** The socket's shard group (relay.ts), the same for every topic. */
+  get shard(): number {
+    return this.seq % FANOUT_SHARDS;
+  }
+
+  /** Runs a step on the socket now, or behind what the endpoint's queue holds (relay.ts). */
+  private inOrder(step: () => void): void {
+    const outbound = this.shared.outbound;
+    if (outbound.busy()) outbound.inOrder(step);
+    else step();
   }
 
   send(data: string | Buffer, isBinary = false, type = 'direct'): SendStatus {
-    if (!this.open) return 'closed';
+    if (this.life !== OPEN) return 'closed';
+    if (!this.shared.outbound.busy()) return this.write(data, isBinary, type);
+    this.shared.outbound.inOrder(() => void this.write(data, isBinary, type));
+    return 'ok';
+  }
+
+  private write(data: string | Buffer, isBinary: boolean, type: string): SendStatus {
+    if (this.life === GONE) return 'closed';
     const result = this.ws.send(data, isBinary, false);
     if (result === 2) {
       this.metrics.drops.inc({ channel: this.channel, reason: 'backpressure' });
@@ -144,36 +189,48 @@ export class UwsConnection implements Connection {
   }
 
   close(code: number, reason = ''): void {
-    if (!this.open) return;
-    this.open = false;
-    this.ws.end(code, clampCloseReason(reason));
+    if (this.life !== OPEN) return;
+    this.life = CLOSING;
+    this.inOrder(() => {
+      if (this.life === GONE) return;
+      this.life = GONE;
+      this.ws.end(code, clampCloseReason(reason));
+    });
   }
 
   subscribe(topic: string): void {
-    if (this.open) this.ws.subscribe(topic);
+    if (this.life !== OPEN) return;
+    const name = shardTopic(topic, this.shard);
+    this.inOrder(() => {
+      if (this.life === OPEN) this.ws.subscribe(name);
+    });
   }
 
   unsubscribe(topic: string): void {
-    if (this.open) this.ws.unsubscribe(topic);
+    if (this.life !== OPEN) return;
+    const name = shardTopic(topic, this.shard);
+    this.inOrder(() => {
+      if (this.life !== GONE) this.ws.unsubscribe(name);
+    });
   }
 
   isSubscribed(topic: string): boolean {
-    return this.open && this.ws.isSubscribed(topic);
+    return this.life !== GONE && this.ws.isSubscribed(shardTopic(topic, this.shard));
   }
 
   bufferedAmount(): number {
-    return this.open ? this.ws.getBufferedAmount() : 0;
+    return this.life !== GONE ? this.ws.getBufferedAmount() : 0;
   }
 
   /** Runs `fn` with the socket corked so its sends leave in one write. */
   cork(fn: () => void): void {
-    if (this.open) this.ws.cork(fn);
+    if (this.life !== GONE) this.ws.cork(fn);
     else fn();
   }
 
   /** Called from the uWS close handler: the socket object is invalid from here on. */
   markClosed(): void {
-    this.open = false;
+    this.life = GONE;
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = undefined;
     this.heldFrames = undefined;
