@@ -40,9 +40,9 @@ export interface EndpointLimits {
    * text `ping`, repeated while it stays silent. Unset or 0 disables.
    */
   idlePingMs?: number;
-  /** Broadcast frames: deliveries handed to uWS per event-loop turn (relay.ts; default 50,000). */
+  /** Broadcast frames: deliveries handed to uWS per event-loop turn (relay.ts; default 20,000). */
   relayTurnDeliveries?: number;
-  /** Broadcast frames: sockets written per event-loop turn, by shard (relay.ts; default 3,000). */
+  /** Broadcast frames: sockets written per event-loop turn, by shard (relay.ts; default 1,000). */
   relayTurnSockets?: number;
   /** Broadcast frames that may wait for a turn; past it the oldest are dropped (default 4,096). */
   relayMaxPending?: number;

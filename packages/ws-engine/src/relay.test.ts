@@ -79,19 +79,19 @@ test('a frame pushed after the backlog went out, with budget left, goes out at o
   expect(h.published).toEqual(['t:0', 't:1', 't:2', 't:late']);
 });
 
-test('the default budgets: 50,000 deliveries and 3,000 sockets per turn', () => {
-  expect(RELAY_TURN_DELIVERIES).toBe(50_000);
-  expect(RELAY_TURN_SOCKETS).toBe(3_000);
-  // 1,000 sockets in one shard: 50 frames a turn, the deliveries bound.
-  const small = harness({ reach: 1000 });
-  for (let i = 0; i < 120; i++) small.relay.push('t', String(i), 'logs');
+test('the default budgets: 20,000 deliveries and 1,000 sockets per turn', () => {
+  expect(RELAY_TURN_DELIVERIES).toBe(20_000);
+  expect(RELAY_TURN_SOCKETS).toBe(1_000);
+  // 1,000 sockets in 16 shards of 62 or 63: every socket each turn, 20 frames a turn.
+  const small = harness({ reach: 62.5, shards: 16 });
+  for (let i = 0; i < 50; i++) small.relay.push('t', String(i), 'logs');
   small.runAll();
-  expect(small.perTurn).toEqual([50, 50, 20, 0]);
-  // 10,000 sockets in 16 shards of 625: a frame goes out over four turns of at most ~3,000 sockets.
+  expect(small.perTurn.map((n) => n / 16)).toEqual([20, 20, 10, 0]);
+  // 10,000 sockets in 16 shards of 625: a frame goes out over eight turns of two shards.
   const large = harness({ reach: 625, shards: 16 });
   large.relay.push('t', 'x', 'logs');
   large.runAll();
-  expect(large.perTurn).toEqual([5, 5, 5, 1, 0]);
+  expect(large.perTurn).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 0]);
   expect(large.published).toEqual(Array.from({ length: 16 }, (_, i) => `t#${i}:x`));
 });
 
@@ -104,12 +104,22 @@ test('shards already written in a turn take more frames without counting their s
   expect(h.perTurn).toEqual([10, 4, 0]);
 });
 
-test('a frame that waits keeps its place: later frames follow its last shard, per shard in order', () => {
+test("a shard that waited gets its frames in order, and a turn's socket write carries all it may", () => {
   const h = harness({ reach: 1000, shards: 4, turnSockets: 2000 });
   h.relay.push('a', '1', 'logs');
   h.relay.push('b', '2', 'logs');
+  // Shards 0 and 1 (2,000 sockets) take both frames at once; 2 and 3 take both in the next turn.
+  expect(h.published).toEqual(['a#0:1', 'a#1:1', 'b#0:2', 'b#1:2']);
   h.runAll();
-  expect(h.published).toEqual(['a#0:1', 'a#1:1', 'a#2:1', 'a#3:1', 'b#0:2', 'b#1:2', 'b#2:2', 'b#3:2']);
+  expect(h.published.slice(4)).toEqual(['a#2:1', 'a#3:1', 'b#2:2', 'b#3:2']);
+  expect(h.perTurn).toEqual([4, 4, 0]);
+});
+
+test('a turn starts with the shards the last one could not write', () => {
+  const h = harness({ reach: 1000, shards: 4, turnSockets: 1000 });
+  for (const n of [1, 2]) h.relay.push('t', String(n), 'logs');
+  h.runAll();
+  expect(h.published).toEqual(['t#0:1', 't#0:2', 't#1:1', 't#1:2', 't#2:1', 't#2:2', 't#3:1', 't#3:2']);
   expect(h.perTurn).toEqual([2, 2, 2, 2, 0]);
 });
 
@@ -216,13 +226,13 @@ test('without a schedule the next budget starts on setImmediate', async () => {
 test('a step runs at once while nothing waits, else behind what waits and before what follows', () => {
   const h = harness({ turnDeliveries: 1 });
   const steps: string[] = [];
-  h.relay.inOrder(() => steps.push('idle'));
+  h.relay.inOrder(0, () => steps.push('idle'));
   expect(steps).toEqual(['idle']);
   expect(h.relay.busy()).toBe(false);
   h.relay.push('t', 'a', 'logs');
   h.relay.push('t', 'b', 'logs');
   expect(h.relay.busy()).toBe(true);
-  h.relay.inOrder(() => steps.push(`after ${h.published.join(',')}`));
+  h.relay.inOrder(0, () => steps.push(`after ${h.published.join(',')}`));
   h.relay.push('t', 'c', 'logs');
   h.runAll();
   expect(steps).toEqual(['idle', 'after t:a,t:b']);
@@ -234,25 +244,41 @@ test('a step in the middle of a turn runs there: the turn goes on with what foll
   const h = harness({ turnDeliveries: 2 });
   const steps: string[] = [];
   for (let i = 0; i < 3; i++) h.relay.push('t', String(i), 'logs');
-  h.relay.inOrder(() => steps.push(`step after ${h.published.length}`));
+  h.relay.inOrder(0, () => steps.push(`step after ${h.published.length}`));
   h.relay.push('t', '3', 'logs');
   h.runTurn();
   expect(steps).toEqual(['step after 3']);
   expect(h.published).toEqual(['t:0', 't:1', 't:2', 't:3']);
 });
 
-test('dropping the oldest frame never drops a step: steps ahead of it run', () => {
+test('dropping the oldest frame never drops a step: the step runs when its shard reaches it', () => {
   const h = harness({ turnDeliveries: 1, maxPending: 2 });
   const steps: string[] = [];
   h.relay.push('t', 'sent', 'logs');
-  h.relay.inOrder(() => steps.push('subscribe'));
   h.relay.push('t', 'a', 'logs');
+  h.relay.inOrder(0, () => steps.push(`subscribe after ${h.published.join(',')}`));
   h.relay.push('t', 'b', 'logs');
   h.relay.push('t', 'c', 'logs');
-  expect(steps).toEqual(['subscribe']);
+  // Dropping 'a' put the step at the head of its shard: it runs at once, before 'b'.
   expect(h.drops).toEqual([['logs', 1]]);
+  expect(steps).toEqual(['subscribe after t:sent']);
   h.runAll();
   expect(h.published).toEqual(['t:sent', 't:b', 't:c']);
+});
+
+test('a step waits only for its own shard', () => {
+  const h = harness({ reach: 1000, shards: 2, turnSockets: 1000 });
+  const steps: string[] = [];
+  h.relay.push('t', 'x', 'logs');
+  // Shard 0 took the frame; shard 1 waits for the next turn.
+  expect(h.relay.busy(0)).toBe(false);
+  expect(h.relay.busy(1)).toBe(true);
+  h.relay.inOrder(0, () => steps.push('shard 0'));
+  h.relay.inOrder(1, () => steps.push('shard 1'));
+  expect(steps).toEqual(['shard 0']);
+  h.runAll();
+  expect(steps).toEqual(['shard 0', 'shard 1']);
+  expect(h.published).toEqual(['t#0:x', 't#1:x']);
 });
 
 test('a frame is reported sent after its last shard, with its wait and deliveries', () => {
@@ -271,10 +297,37 @@ test('stop forgets waiting steps too', () => {
   const steps: string[] = [];
   h.relay.push('t', 'a', 'logs');
   h.relay.push('t', 'b', 'logs');
-  h.relay.inOrder(() => steps.push('late'));
+  h.relay.inOrder(0, () => steps.push('late'));
   h.relay.stop();
-  h.relay.inOrder(() => steps.push('after stop'));
+  h.relay.inOrder(0, () => steps.push('after stop'));
   h.runAll();
   expect(steps).toEqual([]);
   expect(h.relay.busy()).toBe(false);
+});
+
+test('under sustained overload every shard sees frames in order, each one whole unless dropped, and nothing stays behind', () => {
+  const h = harness({ reach: 100, shards: 16, turnSockets: 500, turnDeliveries: 3000, maxPending: 100 });
+  let dropped = 0;
+  for (let i = 0; i < 5000; i++) {
+    h.relay.push('t', String(i), 'logs');
+    if (i % 10 === 9) h.runTurn();
+    dropped = h.drops.length;
+  }
+  h.runAll();
+  expect(h.relay.pending()).toBe(0);
+  expect(h.relay.busy()).toBe(false);
+  expect(dropped).toBeGreaterThan(0);
+  const perShard = new Map<string, number[]>();
+  for (const entry of h.published) {
+    const [shard, n] = entry.slice(2).split(':') as [string, string];
+    perShard.set(shard, [...(perShard.get(shard) ?? []), Number(n)]);
+  }
+  expect(perShard.size).toBe(16);
+  for (const seq of perShard.values()) expect(seq).toEqual([...seq].sort((a, b) => a - b));
+  // A frame reached every shard unless it was dropped (a dropped one may have reached some).
+  const reached = new Map<number, number>();
+  for (const seq of perShard.values()) for (const n of seq) reached.set(n, (reached.get(n) ?? 0) + 1);
+  const whole = [...reached.values()].filter((k) => k === 16).length;
+  expect(whole).toBe(5000 - dropped);
+  expect(reached.get(4999)).toBe(16);
 });

@@ -7,7 +7,7 @@ const shared = (epoch: number): EndpointShared => ({
   rate: { perSecond: 10, burst: 10 },
   metrics: socketMetrics(new Registry()),
   activityEpoch: epoch,
-  outbound: { busy: () => false, inOrder: (step) => step() },
+  outbound: { busy: () => false, inOrder: (_shard, step) => step() },
 });
 
 test('idle time is measured from the last touch, in milliseconds', () => {

@@ -164,15 +164,13 @@ export class UwsConnection implements Connection {
 
   /** Runs a step on the socket now, or behind what the endpoint's queue holds (relay.ts). */
   private inOrder(step: () => void): void {
-    const outbound = this.shared.outbound;
-    if (outbound.busy()) outbound.inOrder(step);
-    else step();
+    this.shared.outbound.inOrder(this.shard, step);
   }
 
   send(data: string | Buffer, isBinary = false, type = 'direct'): SendStatus {
     if (this.life !== OPEN) return 'closed';
-    if (!this.shared.outbound.busy()) return this.write(data, isBinary, type);
-    this.shared.outbound.inOrder(() => void this.write(data, isBinary, type));
+    if (!this.shared.outbound.busy(this.shard)) return this.write(data, isBinary, type);
+    this.shared.outbound.inOrder(this.shard, () => void this.write(data, isBinary, type));
     return 'ok';
   }
 
