@@ -97,10 +97,9 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   const conns = new Set<UwsConnection>();
   /** Sockets the slow-consumer sweep saw over the send-buffer limit (usually none). */
   const overLimit = new Set<UwsConnection>();
-  /** Hands one shard of a topic's subscribers a frame; returns the deliveries. */
-  const publishShard = (topic: string, shard: number, bytes: string | Uint8Array, type: string): number => {
+  /** Hands one shard of a topic's subscribers (the relay counted them) a frame; returns the deliveries. */
+  const publishShard = (topic: string, shard: number, bytes: string | Uint8Array, type: string, subscribers: number): number => {
     const name = shardTopic(topic, shard);
-    const subscribers = app.numSubscribers(name);
     // uWS skips a subscriber whose send buffer is over the limit: count those frames as dropped
     // (sockets the sweep has seen over it; a socket goes over between two sweeps unnoticed).
     let skipped = 0;

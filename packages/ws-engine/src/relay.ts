@@ -29,8 +29,11 @@
 export interface RelayOptions {
   /** Subscribers of one shard of a topic: a shard without any costs no budget. */
   subscribers(topic: string, shard: number): number;
-  /** Publishes bytes to one shard of a topic; returns the deliveries (the shard's subscribers reached). */
-  publish(topic: string, shard: number, bytes: string | Uint8Array, type: string): number;
+  /**
+   * Publishes bytes to one shard of a topic, whose `subscribers` were just counted; returns the
+   * deliveries (the shard's subscribers reached).
+   */
+  publish(topic: string, shard: number, bytes: string | Uint8Array, type: string, subscribers: number): number;
   /** Shard groups per topic. Default 1. */
   shards?: number;
   /** Frames dropped because the queue was full, by frame type. */
@@ -158,7 +161,7 @@ export function createRelay(opts: RelayOptions): Relay {
     if (n > 0) {
       if (published && touched[shard] === 0 && sockets >= socketBudget) return 'socket';
       if (published && spent >= budget) return 'deliveries';
-      const reached = opts.publish(item.topic, shard, item.bytes, item.type);
+      const reached = opts.publish(item.topic, shard, item.bytes, item.type, n);
       published = true;
       spent += reached;
       item.delivered += reached;
