@@ -9,8 +9,6 @@ const shared = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose is ESM-only; let the transformer compile it (pnpm keeps it under node_modules/.pnpm).
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'node'],
   roots: ['<rootDir>/packages', '<rootDir>/services'],
 };

@@ -110,6 +110,20 @@ describe('token service', () => {
     expect(await failure(svc.verify(token, { accept: ['agent'] }))).toBe('expired');
   });
 
+  it('verifies in the calling thread: the result is there after microtasks alone, with no event-loop turn', async () => {
+    // A verification that went through WebCrypto would wait for a thread-pool job, which only an
+    // event-loop turn delivers; a reconnect storm pays for that hop once per connection.
+    const svc = service();
+    const { token } = await svc.issueAgent('agent-sync');
+    let settled: string | undefined;
+    svc.verify(token, { accept: ['agent'] }).then(
+      (v) => (settled = v.claims.agent_id),
+      (err: unknown) => (settled = String(err)),
+    );
+    for (let i = 0; i < 200 && settled === undefined; i++) await null;
+    expect(settled).toBe('agent-sync');
+  });
+
   it('rejects a token signed with another secret', async () => {
     const other = createTokenService({
       secret: 'another-secret-that-is-32-characters-long',
