@@ -8,7 +8,7 @@ export { TokenClaimsSchema, kindOf } from './claims';
 export type { TokenClaims, TempTokenClaims, TokenKind, VerifiedToken } from './claims';
 export { AuthError, AUTH_FAILURE_REASONS, fromJoseError } from './errors';
 export type { AuthFailureReason } from './errors';
-export { createKvRevocationList, createMirroredRevocationList, revoke, jtiKey, subjectKey, issuedKey } from './revocation';
+export { createKvRevocationList, createRevocationMirror, revoke, jtiKey, subjectKey, issuedKey, type RevocationMirror } from './revocation';
 export type { RevocationList, RevocationKv, RevocationPublisher, RevokeInput, RevokerDeps, RevocationEvent } from './revocation';
 export { safeEqual, matchesAny, sha256Hex } from './compare';
 export { JwtEnv, verifyingTokenService, type JwtConfig } from './jwt-env';

@@ -1,12 +1,4 @@
-import {
-  createKvRevocationList,
-  createMirroredRevocationList,
-  issuedKey,
-  jtiKey,
-  revoke,
-  subjectKey,
-  type RevocationKv,
-} from './revocation';
+import { createKvRevocationList, createRevocationMirror, issuedKey, jtiKey, revoke, subjectKey, type RevocationKv } from './revocation';
 import { createTokenService } from './token-service';
 
 function mapKv(): RevocationKv & { map: Map<string, Uint8Array> } {
@@ -164,15 +156,69 @@ describe('revocation', () => {
     expect(stored(subjectKey('agent', 'a1'))).toEqual({ ...bySubject, revoked_at_ms: clock });
   });
 
-  it('answers the same from a local mirror of the bucket (key to value), missing keys being no revocation', async () => {
+  /** A mirror fed every entry of the map, as a KV watch delivers them. */
+  function mirrorOf(map: ReadonlyMap<string, Uint8Array>) {
+    const mirror = createRevocationMirror(now);
+    for (const [key, value] of map) mirror.apply(key, value);
+    return mirror;
+  }
+
+  it('answers the same from a local mirror of the bucket, a delete lifting the revocation', async () => {
     const { deps, kv } = setup();
     const a = await tokens.issueAgent('a1');
     const b = await tokens.issueAgent('a2');
     await revoke(deps, { kind: 'agent', subject: 'a1', jti: a.claims.jti, untilMs: clock + 600_000 });
-    const mirror = createMirroredRevocationList(kv.map, now);
+    const mirror = mirrorOf(kv.map);
     expect(await mirror.isRevoked(a.claims)).toBe(true);
-    expect(await mirror.isRevoked(b.claims)).toBe(false);
-    kv.map.delete(jtiKey(a.claims.jti!));
-    expect(await mirror.isRevoked(a.claims)).toBe(false);
+    expect(mirror.isRevokedNow(b.claims)).toBe(false);
+    mirror.apply(jtiKey(a.claims.jti!), undefined);
+    expect(mirror.isRevokedNow(a.claims)).toBe(false);
+  });
+
+  it('gives the bucket-backed answer for every kind of entry, before and after it lapses', async () => {
+    const { deps, kv, list } = setup();
+    const subjects = ['s-jti', 's-iat', 's-sub'];
+    const issued = await Promise.all(subjects.map((s) => tokens.issueAgent(s)));
+    const admin = await tokens.issueAdmin('s-sub');
+    await revoke(deps, { kind: 'agent', subject: 's-jti', jti: issued[0]!.claims.jti, untilMs: clock + 60_000 });
+    await revoke(deps, { kind: 'agent', subject: 's-iat', iat: 5, untilMs: clock + 60_000 });
+    clock += 1;
+    await revoke(deps, { kind: 'agent', subject: 's-sub', untilMs: clock + 60_000 });
+    clock += 1;
+    const later = await tokens.issueAgent('s-sub');
+    const noJti = { ...issued[1]!.claims, jti: undefined, iat: 5 };
+    const cases = [...issued.map((t) => t.claims), admin.claims, later.claims, noJti];
+    const mirror = mirrorOf(kv.map);
+    const answers = async () => Promise.all(cases.map(async (c) => [await list.isRevoked(c), mirror.isRevokedNow(c)]));
+    expect(await answers()).toEqual([
+      [true, true], // its jti
+      [false, false], // the iat entry names a token without a jti
+      [true, true], // issued before its subject was revoked
+      [false, false], // same subject, other kind
+      [false, false], // issued after
+      [true, true], // no jti, that subject and second
+    ]);
+    clock += 120_000;
+    expect((await answers()).flat().every((revoked) => !revoked)).toBe(true);
+  });
+
+  it('checks entries it cannot index (no identifiers in the value, or not those of the key) the hashed way', () => {
+    const at = Date.UTC(2025, 0, 1);
+    const claims = { sub: 'a9', agent_id: 'a9', scopes: [], role: 'agent' as const, jti: 'j9', iat: Math.floor(at / 1000), exp: 0 };
+    const body = (extra: object) => Buffer.from(JSON.stringify({ until: Math.ceil(clock / 1000) + 60, revoked_at_ms: clock, ...extra }));
+    const bare = createRevocationMirror(now);
+    bare.apply(jtiKey('j9'), body({}));
+    expect(bare.isRevokedNow(claims)).toBe(true);
+    const misnamed = createRevocationMirror(now);
+    // The value names another token than the one its key was made from: the key decides.
+    misnamed.apply(jtiKey('j9'), body({ kind: 'agent', subject: 'a9', jti: 'other' }));
+    expect(misnamed.isRevokedNow(claims)).toBe(true);
+    expect(misnamed.isRevokedNow({ ...claims, jti: 'other' })).toBe(false);
+    misnamed.apply(jtiKey('j9'), undefined);
+    expect(misnamed.isRevokedNow(claims)).toBe(false);
+    const garbage = createRevocationMirror(now);
+    garbage.apply(jtiKey('j9'), Buffer.from('not json'));
+    garbage.apply(subjectKey('agent', 'a9'), new Uint8Array());
+    expect(garbage.isRevokedNow(claims)).toBe(false);
   });
 });

@@ -69,40 +69,109 @@ function decode(value: Uint8Array): StoredRevocation | null {
   return decodeJsonOr(StoredRevocationSchema, value) ?? null;
 }
 
+/** Whether the entries found for a token (its own, its subject's) revoke it at `nowMs`. */
+function judge(claims: TokenClaims, byToken: StoredRevocation | null, bySubject: StoredRevocation | null, nowMs: number): boolean {
+  if (byToken !== null && byToken.until * 1000 > nowMs) return true;
+  // Same-millisecond counts as before: when in doubt, refuse.
+  return bySubject !== null && bySubject.until * 1000 > nowMs && issuedAtMs(claims) <= bySubject.revoked_at_ms;
+}
+
+/** The bucket key of a token's own entry: by jti, or by subject and issue second without one. */
+function exactKey(claims: TokenClaims): string {
+  return claims.jti !== undefined ? jtiKey(claims.jti) : issuedKey(claims.role, claims.sub, claims.iat);
+}
+
 export function createKvRevocationList(kv: RevocationKv, now: () => number = Date.now): RevocationList {
-  async function active(key: string): Promise<StoredRevocation | null> {
+  async function stored(key: string): Promise<StoredRevocation | null> {
     const entry = await kv.get(key);
-    if (entry === null || entry.value.length === 0) return null;
-    const stored = decode(entry.value);
-    return stored !== null && stored.until * 1000 > now() ? stored : null;
+    return entry === null || entry.value.length === 0 ? null : decode(entry.value);
   }
   return {
     async isRevoked(claims) {
-      const kind = claims.role;
-      const exact = claims.jti !== undefined ? jtiKey(claims.jti) : issuedKey(kind, claims.sub, claims.iat);
-      const [byToken, bySubject] = await Promise.all([active(exact), active(subjectKey(kind, claims.sub))]);
-      if (byToken !== null) return true;
-      // Same-millisecond counts as before: when in doubt, refuse.
-      return bySubject !== null && issuedAtMs(claims) <= bySubject.revoked_at_ms;
+      const [byToken, bySubject] = await Promise.all([stored(exactKey(claims)), stored(subjectKey(claims.role, claims.sub))]);
+      return judge(claims, byToken, bySubject, now());
     },
   };
 }
 
+/** A revocation list over a local copy of the bucket, fed one watched entry at a time. */
+export interface RevocationMirror extends RevocationList {
+  /** A watched entry: its value on a put, `undefined` on a delete or purge. */
+  apply(key: string, value: Uint8Array | undefined): void;
+  /** The same answer as `isRevoked`, synchronously. */
+  isRevokedNow(claims: TokenClaims): boolean;
+}
+
+const IndexedRevocationSchema = z.looseObject({
+  kind: z.enum(['agent', 'admin']),
+  subject: z.string(),
+  jti: z.string().optional(),
+  iat: z.number().optional(),
+  until: z.number(),
+  revoked_at_ms: z.number(),
+});
+
 /**
- * The same list over a local copy of the bucket (key → value, kept current by a KV watch): no
- * round trip per check, and it keeps answering while the bus reconnects.
+ * The bucket's keys hash the token's identifiers (NATS keys allow few characters); its values
+ * carry them in the clear, so the mirror indexes entries by the identifiers themselves and a
+ * check is two Map lookups: no hashing, no decoding, no round trip, and it keeps answering while
+ * the bus reconnects. An entry whose value does not name what its key covers (written by hand, or
+ * by a version before the values carried it) is kept by key and checked the hashed way.
  */
-export function createMirroredRevocationList(entries: ReadonlyMap<string, Uint8Array>, now: () => number = Date.now): RevocationList {
-  return createKvRevocationList(
-    {
-      get: async (key) => {
-        const value = entries.get(key);
-        return value === undefined ? null : { value };
-      },
-      put: () => Promise.reject(new Error('a mirrored revocation list is read-only')),
+export function createRevocationMirror(now: () => number = Date.now): RevocationMirror {
+  const byIdentity = new Map<string, StoredRevocation>();
+  const identityOfKey = new Map<string, string>();
+  const byKey = new Map<string, StoredRevocation>();
+  const tokenIdentity = (claims: TokenClaims) =>
+    claims.jti !== undefined ? `jti\0${claims.jti}` : `tok\0${claims.role}\0${claims.sub}\0${claims.iat}`;
+  const subjectIdentity = (kind: string, subject: string) => `sub\0${kind}\0${subject}`;
+
+  function forget(key: string): void {
+    const identity = identityOfKey.get(key);
+    if (identity !== undefined) byIdentity.delete(identity);
+    identityOfKey.delete(key);
+    byKey.delete(key);
+  }
+
+  function isRevokedNow(claims: TokenClaims): boolean {
+    const nowMs = now();
+    const indexed = judge(
+      claims,
+      byIdentity.get(tokenIdentity(claims)) ?? null,
+      byIdentity.get(subjectIdentity(claims.role, claims.sub)) ?? null,
+      nowMs,
+    );
+    if (indexed || byKey.size === 0) return indexed;
+    return judge(claims, byKey.get(exactKey(claims)) ?? null, byKey.get(subjectKey(claims.role, claims.sub)) ?? null, nowMs);
+  }
+
+  return {
+    apply(key, value) {
+      forget(key);
+      if (value === undefined || value.length === 0) return;
+      const entry = decodeJsonOr(IndexedRevocationSchema, value);
+      if (entry === undefined) {
+        const opaque = decode(value);
+        if (opaque !== null) byKey.set(key, opaque);
+        return;
+      }
+      // Indexed only when the identifiers in the value are the ones the key was made from.
+      const [identity, expected] =
+        entry.jti !== undefined
+          ? [`jti\0${entry.jti}`, jtiKey(entry.jti)]
+          : entry.iat !== undefined
+            ? [`tok\0${entry.kind}\0${entry.subject}\0${entry.iat}`, issuedKey(entry.kind, entry.subject, entry.iat)]
+            : [subjectIdentity(entry.kind, entry.subject), subjectKey(entry.kind, entry.subject)];
+      if (expected !== key) {
+        byKey.set(key, entry);
+        return;
+      }
+      byIdentity.set(identity, entry);
+      identityOfKey.set(key, identity);
     },
-    now,
-  );
+    isRevokedNow,
+    isRevoked: async (claims) => isRevokedNow(claims),
+  };
 }
 
 export interface RevokerDeps {

@@ -17,7 +17,7 @@ export { subjectMatches } from './bus/subject-match';
 export { createMemoryBus, type MemoryBusOptions } from './bus/memory-bus';
 export { connectNatsBus, type NatsBusOptions } from './bus/nats-bus';
 export { EXIT_NATS_UNREACHABLE, NatsUnreachableError } from './bus/nats-startup';
-export { followKv, mirrorKv, type KvMirror } from './bus/follow';
+export { followKv } from './bus/follow';
 export * from './http/types';
 export * from './http/server-port';
 export { httpMetrics, type HttpMetrics, type HttpTotals } from './http/metrics';

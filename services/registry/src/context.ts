@@ -2,7 +2,7 @@
  * Everything a route handler needs, built once by `createRegistry`. KV buckets open lazily on
  * first use (and eagerly in `start()`), so routes can be mounted before the bus is reachable.
  */
-import { createKvRevocationList, createMirroredRevocationList, type RevocationList, type TokenService } from '@arcp/auth';
+import { createKvRevocationList, createRevocationMirror, type RevocationList, type TokenService } from '@arcp/auth';
 import { effectiveStatus, type StoredAgent, type Subjects } from '@arcp/protocol';
 import {
   BEATS_RETENTION_MS,
@@ -16,7 +16,7 @@ import {
   type DirectoryWriter,
   type VersionedAgent,
 } from '@arcp/directory';
-import { mirrorKv, type AuditLog, type Bus, type KvMirror, type KvStore, type Logger } from '@arcp/service-kit';
+import { followKv, type AuditLog, type Bus, type KvStore, type Logger } from '@arcp/service-kit';
 import { type RegistryConfig } from './config';
 import { type RegistryEvents } from './events';
 import { type RegistryMetrics } from './metrics';
@@ -37,7 +37,6 @@ export interface Stores {
   readonly revocations: RevocationList;
   /** The same from a local copy: what answers while the bus reconnects. */
   readonly mirroredRevocations: RevocationList;
-  readonly revokedMirror: KvMirror;
   readonly revokedKv: KvStore;
   readonly leasesKv: KvStore;
 }
@@ -122,7 +121,8 @@ export async function openStores(
     // Lease expiry lives in the value (see liveness/lease.ts), so no bucket TTL is needed.
     bus.kv(names.leasesBucket),
   ]);
-  const revokedMirror = await mirrorKv(revokedKv);
+  const mirroredRevocations = createRevocationMirror(now);
+  await followKv(revokedKv, (entry) => mirroredRevocations.apply(entry.key, entry.operation === 'PUT' ? entry.value : undefined));
   return {
     directory: createDirectoryReader({
       bus,
@@ -141,8 +141,7 @@ export async function openStores(
       now,
     }),
     revocations: createKvRevocationList(revokedKv, now),
-    mirroredRevocations: createMirroredRevocationList(revokedMirror.entries, now),
-    revokedMirror,
+    mirroredRevocations,
     revokedKv,
     leasesKv,
   };

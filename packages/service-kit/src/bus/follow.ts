@@ -13,19 +13,3 @@ export async function followKv(kv: KvStore, onEntry: (entry: KvEntry) => void): 
   await initial;
   return watch;
 }
-
-export interface KvMirror {
-  /** Current values by key (deleted keys absent). */
-  readonly entries: ReadonlyMap<string, Uint8Array>;
-  readonly watch: KvWatch;
-}
-
-/** A local copy of a bucket's values, kept current by `followKv`; resolves once loaded. */
-export async function mirrorKv(kv: KvStore): Promise<KvMirror> {
-  const entries = new Map<string, Uint8Array>();
-  const watch = await followKv(kv, (entry) => {
-    if (entry.operation === 'PUT') entries.set(entry.key, entry.value);
-    else entries.delete(entry.key);
-  });
-  return { entries, watch };
-}
