@@ -7,6 +7,7 @@
 export * from './config';
 export * from './logger';
 export * from './metrics';
+export { LevelCell, TallyCell, TallyCounter, TallyGauge, type TallyOptions } from './tally';
 export * from './ops-server';
 export * from './shutdown';
 export * from './telemetry';

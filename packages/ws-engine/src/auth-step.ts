@@ -70,8 +70,8 @@ function accept(
     conn.close(CloseCodes.TRY_AGAIN_LATER, CAP_REACHED_REASON);
     return;
   }
-  ctx.metrics.pending.dec({ channel: ctx.def.name });
-  ctx.metrics.connections.inc({ channel: ctx.def.name });
+  ctx.cells.pending.dec();
+  ctx.cells.connections.inc();
   conn.principal = principal;
   conn.phase = 'ready';
   ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress }, 'socket authenticated');

@@ -5,13 +5,15 @@
 import type { Admission } from './admission';
 import type { EndpointDefinition } from './endpoint';
 import type { Connection } from './connection';
-import type { SocketMetrics } from './socket-metrics';
+import type { ChannelCells, SocketMetrics } from './socket-metrics';
 import type { LoggerLike } from '@arcp/service-kit';
 
 export interface InboundContext {
   readonly def: EndpointDefinition;
   readonly admission: Admission;
   readonly metrics: SocketMetrics;
+  /** The channel's cells of the per-socket and per-frame series. */
+  readonly cells: ChannelCells;
   readonly logger: LoggerLike;
 }
 

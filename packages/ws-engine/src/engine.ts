@@ -10,7 +10,7 @@ import type { Bus, Subscription } from '@arcp/service-kit';
 import type { EndpointDefinition } from './endpoint';
 import type { Connection } from './connection';
 import { guard, type InboundContext } from './context';
-import { closeCodeLabel, socketMetrics } from './socket-metrics';
+import { channelCells, socketMetrics } from './socket-metrics';
 import { writeResponse } from './http-mount';
 import { normalizeIp } from './http-request';
 import type { LoggerLike } from '@arcp/service-kit';
@@ -92,8 +92,9 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     },
     withAuth,
   );
-  const ctx: InboundContext = { def, metrics, logger: deps.logger, admission };
   const channel = def.name;
+  const cells = channelCells(metrics, channel);
+  const ctx: InboundContext = { def, metrics, cells, logger: deps.logger, admission };
   const conns = new Set<UwsConnection>();
   /** Sockets the slow-consumer sweep saw over the send-buffer limit (usually none). */
   const overLimit = new Set<UwsConnection>();
@@ -110,8 +111,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     app.publish(name, bytes, false, false);
     const delivered = subscribers - skipped;
     if (skipped > 0) metrics.drops.inc({ channel, reason: 'skipped' }, skipped);
-    metrics.sent.inc({ channel, type }, delivered);
-    metrics.sentBytes.inc({ channel }, delivered * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
+    cells.sent(type).add(delivered);
+    cells.sentBytes.add(delivered * (typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength));
     return delivered;
   };
 
@@ -143,15 +144,15 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     return subscribers;
   };
 
-  const shared: EndpointShared = { channel, rate: def.limits.messageRate, metrics, activityEpoch: Date.now(), outbound: relay };
+  const shared: EndpointShared = { channel, rate: def.limits.messageRate, metrics, cells, activityEpoch: Date.now(), outbound: relay };
   // Activity stamps are offsets from `shared.activityEpoch`; move it daily so they stay small.
   const rebase = setInterval(() => rebaseActivity(shared, conns), ACTIVITY_REBASE_MS);
   rebase.unref();
   const forwards: Subscription[] = [];
   const socketLog = createSocketLog({ channel, logger: deps.logger });
   let draining = false;
-  metrics.connections.set({ channel }, 0);
-  metrics.pending.set({ channel }, 0);
+  cells.connections.set(0);
+  cells.pending.set(0);
   metrics.backlogged.set({ channel }, 0);
 
   const REFUSALS: Record<RefusalReason, { status: 'service-unavailable' | 'rate-limit-exceeded'; detail: string }> = {
@@ -197,8 +198,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       conn.attach(ws);
       conns.add(conn);
       admission.opened(conn.remoteAddress);
-      (withAuth ? metrics.pending : metrics.connections).inc({ channel });
-      metrics.opened.inc({ channel });
+      (withAuth ? cells.pending : cells.connections).inc();
+      cells.opened.add();
       socketLog.opened({ conn: conn.id, client_ip: conn.remoteAddress });
       if (def.auth) startAuth(ctx, conn);
       else guard(ctx, conn, () => def.onOpen(conn));
@@ -218,8 +219,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
       conns.delete(conn);
       overLimit.delete(conn);
       admission.closed(conn.remoteAddress, authenticated);
-      (authenticated ? metrics.connections : metrics.pending).dec({ channel });
-      metrics.closed.inc({ channel, code: closeCodeLabel(code) });
+      (authenticated ? cells.connections : cells.pending).dec();
+      cells.closed(code).add();
       socketLog.closed({ conn: conn.id, client_ip: conn.remoteAddress, code, reason: Buffer.from(message).toString(), authenticated });
       if (code === 1006 && Buffer.from(message).toString() === UWS_TOO_BIG) metrics.drops.inc({ channel, reason: 'payload' });
       guard(ctx, conn, () => def.onClose(conn, code));

@@ -22,7 +22,7 @@ export const UNSUPPORTED_DATA = 1003;
 /** Entry point for every client frame; `data` is only valid during this call. */
 export function onFrame(ctx: InboundContext, conn: UwsConnection, data: ArrayBuffer, isBinary: boolean): void {
   const channel = ctx.def.name;
-  ctx.metrics.receivedBytes.inc({ channel }, data.byteLength);
+  ctx.cells.receivedBytes.add(data.byteLength);
   conn.touch();
   if (data.byteLength > ctx.def.limits.maxPayloadBytes) {
     ctx.metrics.drops.inc({ channel, reason: 'payload' });
@@ -33,7 +33,7 @@ export function onFrame(ctx: InboundContext, conn: UwsConnection, data: ArrayBuf
   if (isBinary) return onBinaryFrame(ctx, conn);
   const text = Buffer.from(data).toString('utf8');
   if (conn.phase === 'awaiting') {
-    ctx.metrics.received.inc({ channel, type: 'auth' });
+    ctx.cells.received('auth').add();
     void authenticate(ctx, conn, text, dispatch);
   } else if (conn.phase === 'verifying') {
     if (!conn.hold(text, MAX_HELD_FRAMES)) ctx.metrics.drops.inc({ channel, reason: 'rate_limit' });
@@ -59,7 +59,7 @@ function admit(ctx: InboundContext, conn: UwsConnection): boolean {
 }
 
 function onBinaryFrame(ctx: InboundContext, conn: UwsConnection): void {
-  ctx.metrics.received.inc({ channel: ctx.def.name, type: 'binary' });
+  ctx.cells.received('binary').add();
   if (ctx.def.onBinary) {
     guard(ctx, conn, () => ctx.def.onBinary!(conn));
     return;
@@ -71,18 +71,17 @@ function onBinaryFrame(ctx: InboundContext, conn: UwsConnection): void {
 
 /** An authenticated text frame: keep-alives answered here, everything else to the channel. */
 export function dispatch(ctx: InboundContext, conn: UwsConnection, text: string): void {
-  const channel = ctx.def.name;
   const ping = text.length <= PING_SCAN_LIMIT ? classifyPing(ctx.def, text) : undefined;
   if (ping === 'text-ping') {
-    ctx.metrics.received.inc({ channel, type: 'ping' });
+    ctx.cells.received('ping').add();
     conn.send('pong', false, 'pong');
   } else if (ping === 'json-ping') {
-    ctx.metrics.received.inc({ channel, type: 'ping' });
+    ctx.cells.received('ping').add();
     conn.send(`{"type":"pong","timestamp":${epochSeconds()}}`, false, 'pong');
   } else if (ping === 'pong') {
-    ctx.metrics.received.inc({ channel, type: 'pong' });
+    ctx.cells.received('pong').add();
   } else {
-    ctx.metrics.received.inc({ channel, type: 'message' });
+    ctx.cells.received('message').add();
     guard(ctx, conn, () => ctx.def.onMessage(conn, text));
   }
 }

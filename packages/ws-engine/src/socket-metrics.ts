@@ -1,8 +1,9 @@
 /**
  * WebSocket gateway metrics. Created once per registry and shared by every channel on it (the
- * standalone process mounts three); series differ by the `channel` label.
+ * standalone process mounts three); series differ by the `channel` label. What moves for every
+ * socket or frame is tallied (service-kit `tally.ts`): each endpoint holds its channel's cells.
  */
-import { perRegistry } from '@arcp/service-kit';
+import { perRegistry, TallyCounter, TallyGauge, type LevelCell, type TallyCell } from '@arcp/service-kit';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** `skipped`: a published frame uWS did not queue for a socket over its send-buffer limit. */
@@ -10,16 +11,16 @@ export type DropReason = 'backpressure' | 'skipped' | 'rate_limit' | 'payload' |
 
 export interface SocketMetrics {
   /** Authenticated sockets (every socket of an endpoint without auth). */
-  connections: Gauge<'channel'>;
+  connections: TallyGauge<'channel'>;
   /** Sockets waiting for their first message. */
-  pending: Gauge<'channel'>;
+  pending: TallyGauge<'channel'>;
   backlogged: Gauge<'channel'>;
-  opened: Counter<'channel'>;
-  closed: Counter<'channel' | 'code'>;
-  received: Counter<'channel' | 'type'>;
-  sent: Counter<'channel' | 'type'>;
-  receivedBytes: Counter<'channel'>;
-  sentBytes: Counter<'channel'>;
+  opened: TallyCounter<'channel'>;
+  closed: TallyCounter<'channel' | 'code'>;
+  received: TallyCounter<'channel' | 'type'>;
+  sent: TallyCounter<'channel' | 'type'>;
+  receivedBytes: TallyCounter<'channel'>;
+  sentBytes: TallyCounter<'channel'>;
   authFailures: Counter<'channel' | 'reason'>;
   drops: Counter<'channel' | 'reason'>;
   fanout: Histogram<'channel'>;
@@ -32,19 +33,23 @@ function counter<L extends string>(registry: Registry, name: string, help: strin
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
+function tally<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): TallyCounter<L> {
+  return new TallyCounter({ name, help, labelNames, registry });
+}
+
 function create(registry: Registry): SocketMetrics {
   return {
-    connections: new Gauge({
+    connections: new TallyGauge({
       name: 'arcp_gateway_connections',
       help: 'Authenticated WebSocket connections (all of a channel without auth)',
       labelNames: ['channel'],
-      registers: [registry],
+      registry,
     }),
-    pending: new Gauge({
+    pending: new TallyGauge({
       name: 'arcp_gateway_pending_connections',
       help: 'WebSocket connections waiting for their first (auth) message',
       labelNames: ['channel'],
-      registers: [registry],
+      registry,
     }),
     backlogged: new Gauge({
       name: 'arcp_gateway_backlogged_connections',
@@ -52,12 +57,12 @@ function create(registry: Registry): SocketMetrics {
       labelNames: ['channel'],
       registers: [registry],
     }),
-    opened: counter(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
-    closed: counter(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
-    received: counter(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
-    sent: counter(registry, 'arcp_gateway_messages_sent_total', 'Frames sent (fan-out counts each subscriber)', ['channel', 'type']),
-    receivedBytes: counter(registry, 'arcp_gateway_received_bytes_total', 'Client frame payload bytes received', ['channel']),
-    sentBytes: counter(registry, 'arcp_gateway_sent_bytes_total', 'Frame payload bytes sent', ['channel']),
+    opened: tally(registry, 'arcp_gateway_connections_opened_total', 'WebSocket connections opened', ['channel']),
+    closed: tally(registry, 'arcp_gateway_connections_closed_total', 'WebSocket connections closed, by close code', ['channel', 'code']),
+    received: tally(registry, 'arcp_gateway_messages_received_total', 'Client frames received', ['channel', 'type']),
+    sent: tally(registry, 'arcp_gateway_messages_sent_total', 'Frames sent (fan-out counts each subscriber)', ['channel', 'type']),
+    receivedBytes: tally(registry, 'arcp_gateway_received_bytes_total', 'Client frame payload bytes received', ['channel']),
+    sentBytes: tally(registry, 'arcp_gateway_sent_bytes_total', 'Frame payload bytes sent', ['channel']),
     authFailures: counter(registry, 'arcp_gateway_auth_failures_total', 'Failed first-message authentications', ['channel', 'reason']),
     drops: counter(registry, 'arcp_gateway_drops_total', 'Frames or sockets dropped by a limit', ['channel', 'reason']),
     fanout: new Histogram({
@@ -82,6 +87,45 @@ function create(registry: Registry): SocketMetrics {
 
 /** The socket series of a registry, shared by every endpoint mounted on it. */
 export const socketMetrics = perRegistry(create);
+
+/** One channel's cells of the per-socket and per-frame series, held by its endpoint. */
+export interface ChannelCells {
+  readonly opened: TallyCell;
+  readonly receivedBytes: TallyCell;
+  readonly sentBytes: TallyCell;
+  readonly connections: LevelCell;
+  readonly pending: LevelCell;
+  sent(type: string): TallyCell;
+  received(type: string): TallyCell;
+  closed(code: number): TallyCell;
+}
+
+export function channelCells(metrics: SocketMetrics, channel: string): ChannelCells {
+  const byLabel = (find: (label: string) => TallyCell) => {
+    const cells = new Map<string, TallyCell>();
+    return (label: string) => {
+      let cell = cells.get(label);
+      if (cell === undefined) {
+        cell = find(label);
+        cells.set(label, cell);
+      }
+      return cell;
+    };
+  };
+  const sent = byLabel((type) => metrics.sent.cell({ channel, type }));
+  const received = byLabel((type) => metrics.received.cell({ channel, type }));
+  const closed = byLabel((code) => metrics.closed.cell({ channel, code }));
+  return {
+    opened: metrics.opened.cell({ channel }),
+    receivedBytes: metrics.receivedBytes.cell({ channel }),
+    sentBytes: metrics.sentBytes.cell({ channel }),
+    connections: metrics.connections.cell({ channel }),
+    pending: metrics.pending.cell({ channel }),
+    sent,
+    received,
+    closed: (code) => closed(closeCodeLabel(code)),
+  };
+}
 
 /** Close codes kept as label values; anything else a client sends becomes `other`. */
 const KNOWN_CODES = new Set([

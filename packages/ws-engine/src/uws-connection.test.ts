@@ -1,11 +1,13 @@
 import { Registry } from 'prom-client';
-import { socketMetrics } from './socket-metrics';
+import { channelCells, socketMetrics } from './socket-metrics';
 import { rebaseActivity, UwsConnection, type EndpointShared } from './uws-connection';
 
+const metrics = socketMetrics(new Registry());
 const shared = (epoch: number): EndpointShared => ({
   channel: 'public',
   rate: { perSecond: 10, burst: 10 },
-  metrics: socketMetrics(new Registry()),
+  metrics,
+  cells: channelCells(metrics, 'public'),
   activityEpoch: epoch,
   outbound: { busy: () => false, inOrder: (_shard, step) => step() },
 });

@@ -8,7 +8,7 @@
 import type { WebSocket } from 'uWebSockets.js';
 import { clampCloseReason } from '@arcp/protocol';
 import type { Connection, SendStatus } from './connection';
-import type { SocketMetrics } from './socket-metrics';
+import type { ChannelCells, SocketMetrics } from './socket-metrics';
 import type { RateLimit } from '@arcp/service-kit';
 import { TokenBucket } from './rate-limit';
 import type { Relay } from './relay';
@@ -45,6 +45,7 @@ export interface EndpointShared {
   readonly channel: string;
   readonly rate: RateLimit;
   readonly metrics: SocketMetrics;
+  readonly cells: ChannelCells;
   /**
    * The origin of the connections' activity stamps (epoch ms). Stamps are offsets from it so they
    * stay small integers held in the object, not a boxed double per socket; `rebaseActivity` moves
@@ -181,8 +182,9 @@ export class UwsConnection implements Connection {
       this.metrics.drops.inc({ channel: this.channel, reason: 'backpressure' });
       return 'dropped';
     }
-    this.metrics.sent.inc({ channel: this.channel, type });
-    this.metrics.sentBytes.inc({ channel: this.channel }, typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+    const cells = this.shared.cells;
+    cells.sent(type).add();
+    cells.sentBytes.add(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
     return result === 1 ? 'ok' : 'backpressure';
   }
 
