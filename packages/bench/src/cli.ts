@@ -2,7 +2,7 @@
  * `pnpm bench [name ...] [--quick] [--results DIR] [--report FILE|--no-report] [--nats URL]`
  *
  * Runs the named benchmarks (default: all, in the order below) against the product's gateway
- * processes and the ws baseline, with the servers on CPU 0 and everything else (this harness,
+ * processes (from the compiled build, brought up to date first) and the ws baseline, with the servers on CPU 0 and everything else (this harness,
  * wsload, the feeder, nats-server, the registry) on CPU 1. Each benchmark has a time budget;
  * results are appended to `packages/bench/results/<bench>.jsonl` and BENCHMARKS.md is re-rendered.
  * `--quick` runs tiny sizes for a few seconds (the smoke test): its lines are marked `quick` and
@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BENCHES } from './benches';
 import { gitCommit, machine } from './lib/machine';
-import { ROOT } from './lib/node-proc';
+import { buildProduct, ROOT } from './lib/node-proc';
 import { installSignalCleanup, killAll, pin, withTimeout } from './lib/procs';
 import { appendResults, renderReport } from './lib/results';
 import { CLIENT_CPU, startNats } from './lib/servers';
@@ -52,6 +52,8 @@ async function main(): Promise<number> {
   installSignalCleanup();
   await pin(process.pid, CLIENT_CPU);
   ensureWsload();
+  // The product's processes run from the compiled build, as the images run them (node-proc.ts).
+  buildProduct();
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
   const mach = machine();
   const commit = gitCommit();

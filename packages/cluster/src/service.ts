@@ -1,7 +1,8 @@
 /**
  * Spawning the product's own entry points as separate processes, exactly as `pnpm start` runs the
  * standalone one: `node --conditions=@arcp/source --import tsx services/<name>/src/main.ts`, in one
- * node process (not the tsx CLI, which forks a child), so a signal really reaches the server.
+ * node process (not the tsx CLI, which forks a child), so a signal really reaches the server; or,
+ * for measurements, from the compiled build the container images run.
  */
 import { join, resolve } from 'node:path';
 import { spawnManaged, type ManagedProc, type SpawnOptions } from './process';
@@ -19,13 +20,24 @@ export interface ServiceSpawnOptions extends Omit<SpawnOptions, 'cwd'> {
   nodeFlags?: string[];
   /** Modules imported after the TypeScript loader (e.g. a probe). */
   preload?: string[];
+  /**
+   * `compiled`: the workspace's packages load from their `dist` build (`tsc -b
+   * tsconfig.build.json`) and a service entry `services/<name>/src/main.ts` runs as its
+   * `dist/main.js`, as the container images run them; an entry without a build of its own (a
+   * benchmark baseline) still loads through the TypeScript loader. Default `source`.
+   */
+  code?: 'source' | 'compiled';
 }
+
+const SERVICE_SOURCE_ENTRY = /^services\/([^/]+)\/src\/main\.ts$/;
 
 /** Runs a TypeScript entry point of the workspace (absolute, or relative to the repository root). */
 export function spawnEntry(name: string, entry: string, opts: ServiceSpawnOptions = {}): ManagedProc {
+  const compiled = opts.code === 'compiled';
+  if (compiled) entry = entry.replace(SERVICE_SOURCE_ENTRY, 'services/$1/dist/main.js');
   const args = [
     ...(opts.nodeFlags ?? []),
-    '--conditions=@arcp/source',
+    ...(compiled ? [] : ['--conditions=@arcp/source']),
     '--import',
     'tsx',
     ...(opts.preload ?? []).flatMap((p) => ['--import', p]),

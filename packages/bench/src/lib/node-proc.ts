@@ -1,9 +1,13 @@
 /**
- * Spawning TypeScript entry points of the workspace the way the product runs them (`node
- * --conditions=@arcp/source --import tsx <entry>`, one node process, no tsx CLI fork), pinned to
- * a CPU, optionally with the probe preloaded (memory readings and CPU profiles on request).
+ * Spawning entry points of the workspace, pinned to a CPU, optionally with the probe preloaded
+ * (memory readings and CPU profiles on request). The product's own processes (`product: true`)
+ * run from the compiled build, as the container images run them (`node dist/main.js`): what is
+ * measured is what ships. The TypeScript loader adds work of its own (every function it
+ * compiles is named at run time, several percent of a gateway's CPU in a reconnect storm).
+ * Harness processes (feeder, baselines) run from source.
  */
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { ROOT, spawnEntry, waitHttpOk as waitReady } from '@arcp/cluster';
 import { sleep, track, type Proc } from './procs';
 
@@ -17,6 +21,17 @@ export interface NodeEntryOptions {
   probeFile?: string;
   stdin?: boolean;
   onLine?: (line: string) => void;
+  /** A process of the product: run it, and the workspace packages it loads, from the build. */
+  product?: boolean;
+}
+
+/** Brings the compiled build up to date (`tsc -b tsconfig.build.json`, incremental). */
+export function buildProduct(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    timeout: 300_000,
+  });
 }
 
 export function spawnNodeEntry(name: string, entry: string, opts: NodeEntryOptions = {}): Proc {
@@ -27,6 +42,7 @@ export function spawnNodeEntry(name: string, entry: string, opts: NodeEntryOptio
       cpu: opts.cpu,
       stdin: opts.stdin,
       onLine: opts.onLine,
+      code: opts.product ? 'compiled' : 'source',
       ...(opts.probeFile ? { nodeFlags: ['--expose-gc'], preload: [PROBE] } : {}),
     }),
   );

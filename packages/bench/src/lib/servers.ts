@@ -135,6 +135,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     cpu: opts.cpu ?? SERVER_CPU,
     env,
     probeFile,
+    product: opts.impl === 'arcp',
   });
   await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`);
   const ops = `http://127.0.0.1:${opsPort}`;
@@ -196,6 +197,7 @@ export async function startRegistry(natsUrl: string, prefix: string, jwtSecret: 
   const agentKeys = Array.from({ length: keys }, (_, i) => `bench-agent-key-${i}-${randomBytes(6).toString('hex')}`);
   const proc = spawnNodeEntry('registry', 'services/registry/src/main.ts', {
     cpu: CLIENT_CPU,
+    product: true,
     env: {
       ...gatewayEnv(),
       NATS_URL: natsUrl,
