@@ -12,6 +12,10 @@
  * against the bound N_slow × limit (+ the 0% run's growth + 4 MiB slack), drops counted by the
  * server (`arcp_gateway_drops_total{reason="backpressure"}` from the ops /metrics), slow sockets
  * the server closed, and the healthy clients' e2e p99 against the 0% run (target: within +20%).
+ * Both servers run with V8's young generation fixed at 16 MiB a semi-space (its usual ceiling
+ * here): otherwise V8 grows it under the feed's allocation rate by as much as 30 MiB of RSS, more
+ * when the base was taken from a process whose startup had not grown it already (the compiled
+ * build), and the growth measured would be the nursery's, not what slow consumers hold.
  */
 import { startFeeder } from '../lib/feeder';
 import { sleep } from '../lib/procs';
@@ -22,12 +26,13 @@ import { WindowMeter } from '../lib/window';
 import { startTimedSubscribers } from '../lib/wsload';
 
 const LIMIT = 16 * 1024;
+const FIXED_YOUNG_GENERATION = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 const SLACK = 4 * 1024 * 1024;
 
 async function measure(ctx: RunContext, impl: Impl, subs: number, fraction: number, seconds: number): Promise<Record<string, unknown>> {
   const prefix = benchPrefix(`slow${impl}`);
   const env = { PUBLIC_WS_MAX_BACKPRESSURE_BYTES: String(LIMIT) };
-  return withGateway({ impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env }, async (gw) => {
+  return withGateway({ impl, channel: 'public', natsUrl: ctx.natsUrl, prefix, env, nodeFlags: FIXED_YOUNG_GENERATION }, async (gw) => {
     const feeder = await startFeeder({ natsUrl: ctx.natsUrl, bucket: `${prefix}_agents`, mode: 'change' });
     const gen = startTimedSubscribers(gw.port, subs, {
       cpu: CLIENT_CPU,

@@ -23,6 +23,8 @@ export interface NodeEntryOptions {
   onLine?: (line: string) => void;
   /** A process of the product: run it, and the workspace packages it loads, from the build. */
   product?: boolean;
+  /** Node/V8 flags (the probe adds `--expose-gc`). */
+  nodeFlags?: string[];
 }
 
 /** Brings the compiled build up to date (`tsc -b tsconfig.build.json`, incremental). */
@@ -43,7 +45,8 @@ export function spawnNodeEntry(name: string, entry: string, opts: NodeEntryOptio
       stdin: opts.stdin,
       onLine: opts.onLine,
       code: opts.product ? 'compiled' : 'source',
-      ...(opts.probeFile ? { nodeFlags: ['--expose-gc'], preload: [PROBE] } : {}),
+      nodeFlags: [...(opts.nodeFlags ?? []), ...(opts.probeFile ? ['--expose-gc'] : [])],
+      ...(opts.probeFile ? { preload: [PROBE] } : {}),
     }),
   );
 }

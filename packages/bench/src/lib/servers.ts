@@ -100,6 +100,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Also forward this bus subject's messages to the public `agents_update` topic (engine path). */
   forwardSubject?: string;
+  /** Node/V8 flags for the server process. */
+  nodeFlags?: string[];
 }
 
 const ENTRY: Record<Impl, Record<ChannelKind, string>> = {
@@ -136,6 +138,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     env,
     probeFile,
     product: opts.impl === 'arcp',
+    ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}),
   });
   await waitHttpOk(proc, `http://127.0.0.1:${opsPort}/readyz`);
   const ops = `http://127.0.0.1:${opsPort}`;
