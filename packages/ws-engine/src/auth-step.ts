@@ -16,7 +16,7 @@ type Dispatch = (ctx: InboundContext, conn: UwsConnection, text: string) => void
 export function startAuth(ctx: InboundContext, conn: UwsConnection): void {
   const auth = ctx.def.auth!;
   const ms = ctx.def.limits.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
-  conn.authTimer = setTimeout(() => {
+  conn.deadline = setTimeout(() => {
     if (!conn.isOpen || conn.phase === 'ready') return;
     ctx.metrics.authFailures.inc({ channel: ctx.def.name, reason: 'timeout' });
     ctx.logger.debug(
@@ -50,8 +50,8 @@ export async function authenticate(ctx: InboundContext, conn: UwsConnection, tex
     result = { ok: false, code: CloseCodes.INTERNAL_ERROR, reason: CloseReasons[CloseCodes.INTERNAL_ERROR] };
   }
   if (!conn.isOpen) return; // Deadline passed or the client left while verifying.
-  clearTimeout(conn.authTimer);
-  conn.authTimer = undefined;
+  clearTimeout(conn.deadline as NodeJS.Timeout | undefined);
+  conn.deadline = undefined;
   const outcome = result;
   conn.cork(() => (outcome.ok ? accept(ctx, conn, outcome, dispatch) : reject(ctx, conn, outcome)));
 }
@@ -75,7 +75,7 @@ function accept(
   conn.principal = principal;
   conn.phase = 'ready';
   ctx.logger.debug({ channel: ctx.def.name, conn: conn.id, client_ip: conn.remoteAddress }, 'socket authenticated');
-  if (expiresAtMs !== undefined) closeAtExpiry(conn, expiresAtMs);
+  if (expiresAtMs !== undefined) conn.deadline = ctx.expiry.add(conn, expiresAtMs);
   if (!conn.isOpen) return; // Expired while it was verified (within the verifier's clock tolerance).
   guard(ctx, conn, () => ctx.def.onOpen(conn));
   for (const text of conn.takeHeld()) {
@@ -94,22 +94,11 @@ function reject(ctx: InboundContext, conn: UwsConnection, result: Extract<AuthRe
   conn.close(result.code, result.reason);
 }
 
-/** setTimeout's largest delay; a later expiry is reached in several steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Closes an authenticated socket with 4202 when its token's `exp` passes (at once if it already
- * has; counted by the closed-sockets metric under 4202). The timer lives in `authTimer`, which
- * the close clears.
+ * has; counted by the closed-sockets metric under 4202): what the endpoint's expiry clock runs.
  */
-function closeAtExpiry(conn: UwsConnection, expiresAtMs: number): void {
-  const left = expiresAtMs - Date.now();
-  const expire = () => {
-    conn.authTimer = undefined;
-    if (!conn.isOpen) return;
-    conn.close(CloseCodes.TOKEN_EXPIRED, CloseReasons[CloseCodes.TOKEN_EXPIRED]);
-  };
-  if (left <= 0) return expire();
-  conn.authTimer = setTimeout(() => (left > MAX_TIMER_MS ? closeAtExpiry(conn, expiresAtMs) : expire()), Math.min(left, MAX_TIMER_MS));
-  conn.authTimer.unref();
+export function expireCredential(conn: UwsConnection): void {
+  conn.deadline = undefined;
+  if (conn.isOpen) conn.close(CloseCodes.TOKEN_EXPIRED, CloseReasons[CloseCodes.TOKEN_EXPIRED]);
 }

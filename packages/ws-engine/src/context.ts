@@ -6,6 +6,8 @@ import type { Admission } from './admission';
 import type { EndpointDefinition } from './endpoint';
 import type { Connection } from './connection';
 import type { ChannelCells, SocketMetrics } from './socket-metrics';
+import type { ExpiryClock } from './expiry';
+import type { UwsConnection } from './uws-connection';
 import type { LoggerLike } from '@arcp/service-kit';
 
 export interface InboundContext {
@@ -14,6 +16,8 @@ export interface InboundContext {
   readonly metrics: SocketMetrics;
   /** The channel's cells of the per-socket and per-frame series. */
   readonly cells: ChannelCells;
+  /** Closes authenticated sockets when their credential expires. */
+  readonly expiry: ExpiryClock<UwsConnection>;
   readonly logger: LoggerLike;
 }
 

@@ -16,7 +16,8 @@ import { normalizeIp } from './http-request';
 import type { LoggerLike } from '@arcp/service-kit';
 import { problemResponse } from './problem';
 import type { UwsApp } from './server';
-import { startAuth } from './auth-step';
+import { expireCredential, startAuth } from './auth-step';
+import { createExpiryClock } from './expiry';
 import { onFrame } from './inbound';
 import { drainInBatches, type DrainOptions } from './drain';
 import { startSlowConsumerSweep } from './slow-consumers';
@@ -94,7 +95,8 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
   );
   const channel = def.name;
   const cells = channelCells(metrics, channel);
-  const ctx: InboundContext = { def, metrics, cells, logger: deps.logger, admission };
+  const expiry = createExpiryClock<UwsConnection>(expireCredential);
+  const ctx: InboundContext = { def, metrics, cells, expiry, logger: deps.logger, admission };
   const conns = new Set<UwsConnection>();
   /** Sockets the slow-consumer sweep saw over the send-buffer limit (usually none). */
   const overLimit = new Set<UwsConnection>();
@@ -280,6 +282,7 @@ export function mountEndpoint(app: UwsApp, def: EndpointDefinition, deps: MountE
     stop() {
       sweep.stop();
       pinger?.stop();
+      expiry.stop();
       clearInterval(rebase);
       socketLog.flush();
       for (const sub of forwards.splice(0)) sub.unsubscribe();

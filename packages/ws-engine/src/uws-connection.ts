@@ -12,6 +12,7 @@ import type { ChannelCells, SocketMetrics } from './socket-metrics';
 import type { RateLimit } from '@arcp/service-kit';
 import { TokenBucket } from './rate-limit';
 import type { Relay } from './relay';
+import { ExpiryGroup } from './expiry';
 
 /**
  * Shard groups per topic (relay.ts): one frame to 10,000 sockets is written ~625 sockets a shard,
@@ -80,7 +81,8 @@ export class UwsConnection implements Connection {
   principal: unknown = undefined;
   readonly remoteAddress: string;
   phase: AuthPhase;
-  authTimer: NodeJS.Timeout | undefined;
+  /** While it authenticates, the auth deadline's timer; once authenticated, its credential's expiry group. */
+  deadline: NodeJS.Timeout | ExpiryGroup<UwsConnection> | undefined;
   /** Set when the rate-limit warning frame went out; cleared when the client slows down. */
   rateWarned = false;
   /** Last client frame (or server keep-alive ping), in ms after the endpoint's activity origin. */
@@ -231,8 +233,10 @@ export class UwsConnection implements Connection {
   /** Called from the uWS close handler: the socket object is invalid from here on. */
   markClosed(): void {
     this.life = GONE;
-    if (this.authTimer) clearTimeout(this.authTimer);
-    this.authTimer = undefined;
+    const deadline = this.deadline;
+    if (deadline instanceof ExpiryGroup) deadline.leave(this);
+    else if (deadline !== undefined) clearTimeout(deadline);
+    this.deadline = undefined;
     this.heldFrames = undefined;
   }
 }
