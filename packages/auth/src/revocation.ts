@@ -58,6 +58,33 @@ export function issuedKey(kind: 'agent' | 'admin', subject: string, iat: number)
   return `tok.${kind}.${sha256Hex(subject)}.${iat}`;
 }
 
+/**
+ * What one bucket entry covers: one token by its `jti`, one token without a `jti` by subject and
+ * issue second, or (neither) every token of a subject issued before the revocation.
+ */
+interface RevocationTarget {
+  kind: 'agent' | 'admin';
+  subject: string;
+  jti?: string | undefined;
+  iat?: number | undefined;
+}
+
+/** The bucket key of a target (its identifiers hashed: NATS keys allow few characters). */
+function keyOf(t: RevocationTarget): string {
+  if (t.jti !== undefined) return jtiKey(t.jti);
+  return t.iat !== undefined ? issuedKey(t.kind, t.subject, t.iat) : subjectKey(t.kind, t.subject);
+}
+
+/** The same target with its identifiers in the clear: the mirror's index. */
+function identityOf(t: RevocationTarget): string {
+  if (t.jti !== undefined) return `jti\0${t.jti}`;
+  return t.iat !== undefined ? `tok\0${t.kind}\0${t.subject}\0${t.iat}` : `sub\0${t.kind}\0${t.subject}`;
+}
+
+/** A token's own entry, and its subject's. */
+const tokenTarget = (c: TokenClaims): RevocationTarget => ({ kind: c.role, subject: c.sub, jti: c.jti, iat: c.iat });
+const subjectTarget = (c: TokenClaims): RevocationTarget => ({ kind: c.role, subject: c.sub });
+
 /** Issue instant of a token in ms; tokens without `iat_ms` count from the start of their second. */
 function issuedAtMs(claims: TokenClaims): number {
   return claims.iat_ms ?? claims.iat * 1000;
@@ -76,11 +103,6 @@ function judge(claims: TokenClaims, byToken: StoredRevocation | null, bySubject:
   return bySubject !== null && bySubject.until * 1000 > nowMs && issuedAtMs(claims) <= bySubject.revoked_at_ms;
 }
 
-/** The bucket key of a token's own entry: by jti, or by subject and issue second without one. */
-function exactKey(claims: TokenClaims): string {
-  return claims.jti !== undefined ? jtiKey(claims.jti) : issuedKey(claims.role, claims.sub, claims.iat);
-}
-
 export function createKvRevocationList(kv: RevocationKv, now: () => number = Date.now): RevocationList {
   async function stored(key: string): Promise<StoredRevocation | null> {
     const entry = await kv.get(key);
@@ -88,7 +110,7 @@ export function createKvRevocationList(kv: RevocationKv, now: () => number = Dat
   }
   return {
     async isRevoked(claims) {
-      const [byToken, bySubject] = await Promise.all([stored(exactKey(claims)), stored(subjectKey(claims.role, claims.sub))]);
+      const [byToken, bySubject] = await Promise.all([stored(keyOf(tokenTarget(claims))), stored(keyOf(subjectTarget(claims)))]);
       return judge(claims, byToken, bySubject, now());
     },
   };
@@ -96,7 +118,7 @@ export function createKvRevocationList(kv: RevocationKv, now: () => number = Dat
 
 /** A revocation list over a local copy of the bucket, fed one watched entry at a time. */
 export interface RevocationMirror extends RevocationList {
-  /** A watched entry: its value on a put, `undefined` on a delete or purge. */
+  /** A watched entry: its value on a put, empty (or `undefined`) on a delete or purge. */
   apply(key: string, value: Uint8Array | undefined): void;
   /** The same answer as `isRevoked`, synchronously. */
   isRevokedNow(claims: TokenClaims): boolean;
@@ -122,10 +144,6 @@ export function createRevocationMirror(now: () => number = Date.now): Revocation
   const byIdentity = new Map<string, StoredRevocation>();
   const identityOfKey = new Map<string, string>();
   const byKey = new Map<string, StoredRevocation>();
-  const tokenIdentity = (claims: TokenClaims) =>
-    claims.jti !== undefined ? `jti\0${claims.jti}` : `tok\0${claims.role}\0${claims.sub}\0${claims.iat}`;
-  const subjectIdentity = (kind: string, subject: string) => `sub\0${kind}\0${subject}`;
-
   function forget(key: string): void {
     const identity = identityOfKey.get(key);
     if (identity !== undefined) byIdentity.delete(identity);
@@ -137,12 +155,12 @@ export function createRevocationMirror(now: () => number = Date.now): Revocation
     const nowMs = now();
     const indexed = judge(
       claims,
-      byIdentity.get(tokenIdentity(claims)) ?? null,
-      byIdentity.get(subjectIdentity(claims.role, claims.sub)) ?? null,
+      byIdentity.get(identityOf(tokenTarget(claims))) ?? null,
+      byIdentity.get(identityOf(subjectTarget(claims))) ?? null,
       nowMs,
     );
     if (indexed || byKey.size === 0) return indexed;
-    return judge(claims, byKey.get(exactKey(claims)) ?? null, byKey.get(subjectKey(claims.role, claims.sub)) ?? null, nowMs);
+    return judge(claims, byKey.get(keyOf(tokenTarget(claims))) ?? null, byKey.get(keyOf(subjectTarget(claims))) ?? null, nowMs);
   }
 
   return {
@@ -156,16 +174,11 @@ export function createRevocationMirror(now: () => number = Date.now): Revocation
         return;
       }
       // Indexed only when the identifiers in the value are the ones the key was made from.
-      const [identity, expected] =
-        entry.jti !== undefined
-          ? [`jti\0${entry.jti}`, jtiKey(entry.jti)]
-          : entry.iat !== undefined
-            ? [`tok\0${entry.kind}\0${entry.subject}\0${entry.iat}`, issuedKey(entry.kind, entry.subject, entry.iat)]
-            : [subjectIdentity(entry.kind, entry.subject), subjectKey(entry.kind, entry.subject)];
-      if (expected !== key) {
+      if (keyOf(entry) !== key) {
         byKey.set(key, entry);
         return;
       }
+      const identity = identityOf(entry);
       byIdentity.set(identity, entry);
       identityOfKey.set(key, identity);
     },
@@ -191,13 +204,7 @@ export async function revoke(deps: RevokerDeps, input: RevokeInput): Promise<Rev
     ...(input.jti !== undefined ? { jti: input.jti } : input.iat !== undefined ? { iat: input.iat } : {}),
     until: Math.ceil(input.untilMs / 1000),
   });
-  const key =
-    input.jti !== undefined
-      ? jtiKey(input.jti)
-      : input.iat !== undefined
-        ? issuedKey(input.kind, input.subject, input.iat)
-        : subjectKey(input.kind, input.subject);
-  await deps.kv.put(key, encodeJson({ ...event, revoked_at_ms: nowMs }));
+  await deps.kv.put(keyOf(input), encodeJson({ ...event, revoked_at_ms: nowMs }));
   deps.bus.publish(deps.busSubject, encodeJson(event));
   return event;
 }

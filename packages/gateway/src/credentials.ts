@@ -54,9 +54,7 @@ export function revocationMatches(event: RevocationEvent, claims: TokenClaims): 
 export async function createCredentialGate(deps: CredentialGateDeps): Promise<CredentialGate> {
   const names = subjects(deps.prefix);
   const revoked = createRevocationMirror(deps.now);
-  const watch = await followKv(await deps.bus.kv(names.revokedBucket), (entry) =>
-    revoked.apply(entry.key, entry.operation === 'PUT' ? entry.value : undefined),
-  );
+  const watch = await followKv(await deps.bus.kv(names.revokedBucket), (entry) => revoked.apply(entry.key, entry.value));
   const audit = createAuditLog(deps.logger);
   async function check(token: string, accept: readonly TokenKind[]): Promise<VerifiedToken> {
     const verified = await deps.tokens.verify(token, { accept });

@@ -122,7 +122,7 @@ export async function openStores(
     bus.kv(names.leasesBucket),
   ]);
   const mirroredRevocations = createRevocationMirror(now);
-  await followKv(revokedKv, (entry) => mirroredRevocations.apply(entry.key, entry.operation === 'PUT' ? entry.value : undefined));
+  await followKv(revokedKv, (entry) => mirroredRevocations.apply(entry.key, entry.value));
   return {
     directory: createDirectoryReader({
       bus,
