@@ -8,7 +8,7 @@ describe('tallied metrics', () => {
     const cell = sent.cell({ channel: 'public', type: 'welcome' });
     cell.add();
     cell.add(2);
-    sent.inc({ channel: 'agents', type: 'welcome' }, 5);
+    sent.cell({ channel: 'agents', type: 'welcome' }).add(5);
     expect(sent.cell({ channel: 'public', type: 'welcome' })).toBe(cell);
     const values = async () =>
       Object.fromEntries((await sent.metric.get()).values.map((v) => [`${String(v.labels.channel)}/${String(v.labels.type)}`, v.value]));

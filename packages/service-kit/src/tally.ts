@@ -95,10 +95,6 @@ export class TallyCounter<L extends string> {
   cell(labels: LabelValues<L>): TallyCell<L> {
     return this.cells.get(labels);
   }
-
-  inc(labels: LabelValues<L>, n = 1): void {
-    this.cells.get(labels).add(n);
-  }
 }
 
 /** A gauge kept in cells and set from them when it is collected. */
