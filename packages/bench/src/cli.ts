@@ -2,8 +2,9 @@
  * `pnpm bench [name ...] [--quick] [--results DIR] [--report FILE|--no-report] [--nats URL]`
  *
  * Runs the named benchmarks (default: all, in the order below) against the product's gateway
- * processes (from the compiled build, brought up to date first) and the ws baseline, with the servers on CPU 0 and everything else (this harness,
- * wsload, the feeder, nats-server, the registry) on CPU 1. Each benchmark has a time budget;
+ * processes (from the compiled build, brought up to date first) and the ws baseline, with the
+ * servers on CPU 0 and everything else (this harness, wsload, the feeder, nats-server, the
+ * registry) on CPU 1. Each benchmark has a time budget;
  * results are appended to `packages/bench/results/<bench>.jsonl` and BENCHMARKS.md is re-rendered.
  * `--quick` runs tiny sizes for a few seconds (the smoke test): its lines are marked `quick` and
  * never rendered. Every child process is killed on exit, Ctrl-C or error.
